@@ -1,0 +1,481 @@
+"""Meeting date and time: candidates, year resolution, weekday and countdown checks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+WEEKDAYS = {
+    "senin": 0,
+    "selasa": 1,
+    "rabu": 2,
+    "kamis": 3,
+    "jumat": 4,
+    "sabtu": 5,
+    "minggu": 6,
+    "ahad": 6,
+}
+WEEKDAY_NAMES = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+MONTH_NAMES = [
+    "",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+MONTHS = {
+    "januari": 1,
+    "jan": 1,
+    "january": 1,
+    "februari": 2,
+    "pebruari": 2,
+    "feb": 2,
+    "peb": 2,
+    "february": 2,
+    "maret": 3,
+    "mar": 3,
+    "march": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "may": 5,
+    "juni": 6,
+    "jun": 6,
+    "june": 6,
+    "juli": 7,
+    "jul": 7,
+    "july": 7,
+    "agustus": 8,
+    "agu": 8,
+    "agt": 8,
+    "ags": 8,
+    "aug": 8,
+    "august": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "oct": 10,
+    "october": 10,
+    "november": 11,
+    "nopember": 11,
+    "nov": 11,
+    "nop": 11,
+    "desember": 12,
+    "des": 12,
+    "dec": 12,
+    "december": 12,
+}
+NUMBERS = {
+    "satu": 1,
+    "dua": 2,
+    "tiga": 3,
+    "empat": 4,
+    "lima": 5,
+    "enam": 6,
+    "tujuh": 7,
+    "delapan": 8,
+    "sembilan": 9,
+    "sepuluh": 10,
+    "sebelas": 11,
+    "seratus": 100,
+}
+
+_APOS = "['\u2019\u2018`\u00b4]"
+_WD = rf"(?:Senin|Selasa|Rabu|Kamis|Jum{_APOS}?at|Sabtu|Minggu|Ahad)"
+_PART = r"(?:pagi|siang|sore|malam|dini\s+hari)"
+_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
+_NUMWORD = r"(?:" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")"
+_NUMPHRASE = (
+    rf"(?:\d{{1,3}}|{_NUMWORD}(?:\s+(?:belas|puluh))?(?:\s+{_NUMWORD})?|se(?:hari|minggu|pekan))"
+)
+
+PAREN_DATE = re.compile(
+    rf"(?:\b(?P<wd>{_WD})\b(?:\s+(?P<p1>{_PART}))?\s*,?\s*)?"
+    r"\(\s*(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})(?:\s*[/.\-]\s*(?P<y>\d{4}|\d{2}))?\s*\)"
+    rf"(?:\s+(?P<p2>{_PART})\b)?",
+    re.I,
+)
+LONG_DATE = re.compile(
+    rf"(?:\b(?P<wd>{_WD})\b(?:\s+(?P<p1>{_PART}))?\s*,?\s*(?:tanggal\s+|tgl\.?\s+)?)?"
+    rf"\b(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH})\b\.?(?:\s*,?\s*(?P<y>\d{{4}}))?"
+    rf"(?:\s+(?P<p2>{_PART})\b)?",
+    re.I,
+)
+PLAIN_DATE = re.compile(r"(?<![\d/.])\b(?P<d>\d{1,2})[/\-](?P<m>\d{1,2})[/\-](?P<y>\d{4})\b")
+WEEKDAY_ONLY = re.compile(
+    rf"(?:\bhari\s+|\bpada\s+|,\s*|\(\s*|^)(?P<wd>{_WD})\b(?:\s+(?P<p1>{_PART})\b)?"
+    r"(?=\s*(?:[.,;:)]|$|\s+(?:lalu|kemarin|ini|mendatang|depan|pukul|jam|bertempat|di\b)))",
+    re.I,
+)
+RELATIVE = re.compile(r"\b(hari\s+ini|kemarin\s+lusa|kemarin|besok|lusa)\b", re.I)
+COUNTDOWN = re.compile(
+    rf"(?:\b(?:kurang|tinggal|tersisa|sisa)\s+)?\b(?P<n>{_NUMPHRASE})\s+hari\s+"
+    r"(?:lagi|mendatang|menjelang|jelang|sebelum)\b",
+    re.I,
+)
+H_MINUS = re.compile(r"(?<![\w-])H\s?-\s?(?P<n>\d{1,3})\b(?!\s*[/.]\d)")
+TIME = re.compile(
+    r"\b(?:pukul|jam|pkl\.?)\s*(?P<h>\d{1,2})(?:\s*[.:]\s*(?P<mi>\d{2}))?"
+    r"(?:\s*(?P<z>WIB|WITA|WIT|Waktu\s+Indonesia\s+(?:Barat|Tengah|Timur))\b)?"
+    r"|\b(?P<h2>\d{1,2})[.:](?P<mi2>\d{2})\s*(?P<z2>WIB|WITA|WIT)\b",
+    re.I,
+)
+TIME_END = re.compile(
+    r"\s*(?:-|–|—|s\.?\s?d\.?|s/d|sampai(?:\s+dengan)?|hingga)\s*(?:pukul\s*|jam\s*)?"
+    r"(?:(?P<h>\d{1,2})[.:](?P<mi>\d{2})|(?P<open>selesai))",
+    re.I,
+)
+ZONE = re.compile(r"\b(WIB|WITA|WIT|Waktu\s+Indonesia\s+(?:Barat|Tengah|Timur))\b", re.I)
+
+MEETING_WORDS = re.compile(
+    r"\b(?:rakor|rapat|pertemuan|kegiatan|acara|ratas|digelar|dilaksanakan|dilangsungkan|"
+    r"berlangsung|bertempat|diselenggarakan|dipimpin|memimpin|menggelar|dihadiri|"
+    r"menghadiri|membuka|dibuka|melaksanakan|menyelenggarakan|mengadakan|diadakan|"
+    r"forkopimda|forkompimda)\b",
+    re.I,
+)
+ATTRIBUTION = re.compile(
+    r"\b(?:ujar|kata|tutur|ungkap|jelas|tegas|imbuh|ucap|terang|sebut|katanya|ujarnya|"
+    r"tuturnya|ungkapnya|jelasnya|tegasnya|imbuhnya|ucapnya|terangnya|harapnya)\b[^;“”\"]{0,60}$",
+    re.I,
+)
+FUTURE = re.compile(
+    r"\b(?:akan|dijadwalkan|direncanakan|rencananya|berencana|undangan|mengundang|diundang)\b",
+    re.I,
+)
+
+ZONE_IANA = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
+
+
+def zone_code(text: str) -> str:
+    """WIB/WITA/WIT from a zone token (spelt-out forms too)."""
+    t = text.lower()
+    if "barat" in t:
+        return "wib"
+    if "tengah" in t:
+        return "wita"
+    if "timur" in t:
+        return "wit"
+    return t
+
+
+def iana_for(zone: str, province_tz: str | None) -> str:
+    """IANA zone for WIB/WITA/WIT; WIB in West/Central Kalimantan is Asia/Pontianak."""
+    z = zone_code(zone)
+    if z == "wib" and province_tz == "Asia/Pontianak":
+        return "Asia/Pontianak"
+    return ZONE_IANA.get(z, province_tz or "Asia/Jakarta")
+
+
+def parse_number(text: str) -> int | None:
+    """Digits or Indonesian number words ("dua belas", "delapan", "seminggu")."""
+    t = " ".join(text.lower().split())
+    if t.isdigit():
+        return int(t)
+    if t in ("sehari",):
+        return 1
+    if t in ("seminggu", "sepekan"):
+        return 7
+    parts = t.split()
+    total = 0
+    i = 0
+    while i < len(parts):
+        n = NUMBERS.get(parts[i])
+        if n is None:
+            return None
+        if i + 1 < len(parts) and parts[i + 1] == "belas":
+            total += 10 + n
+            i += 2
+        elif i + 1 < len(parts) and parts[i + 1] == "puluh":
+            total += 10 * n
+            i += 2
+        else:
+            total += n
+            i += 1
+    return total or None
+
+
+def weekday_index(text: str | None) -> int | None:
+    if not text:
+        return None
+    return WEEKDAYS.get(re.sub(_APOS, "", text.lower()))
+
+
+@dataclass
+class DateMention:
+    """A date written in the text."""
+
+    sent: int
+    start: int
+    end: int
+    text: str
+    day: int | None
+    month: int | None
+    year: int | None
+    year_given: bool
+    weekday: int | None
+    kind: str  # paren, long, plain, weekday, relative
+    part_of_day: str | None = None
+    attribution: bool = False
+    meeting_context: bool = False
+    resolved: date | None = None
+    score: float = 0.0
+
+
+@dataclass
+class TimeMention:
+    sent: int
+    start: int
+    hour: int
+    minute: int
+    zone: str | None
+    end_hour: int | None = None
+    end_minute: int | None = None
+
+
+@dataclass
+class Countdown:
+    sent: int
+    days: int
+    text: str
+
+
+@dataclass
+class DateFindings:
+    mentions: list[DateMention] = field(default_factory=list)
+    times: list[TimeMention] = field(default_factory=list)
+    countdowns: list[Countdown] = field(default_factory=list)
+    zones: list[str] = field(default_factory=list)
+
+
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    y = int(text)
+    return 2000 + y if y < 100 else y
+
+
+def _valid(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Ctx:
+    """Per-sentence state while collecting date mentions."""
+
+    sent: int
+    text: str
+    meeting: bool
+    taken: list[tuple[int, int]]
+    out: DateFindings
+
+    def add(self, m: re.Match[str], **kw: Any) -> None:
+        s = self.text
+        attribution = bool(ATTRIBUTION.search(s[max(0, m.start() - 80) : m.start()]))
+        self.out.mentions.append(
+            DateMention(
+                sent=self.sent,
+                start=m.start(),
+                end=m.end(),
+                text=m.group(0).strip(),
+                attribution=attribution,
+                meeting_context=self.meeting,
+                **kw,
+            )
+        )
+        self.taken.append((m.start(), m.end()))
+
+    def free(self, m: re.Match[str]) -> bool:
+        return all(m.end() <= a or m.start() >= b for a, b in self.taken)
+
+
+def find(sentences: list[str]) -> DateFindings:
+    """Collect date, time, countdown and zone mentions sentence by sentence."""
+    out = DateFindings()
+    for i, s in enumerate(sentences):
+        taken: list[tuple[int, int]] = []
+        meeting = bool(MEETING_WORDS.search(s))
+        ctx = _Ctx(i, s, meeting, taken, out)
+        add, free = ctx.add, ctx.free
+        for m in PAREN_DATE.finditer(s):
+            d, mo = int(m["d"]), int(m["m"])
+            if not (1 <= d <= 31 and 1 <= mo <= 12):
+                continue
+            if not m["wd"] and not m["y"]:
+                continue  # "(1/2)" without weekday or year is not a date
+            add(
+                m,
+                day=d,
+                month=mo,
+                year=_year(m["y"]),
+                year_given=bool(m["y"]),
+                weekday=weekday_index(m["wd"]),
+                kind="paren",
+                part_of_day=(m["p1"] or m["p2"] or None),
+            )
+        for m in LONG_DATE.finditer(s):
+            if not free(m):
+                continue
+            d, mo = int(m["d"]), MONTHS[m["mon"].lower()]
+            if not 1 <= d <= 31:
+                continue
+            if (
+                not m["wd"]
+                and not m["y"]
+                and not re.search(r"\b(?:pada|tanggal|tgl)\s*$", s[: m.start()])
+            ):
+                continue
+            add(
+                m,
+                day=d,
+                month=mo,
+                year=_year(m["y"]),
+                year_given=bool(m["y"]),
+                weekday=weekday_index(m["wd"]),
+                kind="long",
+                part_of_day=(m["p1"] or m["p2"] or None),
+            )
+        for m in PLAIN_DATE.finditer(s):
+            if not free(m):
+                continue
+            d, mo = int(m["d"]), int(m["m"])
+            if 1 <= d <= 31 and 1 <= mo <= 12:
+                add(
+                    m,
+                    day=d,
+                    month=mo,
+                    year=_year(m["y"]),
+                    year_given=True,
+                    weekday=None,
+                    kind="plain",
+                )
+        for m in WEEKDAY_ONLY.finditer(s):
+            if not free(m):
+                continue
+            wd = m["wd"]
+            if wd.lower() == "minggu" and not (
+                wd[0].isupper() and re.search(r"hari\s+$|,\s*$|\(\s*$", s[: m.start("wd")])
+            ):
+                continue  # "minggu" is also "week"
+            add(
+                m,
+                day=None,
+                month=None,
+                year=None,
+                year_given=False,
+                weekday=weekday_index(wd),
+                kind="weekday",
+                part_of_day=m["p1"],
+            )
+        for m in RELATIVE.finditer(s):
+            add(m, day=None, month=None, year=None, year_given=False, weekday=None, kind="relative")
+        for m in COUNTDOWN.finditer(s):
+            n = parse_number(m["n"])
+            if n is not None and n < 400:
+                out.countdowns.append(Countdown(i, n, m.group(0)))
+        for m in H_MINUS.finditer(s):
+            if re.search(
+                r"\b(?:pada|mulai|hingga|sampai)\s+$", s[max(0, m.start() - 10) : m.start()]
+            ):
+                continue  # "pada H-3 logistik didistribusikan" is a plan, not a countdown
+            out.countdowns.append(Countdown(i, int(m["n"]), m.group(0)))
+        for m in TIME.finditer(s):
+            h = m["h"] or m["h2"]
+            mi = m["mi"] or m["mi2"] or "00"
+            zone = m["z"] or m["z2"]
+            hour, minute = int(h), int(mi)
+            if (
+                m["h"]
+                and not m["mi"]
+                and not re.match(r"\s*(?:pagi|siang|sore|malam)", s[m.end() :])
+            ):
+                if not zone:
+                    continue  # "jam kerja", "24 jam": not a clock time
+            if re.match(r"\s*(?:malam|sore)", s[m.end() :]) and hour < 12:
+                hour += 12
+            if hour > 23 or minute > 59:
+                continue
+            tm = TimeMention(i, m.start(), hour, minute, zone)
+            end = TIME_END.match(s, m.end())
+            if end is None:
+                # "pukul 10.00 WIT jeda ... hingga pukul 16.20 WIT": the end may come later.
+                later = re.search(
+                    r"\b(?:hingga|sampai|s\.?d\.?|s/d)\s*(?:pukul|jam)\s*(\d{1,2})[.:](\d{2})",
+                    s[m.end() : m.end() + 160],
+                    re.I,
+                )
+                if later:
+                    tm.end_hour, tm.end_minute = int(later.group(1)), int(later.group(2))
+            elif end["h"]:
+                tm.end_hour, tm.end_minute = int(end["h"]), int(end["mi"])
+            if tm.end_hour is not None and (tm.end_hour > 23 or (tm.end_minute or 0) > 59):
+                tm.end_hour = tm.end_minute = None
+            out.times.append(tm)
+        for m in ZONE.finditer(s):
+            out.zones.append(zone_code(m.group(1)))
+    return out
+
+
+def resolve_year(
+    m: DateMention, published: date | None, anchor: date | None
+) -> tuple[date | None, bool]:
+    """Resolve a mention without a year; returns (date, inferred)."""
+    assert m.day is not None and m.month is not None
+    if m.year is not None:
+        return _valid(m.year, m.month, m.day), False
+    if published is not None:
+        base = published
+        options = [base.year, base.year - 1, base.year + 1]
+        window = (base - timedelta(days=330), base + timedelta(days=45))
+    elif anchor is not None:
+        base = anchor
+        options = [anchor.year, anchor.year - 1]
+        window = (anchor - timedelta(days=365), anchor + timedelta(days=21))
+    else:
+        base = None
+        options = [2024, 2023, 2025]
+        window = (date(2023, 1, 1), date(2025, 12, 31))
+    cands = [d for y in options if (d := _valid(y, m.month, m.day)) and window[0] <= d <= window[1]]
+    if not cands:
+        return None, True
+    if m.weekday is not None:
+        matching = [d for d in cands if d.weekday() == m.weekday]
+        if matching:
+            cands = matching
+    if base is not None:
+        cands.sort(key=lambda d: (d > base + timedelta(days=7), abs((d - base).days)))
+    return cands[0], True
+
+
+def alternatives(d: date, weekday: int) -> list[date]:
+    """Nearby readings of ``d`` that fall on ``weekday`` (wrong month, day or year)."""
+    out: list[date] = []
+    for dm in (-1, 1, -2, 2):
+        month = d.month + dm
+        year = d.year + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+        if (c := _valid(year, month, d.day)) and c.weekday() == weekday:
+            out.append(c)
+    for dy in (-1, 1):
+        if (c := _valid(d.year + dy, d.month, d.day)) and c.weekday() == weekday:
+            out.append(c)
+    for dd in (1, -1, 2, -2, 3, -3):
+        c = d + timedelta(days=dd)
+        if c.weekday() == weekday:
+            out.append(c)
+    return out

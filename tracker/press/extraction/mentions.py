@@ -1,0 +1,301 @@
+"""Finding agency and official mentions in sentences (before resolving them).
+
+A mention is a person title ("Kapolda Kaltim Irjen Pol X"), a lead word plus a body
+("Ketua KPU Maluku", "anggota Bawaslu") or a bare body ("Polda Maluku menggelar ...").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from . import data
+from .people import HONORIFIC, parse_name
+from .places import Gazetteer, Place
+
+_PREFIX = r"(?:(?:Pj|Pjs|Plt|Plh)\.?\s+|Penjabat\s+(?:Sementara\s+)?|Pejabat\s+Sementara\s+)"
+_LEADS = (
+    "Ketua Sementara",
+    "Wakil Ketua",
+    "Ketua",
+    "Anggota",
+    "Komisioner",
+    "Kepala",
+    "Kaban",
+    "Kasi Intel",
+    "Kasi Pidsus",
+    "Kasi",
+    "Asintel",
+    "Aspidum",
+    "Asops",
+    "Sekretaris",
+    "Pimpinan",
+    "Perwakilan",
+    "Panglima",
+    "Komandan",
+    "Kasat",
+    "Kabag",
+    "Staf",
+    "Kasubdit",
+    "Direktur",
+)
+_NEGATORS = (
+    r"(?:mantan|eks|calon|cagub|cawagub|cabup|cawabup|cawalkot|pasangan|pemilihan|"
+    r"kandidat|paslon|almarhum|bakal\s+calon|pilkada|pilgub|pilbup|pilwali)"
+)
+_CONTINUE_NAME = re.compile(r"[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,2}")
+_LOCAL_PLACE = re.compile(r"[A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]+){0,2}")
+_LEVEL_WORD = re.compile(r"\s*(?:(?P<lvl>Provinsi|Prov\.|Kota|Kabupaten|Kab\.)\s+)?")
+_NATIONAL_SUFFIX = re.compile(r"\s+(?:RI|Republik\s+Indonesia|Pusat)\b")
+_ROMAN = re.compile(r"\s*(?P<num>\b[IVX]{1,5}\b)?\s*/?\s*")
+_KOREM_NUM = re.compile(r"\s*(?P<num>\d{3})\b\s*/?\s*")
+_KODIM_NUM = re.compile(r"\s*(?P<num>\d{4})\b\s*/?\s*")
+# "bupati/walikota se-Kaltim", "Kapolres se Papua Barat Daya": a group, not one body.
+_COLLECTIVE_AFTER = re.compile(r"(?:[/ ][A-Za-z]+(?:\s+[A-Za-z]+)?)?\s+se(?:-|\s+(?=[A-Z]))")
+
+
+@dataclass
+class Mention:
+    """One agency/official mention in a sentence."""
+
+    sent: int
+    start: int
+    end: int
+    key: str  # agency key (polda, kpu ...) or "national:<name>"
+    level: str  # province, local, any, inherit, national
+    kind: str  # title, lead, body
+    text: str  # the mention as written (title + body + region)
+    title: str | None = None  # person title as written, with prefix ("Pj Gubernur")
+    body_text: str | None = None
+    region: Place | None = None
+    region_text: str | None = None
+    region_level: str | None = None  # Kota / Kabupaten / Provinsi when written
+    generic_place: str | None = None  # a local place missing from the gazetteer
+    number: str | None = None  # Kodam/Korem/Kodim/Koarmada number
+    unit_name: str | None = None  # Kodam/Korem/Kodim/Lanal name as written
+    person: str | None = None
+    quoted: bool = False
+    national: bool = False
+
+
+@cache
+def _tables() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]], re.Pattern[str]]:
+    titles = {r["title"].lower(): (r["key"], r["level"]) for r in data.rows("titles.csv")}
+    bodies = {r["body"].lower(): (r["key"], r["level"]) for r in data.rows("bodies.csv")}
+    for r in data.rows("national.csv"):
+        for n in (r["short_name"], *data.split(r["aliases"])):
+            bodies[n.lower()] = (f"national:{r['short_name']}", "national")
+
+    def alt(words: list[str]) -> str:
+        return "|".join(
+            re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
+        )
+
+    body_alt = alt(list({k for k in bodies}))
+    pattern = re.compile(
+        rf"(?P<neg>\b{_NEGATORS}\s+)?(?P<prefix>\b{_PREFIX})?"
+        rf"(?:\b(?P<title>{alt(list(titles))})\b"
+        rf"|\b(?P<lead>{alt(list(_LEADS))})\s+(?P<body1>{body_alt})\b"
+        rf"|\b(?P<body>{body_alt})\b)",
+        re.I,
+    )
+    return titles, bodies, pattern
+
+
+def quote_spans(sentence: str, open_at_start: bool) -> tuple[list[tuple[int, int]], bool]:
+    """Spans inside quotation marks, and whether a quote is still open at the end."""
+    spans: list[tuple[int, int]] = []
+    inside = open_at_start
+    start = 0
+    for i, ch in enumerate(sentence):
+        if ch == "“" or (ch == '"' and not inside):
+            if not inside:
+                inside, start = True, i
+        elif ch == "”" or (ch == '"' and inside):
+            if inside:
+                spans.append((start, i + 1))
+                inside = False
+    if inside:
+        spans.append((start, len(sentence)))
+    return spans, inside
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _parse_region(
+    s: str, pos: int, gaz: Gazetteer, level: str
+) -> tuple[Place | None, str | None, str | None, str | None, int]:
+    """(place, text, level word, generic local name, end) after a title or body."""
+    lm = _LEVEL_WORD.match(s, pos)
+    lvl = lm.group("lvl") if lm else None
+    p = lm.end() if lm else pos
+    if lm and not lvl:
+        p = pos + (len(s[pos:]) - len(s[pos:].lstrip()))
+    gm = gaz.pattern.match(s, p)
+    if gm:
+        name = gm.group(0)
+        prefer = (
+            "province" if (lvl and lvl.lower().startswith("prov")) or level == "province" else None
+        )
+        if lvl and lvl.lower().startswith(("kota", "kab")):
+            prefer = "local"
+        place = gaz.lookup(name, prefer)
+        if place is not None and lvl and lvl.lower().startswith("kota") and place.is_province:
+            place = None  # "Kota Gorontalo" vs the province: handled as the city below
+            for cand in gaz.all_named(name):
+                if not cand.is_province:
+                    place = cand
+        if place is not None:
+            text = (lvl + " " if lvl else "") + name
+            return place, text, lvl, None, gm.end()
+    if lvl or level in ("local", "any"):
+        if lvl or level == "local":
+            cm = _LOCAL_PLACE.match(s, p)
+            if cm:
+                words = cm.group(0).split()
+                kept: list[str] = []
+                for w in words:
+                    if HONORIFIC.match(w + " ") or w in ("Dalam", "Pada", "Sementara"):
+                        break
+                    kept.append(w)
+                    if not lvl:
+                        break  # without "Kota"/"Kabupaten", trust one word only
+                if kept:
+                    name = " ".join(kept)
+                    end = s.find(kept[-1], p) + len(kept[-1])
+                    return None, (lvl + " " if lvl else "") + name, lvl, name, end
+    return None, None, None, None, pos
+
+
+def find(sentences: list[str], gaz: Gazetteer) -> list[Mention]:
+    """All mentions, sentence by sentence (quoted ones flagged, negated ones dropped)."""
+    titles, bodies, pattern = _tables()
+    out: list[Mention] = []
+    open_quote = False
+    for i, s in enumerate(sentences):
+        spans, open_quote = quote_spans(s, open_quote)
+        pos = 0
+        while True:
+            m = pattern.search(s, pos)
+            if m is None:
+                break
+            pos = m.end()
+            if m.group("neg"):
+                continue
+            prefix = (m.group("prefix") or "").strip()
+            if m.group("title"):
+                key, level = titles[" ".join(m.group("title").lower().split())]
+                kind, body_text = "title", None
+                title = " ".join(m.group("title").split())
+            else:
+                raw = m.group("body1") or m.group("body")
+                key, level = bodies[" ".join(raw.lower().split())]
+                body_text = " ".join(raw.split())
+                kind = "lead" if m.group("lead") else "body"
+                title = " ".join(m.group("lead").split()) if m.group("lead") else None
+                if (
+                    raw.isupper() is False
+                    and raw.lower() in ("pt", "kip", "kpu", "binda")
+                    and raw != raw.upper()
+                ):
+                    continue  # "pt", "kip" in lower case are ordinary words
+            if kind == "body" and prefix:
+                prefix = ""
+            # Forum names ("Forkopimda se-X") and collectives ("Kapolres se-Kaltim").
+            if _COLLECTIVE_AFTER.match(s, m.end()):
+                continue
+            mention = Mention(
+                sent=i,
+                start=m.start("prefix")
+                if m.group("prefix")
+                else m.start("title")
+                if m.group("title")
+                else m.start("lead")
+                if m.group("lead")
+                else m.start("body"),
+                end=m.end(),
+                key=key,
+                level=level,
+                kind=kind,
+                text="",
+                title=(f"{prefix} {title}".strip() if title else None),
+                body_text=body_text,
+                quoted=_in_spans(m.start(), spans),
+                national=key.startswith("national:"),
+            )
+            p = m.end()
+            if key == "kodam":
+                rm = _ROMAN.match(s, p)
+                num = rm.group("num") if rm else None
+                q = rm.end() if rm else p
+                nm = _CONTINUE_NAME.match(s, q)
+                mention.number = num
+                words = []
+                for w in nm.group(0).split() if nm else []:
+                    if HONORIFIC.match(w + " "):
+                        break
+                    words.append(w)
+                if nm and words:
+                    mention.unit_name = " ".join(words)
+                    p = s.find(words[-1], q) + len(words[-1])
+                elif num:
+                    p = q
+            elif key in ("korem", "kodim"):
+                rx = _KOREM_NUM if key == "korem" else _KODIM_NUM
+                rm = rx.match(s, p)
+                if rm:
+                    mention.number = rm.group("num")
+                    q = rm.end()
+                    nm = _LOCAL_PLACE.match(s, q)
+                    if nm:
+                        words: list[str] = []
+                        for w in nm.group(0).split():
+                            if HONORIFIC.match(w + " "):
+                                break
+                            words.append(w)
+                        if words:
+                            mention.unit_name = " ".join(words)
+                            p = s.find(words[-1], q) + len(words[-1])
+                        else:
+                            p = q
+                    else:
+                        p = q
+            elif key in ("koarmada", "lantamal"):
+                rm = _ROMAN.match(s, p)
+                if rm and rm.group("num"):
+                    mention.number = rm.group("num")
+                    p = rm.end()
+            elif key in ("lanal", "lanud"):
+                nm = _CONTINUE_NAME.match(s, p + 1) if s[p : p + 1] == " " else None
+                if nm:
+                    mention.unit_name = nm.group(0)
+                    p = nm.end()
+            elif not mention.national:
+                nat = _NATIONAL_SUFFIX.match(s, p) if key in ("kpu", "bawaslu") else None
+                if nat:
+                    mention.national = True
+                    mention.key = f"national:{body_text or key.upper()} RI"
+                    p = nat.end()
+                else:
+                    place, rtext, lvl, generic, p2 = _parse_region(s, p, gaz, level)
+                    if rtext:
+                        mention.region, mention.region_text = place, rtext
+                        mention.region_level, mention.generic_place = lvl, generic
+                        p = p2
+            person, p3 = parse_name(s, p) if kind != "body" else (None, p)
+            if person and (
+                (mention.generic_place and person.split()[0] == mention.generic_place)
+                or pattern.match(person)
+            ):
+                person = None  # the "name" is the next agency in a list
+            if person:
+                mention.person = person
+                p = p3
+            mention.end = max(p, m.end())
+            mention.text = s[mention.start : p].strip(" ,")
+            out.append(mention)
+            pos = max(pos, min(p, len(s)))
+    return out

@@ -1,0 +1,300 @@
+"""Agency registry: canonical short names, aliases, head titles, regions, validity dates.
+
+Built from ``tracker.reference`` by default, or from plain entries (the web app passes
+database rows). Local agencies (Polres, Kejari, Pemkab ...) that are not in the entries
+are synthesised from ``data/local_templates.csv`` on demand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any
+
+from tracker import reference
+
+from . import data
+from .normalise import key
+from .places import Place
+
+_KODAM = re.compile(r"^Kodam\s+(?:([IVXL]+)\s*/\s*)?(.+)$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One agency as the extractor sees it."""
+
+    short_name: str
+    kind: str
+    head_title: str | None = None
+    region_short: str | None = None
+    region_name: str | None = None
+    aliases: tuple[str, ...] = ()
+    valid_from: date | None = None
+    valid_until: date | None = None
+    # Provinces (short or full names) a multi-province command covers.
+    coverage: tuple[str, ...] = field(default=(), compare=False)
+
+    def valid_on(self, day: date | None) -> bool:
+        """True when the entry's name was in force on ``day`` (unknown day: any)."""
+        if day is None:
+            return True
+        if self.valid_from and day < self.valid_from:
+            return False
+        return not (self.valid_until and day > self.valid_until)
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def entry_from_mapping(row: Mapping[str, Any]) -> Entry:
+    """Build an entry from a dict such as a database row.
+
+    Accepted keys: short_name, kind, head_title, region_short, region_name (or a nested
+    ``region`` mapping with short/name), aliases (list or "|"-separated), valid_from,
+    valid_until, coverage.
+    """
+    region = row.get("region") or {}
+    aliases = row.get("aliases") or ()
+    if isinstance(aliases, str):
+        aliases = data.split(aliases)
+    coverage = row.get("coverage") or ()
+    if isinstance(coverage, str):
+        coverage = data.split(coverage)
+    return Entry(
+        short_name=str(row["short_name"]),
+        kind=str(row.get("kind") or ""),
+        head_title=row.get("head_title") or None,
+        region_short=row.get("region_short") or region.get("short") or None,
+        region_name=row.get("region_name") or region.get("name") or None,
+        aliases=tuple(aliases),
+        valid_from=_as_date(row.get("valid_from")),
+        valid_until=_as_date(row.get("valid_until")),
+        coverage=tuple(coverage),
+    )
+
+
+class Registry:
+    """Agency lookup by name, alias, head title + region, and Kodam number/name/date."""
+
+    def __init__(self, entries: Iterable[Entry | Mapping[str, Any]]) -> None:
+        self.entries: list[Entry] = [
+            e if isinstance(e, Entry) else entry_from_mapping(e) for e in entries
+        ]
+        self._by_name: dict[str, list[Entry]] = {}
+        self._by_kind_region: dict[tuple[str, str], list[Entry]] = {}
+        self._by_title_region: dict[tuple[str, str], list[Entry]] = {}
+        self._kodam_by_name: dict[str, list[Entry]] = {}
+        self._kodam_by_number: dict[str, list[Entry]] = {}
+        self._templates = {r["key"]: r for r in data.rows("local_templates.csv")}
+        self._keys = {r["key"]: r for r in data.rows("keys.csv")}
+        self._synth: dict[tuple[str, str, str], Entry] = {}
+        for e in self.entries:
+            self._index(e)
+
+    @classmethod
+    def from_reference(cls) -> Registry:
+        """The registry of ``tracker.reference`` (provincial bodies, Kodam table)."""
+        provs = {p.code: p for p in reference.provinces()}
+        coverage = reference.kodam_coverage()
+        out: list[Entry] = []
+        for a in reference.agencies():
+            prov = provs.get(a.region_code or "")
+            cov = tuple(provs[c].short for c in coverage.get(a.short_name, ()) if c in provs)
+            out.append(
+                Entry(
+                    short_name=a.short_name,
+                    kind=a.kind,
+                    head_title=a.head_title,
+                    region_short=prov.short if prov else None,
+                    region_name=prov.name if prov else None,
+                    aliases=a.aliases,
+                    valid_from=a.valid_from,
+                    valid_until=a.valid_until,
+                    coverage=cov,
+                )
+            )
+        for r in data.rows("national.csv"):
+            out.append(
+                Entry(
+                    r["short_name"],
+                    r["kind"],
+                    r["head_title"] or None,
+                    aliases=data.split(r["aliases"]),
+                )
+            )
+        return cls(out)
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[Entry | Mapping[str, Any]]) -> Registry:
+        """A registry from plain entries (dicts or :class:`Entry`)."""
+        return cls(entries)
+
+    def _index(self, e: Entry) -> None:
+        for name in (e.short_name, *e.aliases):
+            bucket = self._by_name.setdefault(key(name), [])
+            if e not in bucket:
+                bucket.append(e)
+        for region in (e.region_short, e.region_name):
+            if region:
+                self._by_kind_region.setdefault((e.kind, key(region)), []).append(e)
+                if e.head_title:
+                    self._by_title_region.setdefault((key(e.head_title), key(region)), []).append(e)
+        m = _KODAM.match(e.short_name)
+        if e.kind == "military" and m:
+            number, name = m.group(1), m.group(2)
+            self._kodam_by_name.setdefault(key(name), []).append(e)
+            for alias in e.aliases:
+                am = _KODAM.match(alias)
+                if am and am.group(2) and key(am.group(2)) != key(name):
+                    self._kodam_by_name.setdefault(key(am.group(2)), []).append(e)
+            if number:
+                self._kodam_by_number.setdefault(number.upper(), []).append(e)
+
+    # -- lookups -----------------------------------------------------------------
+    def by_name(self, name: str, on: date | None = None) -> Entry | None:
+        """The entry whose canonical name or alias is ``name``."""
+        found = self._by_name.get(key(name)) or []
+        valid = [e for e in found if e.valid_on(on)]
+        return (valid or found or [None])[0]
+
+    def names(self) -> list[str]:
+        """Every canonical name and alias (for building matchers)."""
+        return [n for e in self.entries for n in (e.short_name, *e.aliases)]
+
+    def by_title(self, title: str, region: str | None = None) -> Entry | None:
+        """The agency headed by ``title`` (e.g. "Kapolda") in ``region`` (short or name)."""
+        if not region:
+            return None
+        found = self._by_title_region.get((key(title), key(region))) or []
+        return found[0] if found else None
+
+    def by_kind(self, kind: str, region: str, head_title: str | None = None) -> Entry | None:
+        """The agency of ``kind`` in ``region``; ``head_title`` breaks ties."""
+        found = self._by_kind_region.get((kind, key(region))) or []
+        if head_title:
+            for e in found:
+                if e.head_title and key(e.head_title) == key(head_title):
+                    return e
+        # A tie without a head title is ambiguous (Pemprov vs Kesbangpol): take the
+        # first listed, which for reference data is the main body.
+        return found[0] if found else None
+
+    def provincial(self, agency_key: str, province: Place) -> Entry | None:
+        """The provincial body ``agency_key`` (polda, kpu ...) of ``province``."""
+        spec = self._keys.get(agency_key)
+        if spec is None:
+            return None
+        for region in (province.province_short, province.province_name):
+            e = self.by_kind(spec["kind"], region, spec["head_title"] or None)
+            if e is not None:
+                return e
+        return None
+
+    def regionless(self, agency_key: str) -> Entry | None:
+        """A body named without any region ("Kejati", "Binda")."""
+        spec = self._keys.get(agency_key)
+        if spec is None or not spec["regionless"]:
+            return None
+        return Entry(spec["regionless"], spec["kind"], spec["head_title"] or None)
+
+    def local(
+        self, agency_key: str, place: Place | str, kind_hint: str | None = None
+    ) -> Entry | None:
+        """A regency/city body from the local templates, e.g. ("polres", Kotamobagu)."""
+        tpl = self._templates.get(agency_key)
+        if tpl is None:
+            return None
+        if isinstance(place, Place):
+            name, kind, shared = place.name, place.kind, place.shared
+        else:
+            name, kind, shared = place, kind_hint or "", False
+        if kind_hint in ("city", "regency"):
+            kind = kind_hint
+        if agency_key == "dprd" and kind == "city":
+            prefixed = f"Kota {name}"  # "DPRD Kota X" is how the body is styled
+        elif shared and kind in ("city", "regency"):
+            prefixed = f"{'Kota' if kind == 'city' else 'Kab.'} {name}"
+        else:
+            prefixed = name
+        short = tpl["short"].format(place=name, prefixed=prefixed)
+        existing = self.by_name(short)
+        if existing is not None:
+            return existing
+        cache_key = (agency_key, name, kind)
+        if cache_key not in self._synth:
+            aliases = tuple(
+                a.format(place=name, prefixed=prefixed) for a in data.split(tpl["aliases"])
+            )
+            self._synth[cache_key] = Entry(
+                short,
+                tpl["kind"],
+                tpl["head_title"],
+                region_short=name,
+                region_name=name,
+                aliases=tuple(a for a in aliases if a != short),
+            )
+        return self._synth[cache_key]
+
+    def kodam(
+        self,
+        number: str | None,
+        name: str | None,
+        on: date | None = None,
+        province: Place | None = None,
+    ) -> tuple[Entry | None, str | None]:
+        """Resolve a Kodam from a number and/or name, checked against the date.
+
+        Returns the entry in force on ``on`` and a problem description (Indonesian)
+        when the number printed does not belong to the name or the date.
+        """
+        number = number.upper() if number else None
+        if name:
+            found = self._kodam_by_name.get(key(name)) or []
+            if found:
+                valid = [e for e in found if e.valid_on(on)] or found
+                pick = valid[0]
+                if number:
+                    m = _KODAM.match(pick.short_name)
+                    printed = m.group(1) if m else None
+                    if printed and printed != number:
+                        return pick, (
+                            f"Kodam {number}/{name} tidak cocok: pada tanggal rapat "
+                            f"namanya {pick.short_name}"
+                        )
+                return pick, None
+        if number:
+            found = self._kodam_by_number.get(number) or []
+            valid = [e for e in found if e.valid_on(on)]
+            if valid:
+                return valid[0], None
+            if found:
+                return found[0], f"Kodam {number} tidak berlaku pada tanggal rapat"
+        if province is not None:
+            for e in self.entries:
+                if (
+                    e.kind == "military"
+                    and e.valid_on(on)
+                    and _KODAM.match(e.short_name)
+                    and (
+                        province.province_short in e.coverage
+                        or province.province_name in e.coverage
+                        or e.region_short == province.province_short
+                    )
+                ):
+                    return e, None
+        return None, None
+
+
+@cache
+def default_registry() -> Registry:
+    """The registry built from ``tracker.reference`` (built once per process)."""
+    return Registry.from_reference()

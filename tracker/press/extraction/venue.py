@@ -1,0 +1,217 @@
+"""Venue name, address and city of the meeting, and the dateline city."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from . import data
+from .normalise import straight_quotes
+from .places import Gazetteer, Place
+
+_HEAD = (
+    r"(?:Hotel|Ballroom|Gedung|Aula|Ruang|Ruangan|Auditorium|Pendopo|Pendapa|Kantor|Markas|"
+    r"Mako\w*|Mapolda|Mapolres\w*|Balai|Rumah\s+Jabatan|Rujab|Convention|Hall|Wisma|Graha|"
+    r"Lantai|Command\s+Center|Kafe|Cafe|Caffe|Café|Restoran|Resto|Rumah\s+Makan|Islamic\s+Center|"
+    r"Masjid|Lapangan|GOR|Sekretariat|Villa|Resort|Swiss|Grand|Best)\b"
+)
+HEAD = re.compile(_HEAD, re.I)
+_DI = re.compile(
+    r"\b(?:bertempat|berlokasi)?\s*\bdi\s+(?!antara|mana|sela|tengah|bawah|atas|depan|hadapan|samping|luar|dalam\s+)",
+    re.I,
+)
+_VENUE_SENT = re.compile(
+    r"\b(?:bertempat|berlokasi|berlangsung|dilaksanakan|digelar|diselenggarakan|diadakan|"
+    r"menggelar|melaksanakan|rakor|rapat|ratas|pertemuan|menghadiri|dilangsungkan)\b",
+    re.I,
+)
+_WD = r"(?:Senin|Selasa|Rabu|Kamis|Jum['\u2019]?at|Sabtu|Minggu|Ahad)"
+_STOP = re.compile(
+    r";|\(|(?<![A-Z])\.(?=\s|$)|[\"“”]|\s+(?:pada|dengan|yang|untuk|dalam|guna|sejak|mulai|sekitar|"
+    rf"pukul|dan|serta|bersama|beserta|hingga|sampai|selama|oleh|terkait|tentang|sebagai|tadi)\b|,?\s+{_WD}\b",
+    re.I,
+)
+_ADDRESS = re.compile(
+    r"(?:^|\s|,\s*)(?=(?:Jalan|Jl\.?|Jln\.?|Kelurahan|Kel\.|Desa|Kecamatan|Kec\.|Kompleks|Komplek|"
+    r"Kawasan|Perumahan|RT\b)\s)"
+)
+_GENERIC = re.compile(r"^(?:salah\s+satu|sebuah|suatu|kawasan|wilayah|daerah)\b", re.I)
+_PLACE_PREFIX = re.compile(r"^(?:Kota|Kabupaten|Kab\.|Provinsi)\s+")
+
+
+@dataclass
+class Venue:
+    name: str | None = None
+    address: str | None = None
+    city: Place | None = None
+    province: Place | None = None
+    sentence: int | None = None
+    generic: bool = False
+
+
+@cache
+def _brands() -> tuple[str, ...]:
+    return tuple(b.lower() for b in data.words("hotel_brands.txt"))
+
+
+def _as_place(text: str, gaz: Gazetteer) -> Place | None:
+    t = _PLACE_PREFIX.sub("", text.strip())
+    m = gaz.pattern.fullmatch(t)
+    if not m:
+        return None
+    prefer = "province" if text.strip().startswith("Provinsi") else "local"
+    return gaz.lookup(t, prefer)
+
+
+def _trailing_city(name: str, gaz: Gazetteer) -> tuple[str, Place | None]:
+    """Split "Grand City Hall Surabaya" into the venue and its city."""
+    best: tuple[str, Place | None] = (name, None)
+    for m in gaz.pattern.finditer(name):
+        if m.end() != len(name) or m.start() == 0:
+            continue
+        place = gaz.lookup(m.group(0), "local")
+        if place is None or place.is_province:
+            continue
+        head = name[: m.start()].rstrip(" ,")
+        if head.lower().endswith((" kota", " kabupaten")):
+            head = head.rsplit(" ", 1)[0]
+        words = head.split()
+        # Chain hotels are named after their city ("Hotel Novotel Balikpapan").
+        tail = " ".join(words[-2:]).lower() if len(words) >= 2 else head.lower()
+        if any(tail.endswith(b) for b in _brands()):
+            return name, place
+        best = (head, place)
+    return best
+
+
+def find_venue(sentences: list[str], gaz: Gazetteer, prefer: list[int]) -> Venue:
+    """The first plausible "di <venue>" phrase in meeting sentences (``prefer`` first)."""
+    order = list(dict.fromkeys([*prefer, *range(len(sentences))]))
+    generic: Venue | None = None
+    for i in order:
+        s = sentences[i]
+        if not _VENUE_SENT.search(s):
+            continue
+        for m in _DI.finditer(s):
+            v = _parse_phrase(s, m.end(), gaz)
+            if v is None:
+                continue
+            v.sentence = i
+            if v.generic or v.name is None:
+                generic = generic or v
+                continue
+            if v.city is None and generic is not None and generic.city is not None:
+                v.city = generic.city
+            return v
+    return generic or Venue()
+
+
+def _parse_phrase(s: str, pos: int, gaz: Gazetteer) -> Venue | None:
+    raw = s[pos : pos + 240]
+    stop = _STOP.search(raw)
+    if stop:
+        raw = raw[: stop.start()]
+    raw = raw.strip(" ,")
+    if not raw:
+        return None
+    v = Venue()
+    if _GENERIC.match(raw):
+        v.generic = True
+        for pm in re.finditer(r"\b(?:di|Kota|Kabupaten)\s+([A-Z][\w\s]+?)(?=,|$)", raw):
+            place = _as_place(pm.group(1), gaz)
+            if place is not None and not place.is_province:
+                v.city = place
+                break
+        if v.city is None:
+            for pm in gaz.pattern.finditer(raw):
+                place = gaz.lookup(pm.group(0), "local")
+                if place is not None and not place.is_province:
+                    v.city = place
+                    break
+        return v
+    parts = [p.strip() for p in raw.split(",")]
+    head = parts[0]
+    am = _ADDRESS.search(head)
+    address_parts: list[str] = []
+    if am and am.start() > 0:
+        address_parts.append(head[am.start() :].strip(" ,"))
+        head = head[: am.start()].strip(" ,")
+    if _as_place(head, gaz) is not None:
+        # "di Balikpapan": a city, not a venue.
+        place = _as_place(head, gaz)
+        v.generic = True
+        v.city = place if place and not place.is_province else None
+        v.province = place if place and place.is_province else None
+        return v
+    if not (HEAD.match(head) or head[:1].isupper() or head[:2] in ("D'", "D’")):
+        return None
+    if len(head.split()) > 10 or len(head) < 3:
+        return None
+    for part in parts[1:]:
+        if not part:
+            break
+        if _ADDRESS.match(" " + part) or part.startswith(("No.", "No ", "RT")):
+            address_parts.append(part)
+            continue
+        place = _as_place(part, gaz)
+        if place is not None:
+            if place.is_province:
+                v.province = v.province or place
+            else:
+                v.city = v.city or place
+            continue
+        break
+    name, city = _trailing_city(head, gaz)
+    v.name = straight_quotes(name)
+    if city is not None and v.city is None:
+        v.city = city
+    if address_parts:
+        v.address = straight_quotes(", ".join(address_parts)).rstrip(" .")
+    if v.city is None:
+        for text in (v.address or "", v.name):
+            for pm in gaz.pattern.finditer(text):
+                place = gaz.lookup(pm.group(0), "local")
+                if place is not None and not place.is_province:
+                    v.city = place
+                    break
+            if v.city:
+                break
+    return v
+
+
+_DATELINE_SPLIT = re.compile(r"\s[-–—]\s|,-\s?|\s[-–—]|^[^a-z]{3,40}?,\s")
+
+
+def dateline_places(first_line: str, gaz: Gazetteer) -> list[Place]:
+    """Places named in the dateline ("SORONG, PBD – ...", "Outlet - Palangka Raya.")."""
+    head = first_line[:90]
+    m = _DATELINE_SPLIT.search(head)
+    if not m:
+        return []
+    seg = head[: m.end()]
+    rest = head[m.end() :]
+    short = re.match(r"\s*([A-Z][\w ]{2,30}?)\.(?:\s|$)", rest)
+    if short:
+        seg += " " + short.group(1)
+    comma = re.match(r"\s*([A-Z]{3,}(?:\s[A-Z]{3,})?)\s*[-–—,]", rest)
+    if comma:
+        seg += " " + comma.group(1)
+    found: list[Place] = []
+    for word_m in re.finditer(r"[A-Za-z][A-Za-z ]*[A-Za-z]", seg):
+        words = word_m.group(0).split()
+        # Try the longest runs of words first, title-cased: "PALANGKA RAYA".
+        i = 0
+        while i < len(words):
+            for j in range(min(len(words), i + 4), i, -1):
+                cand = " ".join(
+                    w if w.isupper() and len(w) <= 4 and j - i == 1 else w.title()
+                    for w in words[i:j]
+                )
+                place = gaz.lookup(cand) or gaz.lookup(" ".join(words[i:j]))
+                if place is not None:
+                    found.append(place)
+                    i = j - 1
+                    break
+            i += 1
+    return found
