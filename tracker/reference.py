@@ -101,8 +101,7 @@ def read_region_rows(text: str) -> list[RegionRow]:
                 name=r["name"].strip(),
                 kind=r["kind"].strip(),
                 short=(r.get("short") or r["name"]).strip(),
-                timezone=(r.get("timezone") or "").strip()
-                or (parent.timezone if parent else ""),
+                timezone=(r.get("timezone") or "").strip() or (parent.timezone if parent else ""),
                 parent_code=(r.get("parent_code") or "").strip() or None,
             )
         )

@@ -1,0 +1,44 @@
+# Two commands do everything: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app tracker
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint serve init demo translations bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d tracker/translations -f --statistics 2>&1 | tail -n 1
+
+init: $(STAMP) translations
+	$(FLASK) init
+
+demo: init
+	$(FLASK) seed-demo
+
+run: demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+serve: demo
+	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) --access-logfile - 'tracker:create_app()'
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP) translations lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot .
+	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,193 @@
+"""Fixtures: an app per test on SQLite and on PostgreSQL, clients and factories."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+
+from tracker import create_app
+from tracker.extensions import db
+
+PG_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "")
+PG_REQUIRED = os.environ.get("TRACKER_TEST_REQUIRE_POSTGRES") == "1"
+_pg_schema_ready = False
+
+
+def _postgres_available() -> str | None:
+    """Return why PostgreSQL tests cannot run, or None when they can."""
+    if not PG_URL:
+        return "TRACKER_TEST_POSTGRES_URL is not set (see README: Testing)"
+    try:
+        engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return f"PostgreSQL at TRACKER_TEST_POSTGRES_URL is unreachable: {exc}"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip PostgreSQL tests only when no server is configured and none is required."""
+    reason = _postgres_available()
+    if reason is None:
+        return
+    if PG_REQUIRED:
+        raise pytest.UsageError(f"PostgreSQL tests are required but cannot run: {reason}")
+    skip = pytest.mark.skip(reason=reason)
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+def _reset_postgres(app: Flask) -> None:
+    """Build the PostgreSQL schema once per session from the migrations."""
+    global _pg_schema_ready
+    if _pg_schema_ready:
+        return
+    from flask_migrate import upgrade
+
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    upgrade()
+    _pg_schema_ready = True
+
+
+def _truncate_postgres() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+def make_app(backend: str, tmp_path: Any, **extra: Any) -> Flask:
+    """Create a test app on the given backend."""
+    if backend == "postgres":
+        url = PG_URL
+    else:
+        url = "sqlite:///:memory:"
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-not-for-production",
+        "DATABASE_URL": url,
+        "WTF_CSRF_ENABLED": False,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "RATELIMIT_ENABLED": False,
+    }
+    config.update(extra)
+    return create_app(config)
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Run the test once on SQLite and once on PostgreSQL."""
+    return str(request.param)
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Extra config a test module may override."""
+    return {}
+
+
+@pytest.fixture
+def app(backend: str, tmp_path: Any, app_config: dict[str, Any]) -> Iterator[Flask]:
+    """A fresh app with reference data loaded, inside an app context."""
+    application = make_app(backend, tmp_path, **app_config)
+    with application.app_context():
+        if backend == "postgres":
+            _reset_postgres(application)
+            _truncate_postgres()
+        else:
+            db.create_all()
+        from tracker.cli import _load_reference
+
+        _load_reference()
+        db.session.commit()
+        yield application
+        db.session.rollback()
+        if backend == "postgres":
+            _truncate_postgres()
+        db.session.remove()
+        db.engine.dispose()
+
+
+class FreshContextClient(FlaskClient):
+    """A client whose every request gets its own app context, as in production.
+
+    The ``app`` fixture keeps an app context open for the test body; without this,
+    requests would reuse it and share ``g`` (cached locale, logged-in user).
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for the app."""
+    app.test_client_class = FreshContextClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner for the app."""
+    return app.test_cli_runner()
+
+
+WITA = ZoneInfo("Asia/Makassar")
+
+
+@pytest.fixture
+def region() -> Callable[[str], Any]:
+    """Look a region up by code."""
+    from tracker.models import Region
+
+    def get(code: str) -> Region:
+        return db.session.execute(db.select(Region).filter_by(code=code)).scalar_one()
+
+    return get
+
+
+@pytest.fixture
+def agency() -> Callable[[str], Any]:
+    """Look an agency up by slug."""
+    from tracker.models import Agency
+
+    def get(slug: str) -> Agency:
+        return db.session.execute(db.select(Agency).filter_by(slug=slug)).scalar_one()
+
+    return get
+
+
+@pytest.fixture
+def make_meeting(app: Flask, region: Callable[[str], Any]) -> Callable[..., Any]:
+    """Create a meeting through the operations, with sensible defaults."""
+    from tracker.meetings.operations import create_meeting
+
+    def make(**overrides: Any) -> Any:
+        fields: dict[str, Any] = {
+            "title": "Rakor Kesiapan Pemilu 2024",
+            "kind": "rakor",
+            "starts_at": datetime(2024, 2, 6, 9, 0, tzinfo=WITA),
+            "ends_at": datetime(2024, 2, 6, 12, 0, tzinfo=WITA),
+            "region_id": region("64").id,
+        }
+        fields.update(overrides)
+        meeting = create_meeting(fields)
+        db.session.commit()
+        return meeting
+
+    return make

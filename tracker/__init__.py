@@ -1,0 +1,109 @@
+"""Rakor Tracker: election coordination meetings, their agencies and sources."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _database_url(app: Flask) -> str:
+    """Pick the database URL, steering PostgreSQL URLs to the psycopg 3 driver."""
+    url = app.config.get("DATABASE_URL") or (
+        "sqlite:///" + os.path.join(app.instance_path, "tracker.sqlite")
+    )
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and wire the application; no I/O beyond reading config."""
+    # Tests and deployments may keep the instance folder elsewhere.
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "TRACKER_INSTANCE_PATH"
+    )
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=instance_path,
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_mapping(
+        SECRET_KEY=None,
+        DATABASE_URL=None,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        BABEL_DEFAULT_LOCALE="id",
+        BABEL_DEFAULT_TIMEZONE="UTC",
+        LANGUAGES=("id", "en"),
+        SITE_NAME="Rakor Tracker",
+        # Host used in calendar UIDs and absolute links built outside a request.
+        PUBLIC_HOST="rakor-tracker.local",
+        PAGE_SIZE=25,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=5 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("TRACKER")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Pool pre-ping is pointless for a file and costs a statement per checkout.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    if not app.config.get("SECRET_KEY"):
+        # `flask init` writes a persistent key into instance/config.py; until then
+        # a random per-process key keeps sessions unforgeable (never a fixed default).
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        if not app.config.get("TESTING"):
+            logging.getLogger(__name__).warning(
+                "No SECRET_KEY configured; using a temporary one. Run `flask init`."
+            )
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    from tracker import cli
+
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from tracker import auth_loader, i18n
+    from tracker.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    auth_loader.configure(login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.meetings.views import bp as meetings_bp
+    from tracker.site.views import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(meetings_bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from tracker import formatting, i18n, labels
+
+    formatting.register(app)
+    i18n.register(app)
+    labels.register(app)

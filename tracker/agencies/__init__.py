@@ -1,0 +1,1 @@
+"""Agencies: the registry, aliases and merges."""

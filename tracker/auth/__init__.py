@@ -1,0 +1,1 @@
+"""Staff accounts: login, users and roles."""

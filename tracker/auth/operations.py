@@ -1,0 +1,75 @@
+"""Write operations for staff accounts."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from tracker import changes
+from tracker.extensions import db
+from tracker.i18n import gettext as _
+from tracker.models import USER_ROLES, User
+from tracker.validation import ValidationError, check
+
+# Argon2id is memory-hard; the library's defaults follow RFC 9106's guidance.
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with Argon2id."""
+    return _hasher.hash(password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    """Check a password; a malformed stored hash counts as a mismatch."""
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def dummy_verify() -> None:
+    """Spend the time a real check takes, so unknown accounts answer no faster."""
+    try:
+        _hasher.verify(_DUMMY_HASH, "not-the-password")
+    except VerificationError:
+        pass
+
+
+_DUMMY_HASH = _hasher.hash("dummy password for timing")
+
+
+def create_user(
+    email: str, name: str, password: str, role: str = "editor", actor: User | None = None
+) -> User:
+    """Create a staff account."""
+    email = (email or "").strip().lower()
+    name = " ".join((name or "").split())
+    errors: dict[str, str] = {}
+    if "@" not in email or len(email) > 254:
+        errors["email"] = _("Alamat surel tidak sah.")
+    elif db.session.execute(db.select(User.id).filter_by(email=email)).first():
+        errors["email"] = _("Alamat surel ini sudah terdaftar.")
+    if not name:
+        errors["name"] = _("Nama wajib diisi.")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors["password"] = _("Kata sandi minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH)
+    if role not in USER_ROLES:
+        errors["role"] = _("Peran harus admin atau editor.")
+    check(errors)
+    user = User(email=email, name=name, password_hash=hash_password(password), role=role)
+    db.session.add(user)
+    db.session.flush()
+    changes.record("user", user.id, "create", {"email": [None, email], "role": [None, role]}, actor)
+    return user
+
+
+def set_active(user: User, active: bool, actor: User | None = None) -> None:
+    """Activate or deactivate an account; a deactivated user is refused at once."""
+    if actor is not None and actor.id == user.id and not active:
+        raise ValidationError({"active": _("Anda tidak bisa menonaktifkan akun sendiri.")})
+    if user.active != active:
+        changes.record("user", user.id, "update", {"active": [user.active, active]}, actor)
+        user.active = active
+        db.session.flush()

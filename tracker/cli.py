@@ -1,0 +1,133 @@
+"""Command-line tasks: ``flask --app tracker <command>``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+from tracker.extensions import db
+from tracker.validation import ValidationError
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to the app."""
+    for command in (init, seed_demo, synth, create_user, load_regions, load_reference):
+        app.cli.add_command(command)
+
+
+def _fail(error: ValidationError) -> None:
+    db.session.rollback()
+    for field, reason in error.errors.items():
+        click.echo(f"error: {field}: {reason}", err=True)
+    raise SystemExit(1)
+
+
+def _load_reference() -> tuple[int, int, int]:
+    from tracker.agencies.operations import load_reference_agencies
+    from tracker.regions.operations import load_reference_elections, load_reference_regions
+
+    return load_reference_regions(), load_reference_elections(), load_reference_agencies()
+
+
+@click.command("init")
+@with_appcontext
+def init() -> None:
+    """Create the instance folder and secret key, migrate, load reference data."""
+    instance = Path(current_app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    config = instance / "config.py"
+    if not config.exists():
+        # Written once with a random key: never a guessable default in code.
+        config.write_text(
+            "# Local settings for this installation; not committed.\n"
+            f"SECRET_KEY = {secrets.token_hex(32)!r}\n",
+            encoding="utf-8",
+        )
+        os.chmod(config, 0o600)
+        click.echo(f"wrote {config.name} with a new secret key")
+    upgrade()
+    regions, elections, agencies = _load_reference()
+    db.session.commit()
+    click.echo(
+        f"database ready: {regions} new regions, {elections} new elections, {agencies} new agencies"
+    )
+
+
+@click.command("load-reference")
+@with_appcontext
+def load_reference() -> None:
+    """Load or refresh provinces, elections and the standard agencies."""
+    regions, elections, agencies = _load_reference()
+    db.session.commit()
+    click.echo(f"new regions {regions}, elections {elections}, agencies {agencies}")
+
+
+@click.command("load-regions")
+@with_appcontext
+@click.argument("csv_file", type=click.File("r", encoding="utf-8"))
+def load_regions(csv_file: click.File) -> None:
+    """Load regencies and cities from CSV (code,name,kind,parent_code,short,timezone)."""
+    from tracker.regions.operations import load_regions_csv
+
+    try:
+        created = load_regions_csv(csv_file.read())  # type: ignore[attr-defined]
+    except ValidationError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"{created} new regions loaded")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Load the demo meetings, starting with the seed's Balikpapan Rakor."""
+    from tracker.meetings.demo import load_demo
+
+    _load_reference()
+    try:
+        created = load_demo()
+    except ValidationError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"{created} demo meetings created")
+
+
+@click.command("synth")
+@with_appcontext
+@click.option("--meetings", "count", type=click.IntRange(1, 2_000_000), default=1000)
+@click.option("--seed", type=int, default=1, help="Random seed; the same seed gives the same data.")
+def synth(count: int, seed: int) -> None:
+    """Insert deterministic synthetic meetings for benchmarks."""
+    from tracker.meetings.synth import synthesize
+
+    _load_reference()
+    started = time.perf_counter()
+    with click.progressbar(length=count, label="meetings") as bar:
+        done = synthesize(count, seed, progress=bar.update)
+    db.session.commit()
+    click.echo(f"{done} meetings synthesised in {time.perf_counter() - started:.1f} s")
+
+
+@click.command("create-user")
+@with_appcontext
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--role", type=click.Choice(["admin", "editor"]), default="admin", show_default=True)
+@click.password_option()
+def create_user(email: str, name: str, role: str, password: str) -> None:
+    """Create a staff account (the first one should be an admin)."""
+    from tracker.auth.operations import create_user as make_user
+
+    try:
+        user = make_user(email, name, password, role)
+    except ValidationError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"created {user.role} {user.email}")

@@ -1,0 +1,78 @@
+"""Readable, translatable names for the codes stored in the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from tracker.i18n import lazy_gettext as _l
+
+MEETING_KIND_LABELS = {
+    "rakor": _l("Rapat Koordinasi (Rakor)"),
+    "rakor_forkopimda": _l("Rakor Forkopimda"),
+    "rapat_terbatas": _l("Rapat terbatas"),
+    "rapat_kerja": _l("Rapat kerja"),
+    "apel": _l("Apel"),
+    "sosialisasi": _l("Sosialisasi"),
+    "other": _l("Lainnya"),
+}
+STATUS_LABELS = {
+    "scheduled": _l("Dijadwalkan"),
+    "held": _l("Terlaksana"),
+    "postponed": _l("Ditunda"),
+    "cancelled": _l("Dibatalkan"),
+}
+VISIBILITY_LABELS = {"public": _l("Publik"), "internal": _l("Internal")}
+ROLE_LABELS = {
+    "chair": _l("Pimpinan rapat"),
+    "host": _l("Tuan rumah"),
+    "speaker": _l("Pemateri"),
+    "attendee": _l("Peserta"),
+}
+ATTENDANCE_LABELS = {
+    "present": _l("Hadir"),
+    "represented": _l("Diwakili"),
+    "absent": _l("Tidak hadir"),
+    "unknown": _l("Tidak diketahui"),
+}
+AGENCY_KIND_LABELS = {
+    "police": _l("Kepolisian"),
+    "military": _l("TNI"),
+    "prosecutor": _l("Kejaksaan"),
+    "court": _l("Pengadilan"),
+    "legislature": _l("DPRD"),
+    "regional_government": _l("Pemerintah daerah"),
+    "election_commission": _l("KPU"),
+    "election_supervisor": _l("Bawaslu"),
+    "intelligence": _l("Intelijen"),
+    "other": _l("Lainnya"),
+}
+REGION_KIND_LABELS = {
+    "province": _l("Provinsi"),
+    "regency": _l("Kabupaten"),
+    "city": _l("Kota"),
+}
+COVERAGE_LABELS = {
+    "reports": _l("melaporkan"),
+    "announces": _l("mengumumkan"),
+    "mentions": _l("menyebut"),
+}
+ROLE_ORDER = ("chair", "host", "speaker", "attendee")
+
+
+def register(app: Flask) -> None:
+    """Make the label tables available in every template."""
+
+    @app.context_processor
+    def inject_labels() -> dict[str, Any]:
+        return {
+            "MEETING_KIND_LABELS": MEETING_KIND_LABELS,
+            "STATUS_LABELS": STATUS_LABELS,
+            "VISIBILITY_LABELS": VISIBILITY_LABELS,
+            "ROLE_LABELS": ROLE_LABELS,
+            "ATTENDANCE_LABELS": ATTENDANCE_LABELS,
+            "AGENCY_KIND_LABELS": AGENCY_KIND_LABELS,
+            "REGION_KIND_LABELS": REGION_KIND_LABELS,
+            "COVERAGE_LABELS": COVERAGE_LABELS,
+        }

@@ -1,0 +1,1 @@
+"""Meetings: lists, detail pages and the operations that write them."""

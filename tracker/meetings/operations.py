@@ -1,0 +1,383 @@
+"""Write operations for meetings and participations.
+
+Each validates, changes, appends to the change log and flushes; it never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tracker import changes
+from tracker.extensions import db
+from tracker.i18n import gettext as _
+from tracker.models import (
+    ATTENDANCE,
+    INDONESIAN_ZONES,
+    MEETING_KINDS,
+    ROLES,
+    VISIBILITIES,
+    Agency,
+    Election,
+    Meeting,
+    Participation,
+    Person,
+    Region,
+    User,
+    Venue,
+    utcnow,
+)
+from tracker.validation import ValidationError, check
+
+MEETING_FIELDS = (
+    "title",
+    "kind",
+    "theme",
+    "summary",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "time_unknown",
+    "venue_id",
+    "region_id",
+    "election_id",
+    "visibility",
+    "source_note",
+)
+PARTICIPATION_FIELDS = (
+    "agency_id",
+    "person_id",
+    "collective_label",
+    "position",
+    "roles",
+    "attendance",
+    "represented_by",
+    "topic",
+    "order",
+)
+# Fields shown in the change log of a meeting beside MEETING_FIELDS.
+STATUS_FIELDS = ("status", "status_reason", "starts_at", "ends_at", "sequence")
+
+
+def local_datetime(day: date, clock: time | None, tz_name: str) -> datetime:
+    """Combine a local date and time in an IANA zone into an aware datetime."""
+    return datetime.combine(day, clock or time(0, 0), tzinfo=ZoneInfo(tz_name))
+
+
+def _aware(value: Any, field: str, errors: dict[str, str]) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        errors[field] = _("Bukan tanggal dan waktu yang sah.")
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        errors[field] = _("Waktu harus disertai zona waktu (WIB, WITA atau WIT).")
+        return None
+    return value
+
+
+def _validate_meeting(values: dict[str, Any]) -> None:
+    """Check a full set of meeting values; raise ValidationError naming each field."""
+    errors: dict[str, str] = {}
+    title = (values.get("title") or "").strip()
+    if not title:
+        errors["title"] = _("Judul wajib diisi.")
+    elif len(title) > 300:
+        errors["title"] = _("Judul paling panjang 300 karakter.")
+    values["title"] = title
+    if values.get("kind") not in MEETING_KINDS:
+        errors["kind"] = _("Jenis rapat tidak dikenal.")
+    if values.get("visibility") not in VISIBILITIES:
+        errors["visibility"] = _("Visibilitas harus publik atau internal.")
+    tz_name = values.get("timezone")
+    if tz_name not in INDONESIAN_ZONES:
+        errors["timezone"] = _(
+            "Zona waktu harus salah satu zona Indonesia: "
+            "Asia/Jakarta, Asia/Pontianak (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)."
+        )
+    starts_at = _aware(values.get("starts_at"), "starts_at", errors)
+    ends_at = _aware(values.get("ends_at"), "ends_at", errors)
+    if values.get("starts_at") is None and "starts_at" not in errors:
+        errors["starts_at"] = _("Tanggal mulai wajib diisi.")
+    if starts_at and ends_at and ends_at < starts_at:
+        errors["ends_at"] = _("Waktu selesai tidak boleh sebelum waktu mulai.")
+    if values.get("region_id") is None or db.session.get(Region, values["region_id"]) is None:
+        errors["region_id"] = _("Wilayah wajib dipilih.")
+    for field, model in (("venue_id", Venue), ("election_id", Election)):
+        if values.get(field) is not None and db.session.get(model, values[field]) is None:
+            errors[field] = _("Pilihan tidak ditemukan.")
+    check(errors)
+
+
+def _meeting_values(meeting: Meeting | None, data: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - set(MEETING_FIELDS)
+    if unknown:
+        raise ValidationError({k: _("Kolom tidak dikenal.") for k in sorted(unknown)})
+    values: dict[str, Any] = {
+        "kind": "rakor",
+        "visibility": "public",
+        "time_unknown": False,
+    }
+    if meeting is not None:
+        values.update({f: getattr(meeting, f) for f in MEETING_FIELDS})
+    values.update(data)
+    if not values.get("timezone") and values.get("region_id"):
+        region = db.session.get(Region, values["region_id"])
+        values["timezone"] = region.timezone if region else None
+    return values
+
+
+def create_meeting(data: Mapping[str, Any], user: User | None = None) -> Meeting:
+    """Create a meeting from field values; the zone defaults to the region's."""
+    values = _meeting_values(None, data)
+    _validate_meeting(values)
+    meeting = Meeting(**values, created_by=user, updated_by=user)
+    db.session.add(meeting)
+    db.session.flush()
+    changes.record(
+        "meeting",
+        meeting.id,
+        "create",
+        changes.diff({}, changes.snapshot(meeting, MEETING_FIELDS)),
+        user,
+        meeting.id,
+    )
+    return meeting
+
+
+def update_meeting(
+    meeting: Meeting,
+    data: Mapping[str, Any],
+    user: User | None = None,
+    expected_version: int | None = None,
+) -> dict[str, list[Any]]:
+    """Change a meeting's fields; returns the change made ({} if none).
+
+    ``expected_version`` is the version the editor's form was built from; a
+    mismatch means someone saved in between, and nothing is written.
+    """
+    if expected_version is not None and expected_version != meeting.version:
+        raise StaleMeetingError(meeting, expected_version)
+    values = _meeting_values(meeting, data)
+    _validate_meeting(values)
+    before = changes.snapshot(meeting, MEETING_FIELDS)
+    for field in MEETING_FIELDS:
+        setattr(meeting, field, values[field])
+    delta = changes.diff(before, changes.snapshot(meeting, MEETING_FIELDS))
+    if delta:
+        _touch(meeting, user)
+        changes.record("meeting", meeting.id, "update", delta, user, meeting.id)
+        db.session.flush()
+    return delta
+
+
+def postpone_meeting(
+    meeting: Meeting,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    reason: str | None = None,
+    user: User | None = None,
+    time_unknown: bool | None = None,
+) -> None:
+    """Move a meeting to a new date; subscribers see the same event move."""
+    if meeting.status == "cancelled":
+        raise ValidationError({"status": _("Rapat yang dibatalkan tidak bisa ditunda.")})
+    values = _meeting_values(meeting, {"starts_at": starts_at, "ends_at": ends_at})
+    if time_unknown is not None:
+        values["time_unknown"] = time_unknown
+    _validate_meeting(values)
+    before = changes.snapshot(meeting, STATUS_FIELDS + ("time_unknown",))
+    meeting.starts_at = starts_at
+    meeting.ends_at = ends_at
+    meeting.time_unknown = values["time_unknown"]
+    meeting.status = "postponed"
+    meeting.status_reason = (reason or "").strip() or None
+    _touch(meeting, user)
+    after = changes.snapshot(meeting, STATUS_FIELDS + ("time_unknown",))
+    changes.record("meeting", meeting.id, "postpone", changes.diff(before, after), user, meeting.id)
+    db.session.flush()
+
+
+def cancel_meeting(meeting: Meeting, reason: str, user: User | None = None) -> None:
+    """Cancel a meeting, keeping it (calendars show it as cancelled)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"status_reason": _("Alasan pembatalan wajib diisi.")})
+    if meeting.status == "cancelled":
+        raise ValidationError({"status": _("Rapat ini sudah dibatalkan.")})
+    before = changes.snapshot(meeting, STATUS_FIELDS)
+    meeting.status = "cancelled"
+    meeting.status_reason = reason
+    _touch(meeting, user)
+    changes.record(
+        "meeting",
+        meeting.id,
+        "cancel",
+        changes.diff(before, changes.snapshot(meeting, STATUS_FIELDS)),
+        user,
+        meeting.id,
+    )
+    db.session.flush()
+
+
+def mark_held(meeting: Meeting, user: User | None = None) -> None:
+    """Record that a scheduled or postponed meeting took place."""
+    if meeting.status == "cancelled":
+        raise ValidationError(
+            {"status": _("Rapat yang dibatalkan tidak bisa ditandai terlaksana.")}
+        )
+    before = changes.snapshot(meeting, STATUS_FIELDS)
+    meeting.status = "held"
+    _touch(meeting, user)
+    changes.record(
+        "meeting",
+        meeting.id,
+        "held",
+        changes.diff(before, changes.snapshot(meeting, STATUS_FIELDS)),
+        user,
+        meeting.id,
+    )
+    db.session.flush()
+
+
+def _touch(meeting: Meeting, user: User | None) -> None:
+    """Note an edit a subscriber would see: bump SEQUENCE and the edit stamp."""
+    meeting.sequence = (meeting.sequence or 0) + 1
+    meeting.updated_at = utcnow()
+    if user is not None:
+        meeting.updated_by = user
+
+
+class StaleMeetingError(Exception):
+    """The meeting was saved by someone else since the editor loaded it."""
+
+    def __init__(self, meeting: Meeting, expected_version: int) -> None:
+        super().__init__(f"meeting {meeting.id} is at version {meeting.version}")
+        self.meeting = meeting
+        self.expected_version = expected_version
+
+
+def _validate_participation(values: dict[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    for key in ("collective_label", "position", "represented_by", "topic"):
+        if isinstance(values.get(key), str):
+            values[key] = values[key].strip() or None
+    if not (values.get("agency_id") or values.get("person_id") or values.get("collective_label")):
+        errors["agency_id"] = _("Pilih instansi, orang, atau tulis kelompok peserta.")
+    if values.get("agency_id") and db.session.get(Agency, values["agency_id"]) is None:
+        errors["agency_id"] = _("Instansi tidak ditemukan.")
+    if values.get("person_id") and db.session.get(Person, values["person_id"]) is None:
+        errors["person_id"] = _("Orang tidak ditemukan.")
+    roles = frozenset(values.get("roles") or ())
+    if not roles <= set(ROLES):
+        errors["roles"] = _("Peran tidak dikenal.")
+    values["roles"] = roles
+    if values.get("attendance") not in ATTENDANCE:
+        errors["attendance"] = _("Kehadiran tidak dikenal.")
+    if values.get("represented_by") and values.get("attendance") != "represented":
+        errors["represented_by"] = _("Isi 'diwakili oleh' hanya bila kehadirannya diwakilkan.")
+    check(errors)
+
+
+def add_participation(
+    meeting: Meeting, data: Mapping[str, Any], user: User | None = None
+) -> Participation:
+    """Add an agency, person or collective group to a meeting."""
+    values: dict[str, Any] = {"attendance": "unknown", "roles": frozenset(), "order": None}
+    values.update(data)
+    if set(values) - set(PARTICIPATION_FIELDS):
+        raise ValidationError(
+            {k: _("Kolom tidak dikenal.") for k in set(values) - set(PARTICIPATION_FIELDS)}
+        )
+    _validate_participation(values)
+    if values["order"] is None:
+        values["order"] = len(meeting.participations)
+    participation = Participation(**values)
+    meeting.participations.append(participation)
+    db.session.flush()
+    changes.record(
+        "participation",
+        participation.id,
+        "create",
+        changes.diff({}, changes.snapshot(participation, PARTICIPATION_FIELDS)),
+        user,
+        meeting.id,
+    )
+    _touch(meeting, user)
+    return participation
+
+
+def update_participation(
+    participation: Participation, data: Mapping[str, Any], user: User | None = None
+) -> dict[str, list[Any]]:
+    """Change a participation (e.g. the speaker turned out to send a deputy)."""
+    values = {f: getattr(participation, f) for f in PARTICIPATION_FIELDS}
+    values.update(data)
+    _validate_participation(values)
+    before = changes.snapshot(participation, PARTICIPATION_FIELDS)
+    for field in PARTICIPATION_FIELDS:
+        setattr(participation, field, values[field])
+    delta = changes.diff(before, changes.snapshot(participation, PARTICIPATION_FIELDS))
+    if delta:
+        changes.record(
+            "participation", participation.id, "update", delta, user, participation.meeting_id
+        )
+        _touch(participation.meeting, user)
+        db.session.flush()
+    return delta
+
+
+def remove_participation(participation: Participation, user: User | None = None) -> None:
+    """Remove a participation and its evidence."""
+    meeting = participation.meeting
+    changes.record(
+        "participation",
+        participation.id,
+        "delete",
+        changes.removed(changes.snapshot(participation, PARTICIPATION_FIELDS)),
+        user,
+        meeting.id,
+    )
+    meeting.participations.remove(participation)
+    _touch(meeting, user)
+    db.session.flush()
+
+
+def find_or_create_person(
+    name: str, rank: str | None = None, honorific: str | None = None, degrees: str | None = None
+) -> Person:
+    """Return the person with this name and rank, creating them if new."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"person": _("Nama wajib diisi.")})
+    person = db.session.execute(
+        db.select(Person).filter_by(name=name, rank=rank)
+    ).scalar_one_or_none()
+    if person is None:
+        person = Person(name=name, rank=rank, honorific=honorific, degrees=degrees)
+        db.session.add(person)
+        db.session.flush()
+    return person
+
+
+def find_or_create_venue(
+    name: str,
+    city: Region | None,
+    address: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> Venue:
+    """Return the venue with this name in this city, creating it if new."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"venue": _("Nama tempat wajib diisi.")})
+    venue = db.session.execute(
+        db.select(Venue).filter_by(name=name, city_id=city.id if city else None)
+    ).scalar_one_or_none()
+    if venue is None:
+        venue = Venue(name=name, city=city, address=address, latitude=latitude, longitude=longitude)
+        db.session.add(venue)
+        db.session.flush()
+    return venue

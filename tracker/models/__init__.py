@@ -1,0 +1,55 @@
+"""All models, imported here so Alembic and the app see every table."""
+
+from tracker.models.agency import AGENCY_KINDS, Agency, AgencyAlias, AgencySlugRedirect
+from tracker.models.change import ChangeLog
+from tracker.models.meeting import (
+    ATTENDANCE,
+    MEETING_KINDS,
+    ROLES,
+    STATUSES,
+    VISIBILITIES,
+    Meeting,
+    Participation,
+)
+from tracker.models.person import Person
+from tracker.models.press_release import (
+    COVERAGE_RELATIONS,
+    Coverage,
+    Evidence,
+    PressRelease,
+    content_hash,
+)
+from tracker.models.region import ELECTION_KINDS, INDONESIAN_ZONES, Election, Region
+from tracker.models.types import UTCDateTime, utcnow
+from tracker.models.user import USER_ROLES, User
+from tracker.models.venue import Venue
+
+__all__ = [
+    "AGENCY_KINDS",
+    "ATTENDANCE",
+    "COVERAGE_RELATIONS",
+    "ELECTION_KINDS",
+    "INDONESIAN_ZONES",
+    "MEETING_KINDS",
+    "ROLES",
+    "STATUSES",
+    "USER_ROLES",
+    "VISIBILITIES",
+    "Agency",
+    "AgencyAlias",
+    "AgencySlugRedirect",
+    "ChangeLog",
+    "Coverage",
+    "Election",
+    "Evidence",
+    "Meeting",
+    "Participation",
+    "Person",
+    "PressRelease",
+    "Region",
+    "UTCDateTime",
+    "User",
+    "Venue",
+    "content_hash",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Press releases: recording them, linking them to meetings, evidence."""

@@ -1,0 +1,39 @@
+"""Home page and the language switch."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from tracker.i18n import LANG_COOKIE
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/")
+def home() -> Response:
+    """Send visitors to the meeting list."""
+    return redirect(url_for("meetings.index"))
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str) -> Response:
+    """Remember the chosen language in a cookie and go back where the visitor was."""
+    target = request.args.get("next") or url_for("site.home")
+    # Only local paths: never bounce visitors to another site.
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        target = url_for("site.home")
+    response = redirect(target)
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANG_COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
+        )
+    return response
