@@ -70,6 +70,10 @@ class Meeting(db.Model):
     source_note: Mapped[str | None] = mapped_column(Text)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The meeting's VEVENT, built once per change and reused by every feed;
+    # ``ical_version`` is the ``version`` it was built from (stale when they differ).
+    ical_event: Mapped[str | None] = mapped_column(Text, deferred=True)
+    ical_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -25,6 +25,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Secret for the private staff calendar feed; regenerating it revokes the old one.
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
