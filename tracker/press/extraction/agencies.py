@@ -48,6 +48,7 @@ _FORUM = re.compile(
 )
 _COORD_GAP = re.compile(r"^\s*(?:,\s*)?(?:dan|serta|maupun|&|,)\s*(?:juga\s+)?$", re.I)
 ROLE_ORDER = ("host", "chair", "speaker", "attendee")
+_NAME_WORD = re.compile(r"[A-Z][A-Za-z'\u2019\-]{3,}")
 
 
 @dataclass
@@ -417,6 +418,14 @@ def analyse(
         if p.entry is not None:
             add(p.entry, "speaker", sent)
 
+    by_sent: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sent.setdefault(m.sent, []).append(m)
+    # Per-sentence cue searches, done once (many mentions share a sentence).
+    attend = [ATTEND.search(s) is not None for s in sentences]
+    cue_at = [SPEAKER_CUE.search(s) for s in sentences]
+    remarks_at = [REMARKS.search(s) for s in sentences]
+    speech_at = [SPEECH.search(s) for s in sentences]
     for idx, m in enumerate(mentions):
         e = resolved.get(idx)
         if e is None or m.quoted:
@@ -426,32 +435,29 @@ def analyse(
         is_subject = (
             host_verb is not None
             and not any(
-                o.sent == m.sent and m.end <= o.start < host_verb.start() and o.kind != "body"
-                for o in mentions
+                m.end <= o.start < host_verb.start() and o.kind != "body" for o in by_sent[m.sent]
             )
             and host_verb.start() - m.end < 60
             and not re.search(r"\b(?:yang|dan|serta)\b", s[m.end : host_verb.start()])
         )
-        cue = ATTEND.search(s) is not None
+        cue = attend[m.sent]
         if m.kind == "body" and not (is_subject or cue or m is chair_m):
             continue  # a body named in passing ("survei yang dilakukan Kemendagri")
         if is_subject and m.kind == "body" or (is_subject and m.start < 40):
             add(e, "host", m.sent)
         elif m is not chair_m:
             add(e, "attendee", m.sent)
-        cue_m = SPEAKER_CUE.search(s)
+        cue_m = cue_at[m.sent]
         if cue_m and m.start > cue_m.start():
             add_speaker(person_for(m, e), m.sent)
             continue
-        rm = REMARKS.search(s)
+        rm = remarks_at[m.sent]
         if rm and 0 <= m.start - rm.end() <= 3:
             add_speaker(person_for(m, e), m.sent)
             continue
-        sp = SPEECH.search(s)
+        sp = speech_at[m.sent]
         if sp and m.end <= sp.start() and not ATTEND.search(s[m.end : sp.start()]):
-            first = [
-                o for o in mentions if o.sent == m.sent and not o.quoted and o.end <= sp.start()
-            ]
+            first = [o for o in by_sent[m.sent] if not o.quoted and o.end <= sp.start()]
             if first and first[0] is m and not _quote_before(s, sp.start()):
                 add_speaker(person_for(m, e), m.sent)
     # Speech by a person named earlier ("Akmal mengatakan", "ujar Irjen Pol. Nanang").
@@ -460,18 +466,21 @@ def analyse(
         known.insert(
             0, Person(str(out.chair["name"]), out.chair.get("position"), chair_entry, chair_m.sent)
         )  # type: ignore[arg-type]
+    token_owner: dict[str, Person] = {}
+    for p in known:
+        for tok in (p.name or "").split():
+            if len(tok) >= 4 and tok[0].isupper():
+                token_owner.setdefault(tok, p)
     for i, s in enumerate(sentences):
         refs: list[tuple[int, Person]] = []
-        for p in known:
-            assert p.name
-            for tok in p.name.split():
-                if len(tok) < 4:
-                    continue
-                for wm in re.finditer(rf"\b{re.escape(tok)}\b", s):
-                    refs.append((wm.start(), p))
+        if token_owner:
+            for wm in _NAME_WORD.finditer(s):
+                owner = token_owner.get(wm.group(0))
+                if owner is not None:
+                    refs.append((wm.start(), owner))
         if not refs:
             continue
-        sp = SPEECH.search(s)
+        sp = speech_at[i]
         for pos, p in sorted(refs, key=lambda r: r[0]):
             said = SAID_BY.search(s[max(0, pos - 40) : pos])
             subject = (

@@ -156,6 +156,9 @@ FUTURE = re.compile(
     re.I,
 )
 
+_DIGIT = re.compile(r"\d")
+_WD_QUICK = re.compile(r"senin|selasa|rabu|kamis|jum|sabtu|minggu|ahad")
+
 ZONE_IANA = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
 
 
@@ -312,7 +315,9 @@ def find(sentences: list[str]) -> DateFindings:
         meeting = bool(MEETING_WORDS.search(s))
         ctx = _Ctx(i, s, meeting, taken, out)
         add, free = ctx.add, ctx.free
-        for m in PAREN_DATE.finditer(s):
+        low = s.lower()
+        digits = _DIGIT.search(s) is not None
+        for m in PAREN_DATE.finditer(s) if digits and "(" in s else ():
             d, mo = int(m["d"]), int(m["m"])
             if not (1 <= d <= 31 and 1 <= mo <= 12):
                 continue
@@ -328,7 +333,7 @@ def find(sentences: list[str]) -> DateFindings:
                 kind="paren",
                 part_of_day=(m["p1"] or m["p2"] or None),
             )
-        for m in LONG_DATE.finditer(s):
+        for m in LONG_DATE.finditer(s) if digits else ():
             if not free(m):
                 continue
             d, mo = int(m["d"]), MONTHS[m["mon"].lower()]
@@ -350,7 +355,7 @@ def find(sentences: list[str]) -> DateFindings:
                 kind="long",
                 part_of_day=(m["p1"] or m["p2"] or None),
             )
-        for m in PLAIN_DATE.finditer(s):
+        for m in PLAIN_DATE.finditer(s) if digits else ():
             if not free(m):
                 continue
             d, mo = int(m["d"]), int(m["m"])
@@ -364,7 +369,7 @@ def find(sentences: list[str]) -> DateFindings:
                     weekday=None,
                     kind="plain",
                 )
-        for m in WEEKDAY_ONLY.finditer(s):
+        for m in WEEKDAY_ONLY.finditer(s) if _WD_QUICK.search(low) else ():
             if not free(m):
                 continue
             wd = m["wd"]
@@ -384,17 +389,17 @@ def find(sentences: list[str]) -> DateFindings:
             )
         for m in RELATIVE.finditer(s):
             add(m, day=None, month=None, year=None, year_given=False, weekday=None, kind="relative")
-        for m in COUNTDOWN.finditer(s):
+        for m in COUNTDOWN.finditer(s) if "hari" in low else ():
             n = parse_number(m["n"])
             if n is not None and n < 400:
                 out.countdowns.append(Countdown(i, n, m.group(0)))
-        for m in H_MINUS.finditer(s):
+        for m in H_MINUS.finditer(s) if "H" in s and digits else ():
             if re.search(
                 r"\b(?:pada|mulai|hingga|sampai)\s+$", s[max(0, m.start() - 10) : m.start()]
             ):
                 continue  # "pada H-3 logistik didistribusikan" is a plan, not a countdown
             out.countdowns.append(Countdown(i, int(m["n"]), m.group(0)))
-        for m in TIME.finditer(s):
+        for m in TIME.finditer(s) if digits else ():
             h = m["h"] or m["h2"]
             mi = m["mi"] or m["mi2"] or "00"
             zone = m["z"] or m["z2"]
@@ -426,7 +431,7 @@ def find(sentences: list[str]) -> DateFindings:
             if tm.end_hour is not None and (tm.end_hour > 23 or (tm.end_minute or 0) > 59):
                 tm.end_hour = tm.end_minute = None
             out.times.append(tm)
-        for m in ZONE.finditer(s):
+        for m in ZONE.finditer(s) if "wi" in low or "waktu" in low else ():
             out.zones.append(zone_code(m.group(1)))
     return out
 

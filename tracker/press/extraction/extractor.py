@@ -128,21 +128,30 @@ def _header_date(doc: Document) -> date | None:
     return None
 
 
-def _election(doc: Document, meeting: date | None) -> str | None:
+def _election_signals(doc: Document) -> tuple[int, int, bool]:
+    """Counts of Pilkada and Pemilu signals in the text, and whether "pemilu" occurs."""
     body = " ".join(doc.sentences) + " " + (doc.title or "")
     pilkada = len(_PILKADA.findall(body))
     pemilu = len(_PEMILU.findall(body))
+    # The polling day named in the text is the strongest signal of which vote it is.
     if re.search(r"\b27\s+(?:november|nopember)\s+2024\b", body, re.I):
         pilkada += 3
     if re.search(r"\b14\s+(?:februari|pebruari)\s+2024\b", body, re.I):
         pemilu += 3
+    generic = re.search(r"\bpemilu\b|\bpesta\s+demokrasi\b", body, re.I) is not None
+    return pilkada, pemilu, generic
+
+
+def _election(signals: tuple[int, int, bool], meeting: date | None) -> str | None:
+    """Pemilu 2024 or Pilkada 2024, judged from content and the meeting date."""
+    pilkada, pemilu, generic = signals
     if meeting is not None:
         if date(2023, 1, 1) <= meeting <= date(2024, 2, 20):
             pemilu += 2
         elif date(2024, 3, 1) <= meeting <= date(2025, 3, 31):
             pilkada += 2
     if not pilkada and not pemilu:
-        if re.search(r"\bpemilu\b|\bpesta\s+demokrasi\b", body, re.I):
+        if generic:
             return (
                 "Pemilu 2024" if meeting is None or meeting <= date(2024, 2, 20) else "Pilkada 2024"
             )
@@ -193,7 +202,8 @@ def _extract(
     body = " ".join(sents)
 
     # --- election context, used to resolve years and countdowns -------------------
-    prelim = _election(doc, None)
+    signals = _election_signals(doc)
+    prelim = _election(signals, None)
     anchor = elections.get(prelim) if prelim else None
 
     # --- date candidates -------------------------------------------------------
@@ -470,7 +480,7 @@ def _extract(
     tm = _THEME.search(body)
     if tm:
         out["theme"] = straight_quotes((tm.group("t") or tm.group("t2") or "").strip(" .,"))
-    out["election"] = _election(doc, start)
+    out["election"] = _election(signals, start)
     out["warnings"] = warnings
     return out
 

@@ -80,7 +80,9 @@ class Mention:
 
 
 @cache
-def _tables() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]], re.Pattern[str]]:
+def _tables() -> tuple[
+    dict[str, tuple[str, str]], dict[str, tuple[str, str]], re.Pattern[str], frozenset[str]
+]:
     titles = {r["title"].lower(): (r["key"], r["level"]) for r in data.rows("titles.csv")}
     bodies = {r["body"].lower(): (r["key"], r["level"]) for r in data.rows("bodies.csv")}
     for r in data.rows("national.csv"):
@@ -92,15 +94,22 @@ def _tables() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]], r
             re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
         )
 
-    body_alt = alt(list({k for k in bodies}))
+    body_alt = alt(list(bodies))
     pattern = re.compile(
-        rf"(?P<neg>\b{_NEGATORS}\s+)?(?P<prefix>\b{_PREFIX})?"
+        rf"(?P<prefix>\b{_PREFIX})?"
         rf"(?:\b(?P<title>{alt(list(titles))})\b"
         rf"|\b(?P<lead>{alt(list(_LEADS))})\s+(?P<body1>{body_alt})\b"
         rf"|\b(?P<body>{body_alt})\b)",
         re.I,
     )
-    return titles, bodies, pattern
+    firsts = {w.split()[0].lower() for w in (*titles, *bodies, *_LEADS)}
+    firsts |= {"pj", "pjs", "plt", "plh", "penjabat", "pejabat"}
+    return titles, bodies, pattern, frozenset(firsts)
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_NEGATED = re.compile(rf"\b{_NEGATORS}\s+$", re.I)
+_QUOTE_CHARS = re.compile(r"[“”\"]")
 
 
 def quote_spans(sentence: str, open_at_start: bool) -> tuple[list[tuple[int, int]], bool]:
@@ -108,7 +117,8 @@ def quote_spans(sentence: str, open_at_start: bool) -> tuple[list[tuple[int, int
     spans: list[tuple[int, int]] = []
     inside = open_at_start
     start = 0
-    for i, ch in enumerate(sentence):
+    for qm in _QUOTE_CHARS.finditer(sentence):
+        i, ch = qm.start(), qm.group(0)
         if ch == "“" or (ch == '"' and not inside):
             if not inside:
                 inside, start = True, i
@@ -172,18 +182,21 @@ def _parse_region(
 
 def find(sentences: list[str], gaz: Gazetteer) -> list[Mention]:
     """All mentions, sentence by sentence (quoted ones flagged, negated ones dropped)."""
-    titles, bodies, pattern = _tables()
+    titles, bodies, pattern, firsts = _tables()
     out: list[Mention] = []
     open_quote = False
     for i, s in enumerate(sentences):
         spans, open_quote = quote_spans(s, open_quote)
         pos = 0
-        while True:
-            m = pattern.search(s, pos)
+        # Only words that can start a mention are tried with the (large) pattern.
+        for wm in _WORD.finditer(s):
+            if wm.start() < pos or wm.group(0).lower() not in firsts:
+                continue
+            m = pattern.match(s, wm.start())
             if m is None:
-                break
+                continue
             pos = m.end()
-            if m.group("neg"):
+            if _NEGATED.search(s[max(0, m.start() - 30) : m.start()]):
                 continue
             prefix = (m.group("prefix") or "").strip()
             if m.group("title"):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 # Press releases are a few thousand characters; anything past this is page debris,
 # and capping it keeps the later per-sentence passes bounded on hostile input.
-MAX_CHARS = 60_000
+MAX_CHARS = 30_000
 
 _HTML_HINT = re.compile(r"<\s*(?:p|div|br|span|a|html|body|h[1-6]|li|article|section|td)\b", re.I)
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]{0,2000}?(/?)>|<!--|-->")
@@ -142,12 +142,15 @@ def clean(raw: str) -> Document:
         text, html_title = strip_html(text)
     text = _CTRL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\xa0", " ")[: MAX_CHARS * 2]
-    raw_lines = [" ".join(line.split()) for line in text.split("\n")]
+    raw_lines = (" ".join(line.split()) for line in text.split("\n"))
     lines: list[str] = []
     skipping_list = False
+    kept_chars = 0
     for line in raw_lines:
         if not line:
             continue
+        if kept_chars > MAX_CHARS + 2_000:
+            break
         if _AGO.search(line):
             # "SAMARINDA 3 hari ago": the site's headline list after the article.
             break
@@ -161,6 +164,7 @@ def clean(raw: str) -> Document:
                 continue
             skipping_list = False
         lines.append(line)
+        kept_chars += len(line)
     # Leading menu items / category labels: short lines before the first real one.
     title = html_title
     start = 0
