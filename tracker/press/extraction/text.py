@@ -85,7 +85,7 @@ def strip_html(text: str) -> tuple[str, str | None]:
     skip = 0
     in_comment = False
     pos = 0
-    title: str | None = None
+    heads: dict[str, str] = {}
     capture: str | None = None
     cap_start = 0
     for m in _TAG.finditer(text):
@@ -97,31 +97,35 @@ def strip_html(text: str) -> tuple[str, str | None]:
             continue
         if token == "<!--":
             if not skip:
-                out.append(text[pos : m.start()])
+                out.append(text[pos : m.start()].replace("\n", " "))
             in_comment = True
             continue
         if token == "-->":
             continue
         if not skip:
-            out.append(text[pos : m.start()])
+            out.append(text[pos : m.start()].replace("\n", " "))
         pos = m.end()
         closing, name = m.group(1) == "/", m.group(2).lower()
         if name in _SKIP_TAGS and not m.group(3):
             skip = max(0, skip - 1) if closing else skip + 1
             continue
-        if name in ("h1", "title") and title is None:
+        if name in ("h1", "title") and name not in heads:
             if not closing:
                 capture, cap_start = name, len(out)
             elif capture == name:
                 candidate = html.unescape(re.sub(r"\s+", " ", "".join(out[cap_start:]))).strip()
                 if candidate:
-                    title = candidate if name == "h1" or title is None else title
+                    heads[name] = candidate
                 capture = None
+                if name == "title":
+                    del out[cap_start:]  # the <title> is not part of the article text
         if name in _BLOCK_TAGS and not skip:
             out.append("\n")
     if not skip and not in_comment:
-        out.append(text[pos:])
-    return html.unescape("".join(out)), title
+        out.append(text[pos:].replace("\n", " "))
+    # The <h1> is the headline; <title> usually carries " | Site name" as well.
+    title = heads.get("h1") or re.split(r"\s+[|\u2013\u2014-]\s+", heads.get("title", ""))[0]
+    return html.unescape("".join(out)), title or None
 
 
 def _is_headline(line: str) -> bool:
