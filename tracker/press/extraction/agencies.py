@@ -509,6 +509,10 @@ def analyse(
         add(chair_entry, "host", chair_m.sent if chair_m else 0)
     for item in roles.values():
         item.pop("_rank", None)
+        rs = item["roles"]
+        assert isinstance(rs, list)
+        if len(rs) > 1 and "attendee" in rs:
+            rs.remove("attendee")  # attending is implied by any other role
         out.agencies.append(item)
     return out
 
@@ -537,6 +541,8 @@ def _position(m: Mention, e: Entry | None) -> str | None:
         return f"{title} {e.short_name.removeprefix('Kodam ')}".strip()
     if m.key in ("korem", "kodim") and e is not None:
         return f"{title} {e.short_name.split(' ', 1)[1]}".strip()
+    if m.level == "inherit" and not m.body_text and not m.region_text and e is not None:
+        return f"{title} {e.short_name}"  # "Kabidhumas" -> "Kabidhumas Polda Kalteng"
     parts = [title]
     if m.body_text:
         parts.append(m.body_text)
