@@ -73,6 +73,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             )
 
     _init_extensions(app)
+    from tracker import security
+
+    security.register(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     from tracker import cli

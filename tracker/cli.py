@@ -18,7 +18,16 @@ from tracker.validation import ValidationError
 
 def register(app: Flask) -> None:
     """Attach the commands to the app."""
-    for command in (init, seed_demo, synth, create_user, load_regions, load_reference):
+    for command in (
+        init,
+        seed_demo,
+        synth,
+        create_user,
+        load_regions,
+        load_reference,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(command)
 
 
@@ -131,3 +140,34 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
         _fail(error)
     db.session.commit()
     click.echo(f"created {user.role} {user.email}")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+def backup_command(target: str) -> None:
+    """Write a consistent backup of the database to TARGET."""
+    from tracker.backup import BackupError, backup
+
+    try:
+        backup(Path(target))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"backup written to {target}")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the data.")
+def restore_command(source: str, yes: bool) -> None:
+    """Replace the database's contents with the backup SOURCE."""
+    from tracker.backup import BackupError, restore
+
+    if not yes:
+        click.confirm("This replaces every record in the database. Continue?", abort=True)
+    try:
+        restore(Path(source))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"restored from {source}")

@@ -322,7 +322,7 @@ def test_unsafe_region_inference_leaves_office_without_region() -> None:
         "Jumat (20/10/23). Rapat dihadiri Kabinda, Kepala Kejaksaan Tinggi dan Ketua KPU."
     )
     r = extract(text)
-    assert {"Binda", "Kejati", "KPU PBD"} <= names(r)
+    assert {"Binda", "Kejati", "KPU Papua Barat Daya"} <= names(r)
 
 
 def test_representative_and_former_titles() -> None:

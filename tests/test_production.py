@@ -1,0 +1,162 @@
+"""Hardening: security headers, error pages, size limits, backups, concurrent writers."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+
+from conftest import PG_URL, make_app
+from tracker.extensions import db
+from tracker.models import Meeting, Region
+
+
+def test_security_headers(client):
+    response = client.get("/meetings/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Strict-Transport-Security" not in response.headers
+    secure = client.get("/meetings/", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_friendly_errors_in_both_languages(client):
+    response = client.get("/tidak-ada")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.get_data(as_text=True)
+    client.set_cookie("lang", "en")
+    assert "Page not found" in client.get("/tidak-ada").get_data(as_text=True)
+    api = client.get("/api/tidak-ada")
+    assert api.status_code == 404
+    assert api.get_json()["error"]["code"] == 404
+
+
+@pytest.mark.parametrize("app_config", [{"PROPAGATE_EXCEPTIONS": False}])
+def test_server_error_hides_the_trace(app, client):
+    def broken() -> str:
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/boom", "boom", broken)
+    response = client.get("/boom")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "secret internals" not in body and "Traceback" not in body
+    assert "Terjadi kesalahan di server" in body
+
+
+@pytest.mark.parametrize("app_config", [{"MAX_CONTENT_LENGTH": 1024}])
+def test_request_size_limit(app, client):
+    from flask import request
+
+    app.add_url_rule("/echo", "echo", lambda: str(len(request.form)), methods=["POST"])
+    assert client.post("/echo", data={"x": "a" * 100}).status_code == 200
+    response = client.post("/echo", data={"x": "a" * 5000})
+    assert response.status_code == 413
+    assert "Kiriman terlalu besar" in response.get_data(as_text=True)
+
+
+def _meeting_fields(region_id: int, n: int) -> dict:
+    start = datetime(2024, 1, 1, 9, tzinfo=ZoneInfo("Asia/Makassar")) + timedelta(hours=n)
+    return {"title": f"Rakor {n}", "starts_at": start, "region_id": region_id}
+
+
+def _backup_app(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
+    if backend == "sqlite":
+        app = make_app("sqlite", tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'live.sqlite'}")
+        ctx = app.app_context()
+        ctx.push()
+        db.create_all()
+        from tracker.cli import _load_reference
+
+        _load_reference()
+        db.session.commit()
+        request.addfinalizer(lambda: (db.session.remove(), db.engine.dispose(), ctx.pop()))
+        return app
+    return request.getfixturevalue("app")
+
+
+def test_backup_round_trip_loses_nothing(backend, tmp_path, request):
+    from tracker.backup import backup, restore
+    from tracker.meetings.operations import create_meeting
+
+    _backup_app(backend, tmp_path, request)
+    kaltim = db.session.execute(db.select(Region).filter_by(code="64")).scalar_one()
+    for n in range(5):
+        create_meeting(_meeting_fields(kaltim.id, n))
+    db.session.commit()
+    tables = [t.name for t in db.metadata.sorted_tables]
+
+    def counts() -> dict[str, int]:
+        return {
+            t: db.session.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one() for t in tables
+        }
+
+    before = counts()
+    uids = sorted(db.session.execute(db.select(Meeting.uid)).scalars())
+    target = tmp_path / "backup.dump"
+    backup(target)
+    assert target.stat().st_size > 0
+    db.session.execute(db.delete(Meeting))
+    db.session.commit()
+    assert counts()["meeting"] == 0
+    restore(target)
+    assert counts() == before
+    assert sorted(db.session.execute(db.select(Meeting.uid)).scalars()) == uids
+
+
+def _writer(url: str, instance: str, worker: int, count: int) -> None:
+    """Create ``count`` meetings, each in its own request-sized transaction."""
+    from tracker import create_app
+    from tracker.meetings.operations import create_meeting
+
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": url, "INSTANCE_PATH": instance}
+    )
+    with app.app_context():
+        region_id = db.session.execute(db.select(Region.id).filter_by(code="64")).scalar_one()
+        for n in range(count):
+            create_meeting(_meeting_fields(region_id, worker * 10_000 + n))
+            db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_four_writers_at_once(backend, tmp_path, request):
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'busy.sqlite'}"
+        app = make_app("sqlite", tmp_path, DATABASE_URL=url)
+        with app.app_context():
+            db.create_all()
+            from tracker.cli import _load_reference
+
+            _load_reference()
+            db.session.commit()
+            db.engine.dispose()
+    else:
+        request.getfixturevalue("app")
+        url = PG_URL
+    spawn = multiprocessing.get_context("spawn")
+    procs = [
+        spawn.Process(target=_writer, args=(url, str(tmp_path / "instance"), w, 500))
+        for w in range(4)
+    ]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(timeout=300)
+        assert proc.exitcode == 0
+    check = make_app(backend, tmp_path, DATABASE_URL=url)
+    with check.app_context():
+        assert db.session.execute(db.select(db.func.count(Meeting.id))).scalar_one() == 2000
+        if backend == "sqlite":
+            assert db.session.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+            assert db.session.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
+        db.session.remove()
+        db.engine.dispose()

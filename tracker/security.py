@@ -1,0 +1,105 @@
+"""Security headers, proxy awareness and friendly error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from tracker.i18n import gettext as _
+
+# No inline script or style anywhere: every asset is a file the app serves.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+
+
+def _error_title(code: int) -> str:
+    titles = {
+        400: _("Permintaan tidak valid"),
+        403: _("Akses ditolak"),
+        404: _("Halaman tidak ditemukan"),
+        405: _("Metode tidak diizinkan"),
+        413: _("Kiriman terlalu besar"),
+        429: _("Terlalu banyak permintaan"),
+        500: _("Terjadi kesalahan di server"),
+    }
+    return titles.get(code, _("Terjadi kesalahan"))
+
+
+def _error_hint(code: int) -> str:
+    hints = {
+        400: _("Periksa kembali isian atau tautan yang Anda buka."),
+        403: _("Anda tidak memiliki hak untuk membuka halaman ini."),
+        404: _("Alamat ini tidak ada, atau rapatnya tidak dipublikasikan."),
+        405: _("Halaman ini tidak menerima cara pengiriman tersebut."),
+        413: _("Berkas atau teks yang dikirim melebihi batas ukuran."),
+        429: _("Tunggu sebentar lalu coba lagi."),
+        500: _("Kesalahan sudah dicatat. Silakan coba lagi nanti."),
+    }
+    return hints.get(code, "")
+
+
+def register(app: Flask) -> None:
+    """Install headers, proxy handling and error pages."""
+    if app.config.get("PROXY_FIX"):
+        # Behind a reverse proxy: trust one hop for scheme and host (HTTPS detection).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    @app.before_request
+    def secure_session_cookie() -> None:
+        # Cookies are marked Secure whenever the site is reached over https.
+        if request.is_secure:
+            app.config["SESSION_COOKIE_SECURE"] = True
+            app.config["REMEMBER_COOKIE_SECURE"] = True
+
+    @app.after_request
+    def add_security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response | str, int]:
+        code = error.code or 500
+        if request.path.startswith("/api/"):
+            body = {"error": {"code": code, "message": _error_title(code)}}
+            return jsonify(body), code
+        page = render_template(
+            "errors/error.html", code=code, title=_error_title(code), hint=_error_hint(code)
+        )
+        return page, code
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> tuple[Response | str, int]:
+        # Never show a stack trace; the log keeps it.
+        app.logger.exception("unhandled error", exc_info=error)
+        propagate = app.config.get("PROPAGATE_EXCEPTIONS")
+        if propagate or (propagate is None and (app.testing or app.debug)):
+            raise error
+        if request.path.startswith("/api/"):
+            return jsonify({"error": {"code": 500, "message": _error_title(500)}}), 500
+        return (
+            render_template(
+                "errors/error.html", code=500, title=_error_title(500), hint=_error_hint(500)
+            ),
+            500,
+        )
