@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -27,6 +30,8 @@ def register(app: Flask) -> None:
         load_reference,
         backup_command,
         restore_command,
+        extract_command,
+        import_press,
     ):
         app.cli.add_command(command)
 
@@ -171,3 +176,45 @@ def restore_command(source: str, yes: bool) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"restored from {source}")
+
+
+@click.command("extract")
+@with_appcontext
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--published", type=click.DateTime(["%Y-%m-%d"]), help="Publication date.")
+@click.option("--json", "as_json", is_flag=True, help="Print the proposal as JSON.")
+def extract_command(file: click.File, published: datetime | None, as_json: bool) -> None:
+    """Propose a meeting from a press release (plain text or pasted HTML)."""
+    from tracker.press.intake import propose
+
+    proposal = propose(file.read(), published.date() if published else None)  # type: ignore[attr-defined]
+    if as_json:
+        click.echo(json.dumps(proposal, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{proposal['title']}")
+    click.echo(f"date: {proposal.get('suggested_date') or proposal['start_date']}")
+    for warning in proposal["warnings"]:
+        click.echo(f"warning {warning['code']}: {warning['message']}")
+    for agency in proposal["agencies"]:
+        click.echo(f"  {agency['name']} ({', '.join(agency['roles'])})")
+
+
+@click.command("import-press")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def import_press(path: Path) -> None:
+    """Import a folder of .txt/.html press releases or a JSONL file."""
+    from tracker.press.intake import import_documents, iter_documents
+
+    documents = list(iter_documents(path))
+    results = []
+    with click.progressbar(length=len(documents), label="press releases", file=sys.stderr) as bar:
+        for result in import_documents(documents):
+            results.append(result)
+            bar.update(1)
+    for result in results:
+        click.echo(f"{result.outcome:<13} {result.source}: {result.detail}")
+    summary: dict[str, int] = {}
+    for result in results:
+        summary[result.outcome] = summary.get(result.outcome, 0) + 1
+    click.echo(", ".join(f"{k} {v}" for k, v in sorted(summary.items())) or "nothing to import")

@@ -138,6 +138,31 @@ def _is_share_line(line: str) -> bool:
     return bool(words) and len(words) <= 6 and all(w in _SHARE_WORDS for w in words)
 
 
+_TERMINAL = tuple('.!?:;"\u201d\u2019)')
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Rejoin hard-wrapped paragraphs (text pasted from e-mail or PDF).
+
+    A text counts as hard-wrapped when most of its long lines stop mid-sentence;
+    then lines run together until a blank line or a sentence end. Otherwise the
+    lines are left alone, so a headline stays apart from the first paragraph.
+    """
+    long_lines = [line for line in lines if len(line) >= 50]
+    open_ended = [line for line in long_lines if not line.endswith(_TERMINAL)]
+    if len(open_ended) < 2 or len(open_ended) * 2 < len(long_lines):
+        return lines
+    out: list[str] = []
+    joining = False
+    for line in lines:
+        if joining and line:
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+        joining = bool(line) and not line.endswith(_TERMINAL) and len(line) >= 40
+    return out
+
+
 def clean(raw: str) -> Document:
     """Title and article lines with page noise removed."""
     text = raw if isinstance(raw, str) else str(raw)
@@ -146,7 +171,7 @@ def clean(raw: str) -> Document:
         text, html_title = strip_html(text)
     text = _CTRL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\xa0", " ")[: MAX_CHARS * 2]
-    raw_lines = (" ".join(line.split()) for line in text.split("\n"))
+    raw_lines = _unwrap([" ".join(line.split()) for line in text.split("\n")])
     lines: list[str] = []
     skipping_list = False
     kept_chars = 0
