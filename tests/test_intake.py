@@ -12,17 +12,19 @@ from tracker.press import intake
 SEED = resources.files("tracker.data").joinpath("seed_release.txt").read_text("utf-8")
 
 # Written for these tests: a second outlet's report of the seed's meeting.
-SECOND_REPORT = """BALIKPAPAN - Pemerintah Provinsi Kalimantan Timur menggelar Rapat Koordinasi Forkopimda
-se-Kaltim di Hotel Novotel Balikpapan, Selasa (6/2/2024).
+SECOND_REPORT = """BALIKPAPAN - Pemerintah Provinsi Kalimantan Timur menggelar Rapat
+Koordinasi Forkopimda se-Kaltim di Hotel Novotel Balikpapan, Selasa (6/2/2024).
 Rapat dipimpin Pj Gubernur Kaltim Akmal Malik dan dihadiri Kapolda Kaltim, Kajati Kaltim,
 Ketua KPU Kaltim, Ketua Bawaslu Kaltim serta Kabinda Kaltim.
-Akmal meminta seluruh unsur menjaga kondusivitas daerah menjelang pemungutan suara 14 Februari 2024.
+Akmal meminta seluruh unsur menjaga kondusivitas daerah menjelang pemungutan suara
+14 Februari 2024.
 """
 
 # Written for these tests: a clean release from another province, in WIT.
-MALUKU = """AMBON - Bawaslu Maluku menggelar rapat koordinasi pengawasan masa tenang di Hotel Santika
-Ambon, Senin (12/2/2024) pukul 09.00 WIT. Rapat dipimpin Ketua Bawaslu Maluku dan dihadiri
-Ketua KPU Maluku serta Kapolda Maluku. Pemateri dari Kejati Maluku memaparkan penanganan
+MALUKU = """AMBON - Bawaslu Maluku menggelar rapat koordinasi pengawasan masa tenang di
+Hotel Santika Ambon, Senin (12/2/2024) pukul 09.00 WIT. Rapat dipimpin Ketua Bawaslu Maluku
+dan dihadiri Ketua KPU Maluku serta Kapolda Maluku. Pemateri dari Kejati Maluku memaparkan
+penanganan
 tindak pidana pemilu menjelang pemungutan suara Pemilu 2024."""
 
 
