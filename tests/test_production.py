@@ -8,9 +8,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import PG_URL, make_app
 from sqlalchemy import text
 
-from conftest import PG_URL, make_app
 from tracker.extensions import db
 from tracker.models import Meeting, Region
 
@@ -127,7 +127,9 @@ def _writer(url: str, instance: str, worker: int, count: int) -> None:
         db.engine.dispose()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def test_four_writers_at_once(backend, tmp_path, request):
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'busy.sqlite'}"
