@@ -102,6 +102,28 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(site_bp)
     app.register_blueprint(meetings_bp)
+    from tracker.calendar.views import bp as calendar_bp
+
+    app.register_blueprint(calendar_bp)
+    _register_staff_blueprints(app)
+
+
+def _register_staff_blueprints(app: Flask) -> None:
+    """Accounts, staff forms and the admin registry (login required throughout)."""
+    from tracker.agencies.staff_views import admin_bp as admin_agencies_bp
+    from tracker.agencies.staff_views import staff_bp as staff_agencies_bp
+    from tracker.auth.views import bp as auth_bp
+    from tracker.meetings.staff_views import bp as staff_meetings_bp
+    from tracker.press.staff_views import bp as staff_press_bp
+
+    for blueprint in (
+        auth_bp,
+        staff_meetings_bp,
+        staff_press_bp,
+        staff_agencies_bp,
+        admin_agencies_bp,
+    ):
+        app.register_blueprint(blueprint)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -37,3 +37,14 @@ def set_language(code: str) -> Response:
             secure=request.is_secure,
         )
     return response
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    """Let crawlers, Google Calendar's fetcher included, reach the calendar feeds."""
+    # Google obeys robots.txt when it fetches a subscribed feed: never disallow /calendar/.
+    body = "User-agent: *\nAllow: /calendar/\nDisallow: /calendar/import\n"
+    response = Response(body, mimetype="text/plain")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response

@@ -1,0 +1,1 @@
+"""Calendar export (.ics downloads and subscription feeds) and .ics import."""

@@ -1,0 +1,94 @@
+"""Forms of the calendar pages: the feed builder, the staff token and the .ics import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, SelectField
+from wtforms.validators import DataRequired, Optional
+
+from tracker.i18n import lazy_gettext as _l
+from tracker.labels import MEETING_KIND_LABELS, VISIBILITY_LABELS
+from tracker.models import MEETING_KINDS, VISIBILITIES
+
+
+def _blank(label: Any) -> list[tuple[str, Any]]:
+    return [("", label)]
+
+
+class FeedBuilderForm(FlaskForm):
+    """Combine filters into one feed address (a GET form: no CSRF, works without JS)."""
+
+    class Meta:
+        csrf = False
+
+    agency = SelectField(_l("Instansi"), validators=[Optional()], default="")
+    region = SelectField(
+        _l("Wilayah"),
+        validators=[Optional()],
+        default="",
+        description=_l("Feed provinsi juga memuat rapat kabupaten dan kotanya."),
+    )
+    election = SelectField(_l("Pemilihan"), validators=[Optional()], default="")
+    kind = SelectField(_l("Jenis rapat"), validators=[Optional()], default="")
+    archive = BooleanField(
+        _l("Seluruh arsip"),
+        description=_l("Tanpa centang: 90 hari terakhir dan semua rapat mendatang."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        agencies = kwargs.pop("agencies")
+        regions = kwargs.pop("regions")
+        elections = kwargs.pop("elections")
+        super().__init__(*args, **kwargs)
+        self.agency.choices = _blank(_l("Semua instansi")) + [
+            (a.slug, a.short_name) for a in agencies
+        ]
+        self.region.choices = _blank(_l("Semua wilayah")) + [(r.code, r.name) for r in regions]
+        self.election.choices = _blank(_l("Semua pemilihan")) + [
+            (e.slug, e.name) for e in elections
+        ]
+        self.kind.choices = _blank(_l("Semua jenis")) + [
+            (k, MEETING_KIND_LABELS[k]) for k in MEETING_KINDS
+        ]
+
+
+class RegenerateTokenForm(FlaskForm):
+    """Make a new private feed address; the old one stops working at once."""
+
+
+class ImportForm(FlaskForm):
+    """Upload an agency's published agenda (.ics) to create or update meetings."""
+
+    file = FileField(
+        _l("Berkas kalender (.ics)"),
+        validators=[
+            FileRequired(_l("Pilih berkas .ics.")),
+            FileAllowed(["ics", "ical", "ifb", "icalendar"], _l("Hanya berkas .ics.")),
+        ],
+        description=_l(
+            "Impor ulang berkas yang sama memperbarui rapatnya (dicocokkan lewat UID), "
+            "tidak menggandakan."
+        ),
+    )
+    region = SelectField(
+        _l("Wilayah"),
+        validators=[DataRequired(_l("Wilayah wajib dipilih."))],
+        description=_l(
+            "Wilayah rapat. Waktu tanpa zona atau dalam UTC dibaca dalam zona wilayah ini."
+        ),
+    )
+    kind = SelectField(_l("Jenis rapat"), default="rakor")
+    visibility = SelectField(_l("Visibilitas"), default="public")
+    election = SelectField(_l("Pemilihan"), validators=[Optional()], default="")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        regions = kwargs.pop("regions")
+        elections = kwargs.pop("elections")
+        super().__init__(*args, **kwargs)
+        self.region.choices = _blank(_l("Pilih wilayah")) + [(r.code, r.name) for r in regions]
+        self.kind.choices = [(k, MEETING_KIND_LABELS[k]) for k in MEETING_KINDS]
+        self.visibility.choices = [(v, VISIBILITY_LABELS[v]) for v in VISIBILITIES]
+        self.election.choices = _blank(_l("Tidak ada")) + [(e.slug, e.name) for e in elections]

@@ -1,0 +1,319 @@
+"""Calendar pages and feeds: subscribe links, .ics feeds, the staff feed and import."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import click
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.globals import request_ctx
+from flask.sansio.blueprints import BlueprintSetupState
+from flask_login import current_user, login_required
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from tracker.calendar import cache, feeds, operations
+from tracker.calendar.forms import FeedBuilderForm, ImportForm, RegenerateTokenForm
+from tracker.calendar.ical import CALENDAR_FOOTER, FeedInfo, calendar_head
+from tracker.calendar.importer import ImportRejected, import_calendar
+from tracker.extensions import db
+from tracker.i18n import gettext as _
+from tracker.meetings import queries
+from tracker.models import Agency, AgencySlugRedirect, Election, Meeting, Region
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendar", cli_group=None)
+
+# Feeds are fetched by servers (Google, Outlook.com) and by calendar apps: no session,
+# so no Set-Cookie and no "Vary: Cookie" that would defeat shared caches.
+FEED_ENDPOINTS = frozenset(
+    f"calendar.{name}"
+    for name in (
+        "all_feed",
+        "agency_feed",
+        "region_feed",
+        "election_feed",
+        "kind_feed",
+        "feed",
+        "meeting",
+        "private_feed",
+    )
+)
+DEFAULTS = {
+    "PUBLIC_BASE_URL": None,  # e.g. "https://rakor.example.go.id"; else the request host
+    "CALENDAR_ORGANIZER_EMAIL": None,  # a functional mailbox; default sekretariat@PUBLIC_HOST
+    "CALENDAR_ORGANIZER_NAME": None,
+    "CALENDAR_WINDOW_DAYS": 90,
+    "CALENDAR_CANCELLED_RETENTION_DAYS": 30,
+    "CALENDAR_DEFAULT_MINUTES": 120,
+}
+
+
+@bp.record_once
+def _config_defaults(state: BlueprintSetupState) -> None:
+    for key, value in DEFAULTS.items():
+        state.app.config.setdefault(key, value)
+
+
+@bp.before_request
+def _no_session_on_feeds() -> None:
+    if request.endpoint in FEED_ENDPOINTS:
+        ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
+        ctx._session = current_app.session_interface.make_null_session(current_app)
+
+
+def _serve(scope: feeds.Scope, path: str, filename: str) -> Response:
+    conf = cache.settings()
+    now = feeds.now()
+    info = feeds.feed_info(scope, conf, path)
+    chunks = feeds.feed_chunks(info, conf, feeds.meeting_ids(scope, now))
+    modified = feeds.last_modified(now)
+    db.session.commit()  # keeps the VEVENTs rebuilt for this answer
+    return feeds.ics_response(chunks, modified, filename, private=scope.private)
+
+
+def _not_found() -> Response:
+    # Plain text: the HTML error page would load the user, and feeds have no session.
+    return Response(_("Feed tidak ditemukan."), status=404, mimetype="text/plain")
+
+
+def _public(args: dict[str, str], filename: str) -> Response:
+    try:
+        scope = feeds.scope_from(args)
+    except NotFound:
+        return _not_found()
+    return _serve(scope, feeds.feed_path(scope), filename)
+
+
+def _archive() -> dict[str, str]:
+    return {"archive": request.args.get("archive", "")}
+
+
+@bp.get("/all.ics")
+def all_feed() -> Response:
+    """Every public meeting."""
+    return _public(_archive(), "rapat-semua.ics")
+
+
+@bp.get("/agency/<slug>.ics")
+def agency_feed(slug: str) -> Response:
+    """Public meetings an agency attends; merged agencies' old slugs redirect."""
+    moved = db.session.get(AgencySlugRedirect, slug)
+    if moved is not None:
+        return redirect(url_for(".agency_feed", slug=moved.agency.slug, **request.args), 301)
+    return _public({"agency": slug, **_archive()}, f"rapat-{slug}.ics")
+
+
+@bp.get("/region/<code>.ics")
+def region_feed(code: str) -> Response:
+    """Public meetings in a region (a province includes its regencies and cities)."""
+    return _public({"region": code, **_archive()}, f"rapat-wilayah-{code}.ics")
+
+
+@bp.get("/election/<slug>.ics")
+def election_feed(slug: str) -> Response:
+    """Public meetings about one election."""
+    return _public({"election": slug, **_archive()}, f"rapat-{slug}.ics")
+
+
+@bp.get("/kind/<kind>.ics")
+def kind_feed(kind: str) -> Response:
+    """Public meetings of one kind."""
+    return _public({"kind": kind, **_archive()}, f"rapat-{kind}.ics")
+
+
+@bp.get("/feed.ics")
+def feed() -> Response:
+    """Public meetings matching any combination of agency, region, election and kind."""
+    args = {k: request.args.get(k, "") for k in (*feeds.FILTERS, "archive")}
+    return _public(args, "rapat.ics")
+
+
+@bp.get("/meetings/<int:meeting_id>.ics")
+def meeting(meeting_id: int) -> Response:
+    """Download one public meeting (a snapshot: it does not update)."""
+    found = queries.meeting_detail(meeting_id)
+    if found is None:
+        return _not_found()
+    conf = cache.settings()
+    text = cache.pieces(db.select(Meeting.id).where(Meeting.id == found.id), conf)[0].text
+    info = FeedInfo(
+        key=f"meeting|{found.uid}",
+        name=found.title,
+        description=current_app.config["SITE_NAME"],
+        source_url=conf.base_url + url_for(".meeting", meeting_id=found.id),
+        page_url=conf.meeting_url(found.id),
+        home_zone=found.timezone,
+    )
+    zones = set() if found.time_unknown else {found.timezone}
+    chunks = [calendar_head(info, conf, zones), text, CALENDAR_FOOTER]
+    db.session.commit()
+    return feeds.ics_response(chunks, found.updated_at, f"rapat-{found.id}.ics", attachment=True)
+
+
+@bp.get("/private/<token>.ics")
+def private_feed(token: str) -> Response:
+    """A staff member's feed: public and internal meetings, reached by a secret token."""
+    user = operations.user_by_feed_token(token)
+    if user is None:
+        return _not_found()
+    scope = feeds.Scope(archive=request.args.get("archive") == "1", private=True)
+    path = url_for(".private_feed", token=token, **({"archive": "1"} if scope.archive else {}))
+    return _serve(scope, path, "rapat-staf.ics")
+
+
+def feed_links(path: str) -> dict[str, str]:
+    """The https, webcal and Google Calendar addresses of a feed path."""
+    https = cache.base_url() + path
+    webcal = "webcal://" + https.split("://", 1)[1]
+    google = "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe="")
+    return {"https": https, "webcal": webcal, "google": google}
+
+
+def _choices() -> dict[str, Any]:
+    return {
+        "agencies": db.session.execute(db.select(Agency).order_by(Agency.short_name)).scalars(),
+        "regions": db.session.execute(db.select(Region).order_by(Region.code)).scalars(),
+        "elections": db.session.execute(
+            db.select(Election).order_by(Election.polling_day)
+        ).scalars(),
+    }
+
+
+@bp.get("/")
+def index() -> str:
+    """The subscribe page: every feed's links, a builder for combined filters, help."""
+    form = FeedBuilderForm(request.args, **_choices())
+    built = None
+    if any(request.args.get(k) for k in feeds.FILTERS) and form.validate():
+        scope = feeds.scope_from(
+            {k: form.data[k] or "" for k in feeds.FILTERS}
+            | {"archive": "1" if form.archive.data else ""}
+        )
+        built = {"label": scope.label(), **feed_links(feeds.feed_path(scope))}
+    provinces = db.session.execute(
+        db.select(Region).where(Region.kind == "province").order_by(Region.code)
+    ).scalars()
+    elections = db.session.execute(db.select(Election).order_by(Election.polling_day)).scalars()
+    return render_template(
+        "calendar/index.html",
+        form=form,
+        built=built,
+        all_links=feed_links(url_for(".all_feed")),
+        elections=[(e, feed_links(url_for(".election_feed", slug=e.slug))) for e in elections],
+        provinces=[(r, feed_links(url_for(".region_feed", code=r.code))) for r in provinces],
+        kinds=[(k, feed_links(url_for(".kind_feed", kind=k))) for k in feeds.MEETING_KINDS],
+    )
+
+
+@bp.get("/private")
+@login_required
+def private() -> str:
+    """Show the signed-in staff member's private feed address."""
+    token = current_user.feed_token
+    links = feed_links(url_for(".private_feed", token=token)) if token else None
+    return render_template("calendar/private.html", links=links, form=RegenerateTokenForm())
+
+
+@bp.post("/private/regenerate")
+@login_required
+def regenerate() -> Response:
+    """Make a new private feed address; the old one stops working at once."""
+    form = RegenerateTokenForm()
+    if form.validate_on_submit():
+        operations.regenerate_feed_token(current_user._get_current_object())
+        db.session.commit()
+        flash(_("Alamat feed pribadi yang baru sudah dibuat. Alamat lama tidak berlaku lagi."))
+    return redirect(url_for(".private"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_ics() -> Any:
+    """Create or update meetings from an uploaded .ics file."""
+    choices = _choices()
+    form = ImportForm(regions=choices["regions"], elections=choices["elections"])
+    problems = None
+    if form.validate_on_submit():
+        region = db.session.execute(db.select(Region).filter_by(code=form.region.data)).scalar_one()
+        election = db.session.execute(
+            db.select(Election).filter_by(slug=form.election.data)
+        ).scalar_one_or_none()
+        try:
+            result = import_calendar(
+                form.file.data.read(),
+                region,
+                kind=form.kind.data,
+                visibility=form.visibility.data,
+                election=election,
+                user=current_user._get_current_object(),
+            )
+        except ImportRejected as rejected:
+            db.session.rollback()
+            problems = rejected.problems
+        else:
+            db.session.commit()
+            flash(_import_summary(result))
+            return redirect(url_for(".import_ics"))
+    status = 400 if problems or form.errors else 200
+    return render_template("calendar/import.html", form=form, problems=problems), status
+
+
+def _import_summary(result: Any) -> str:
+    return _(
+        "Impor selesai: %(created)s rapat baru, %(updated)s diperbarui, "
+        "%(unchanged)s tidak berubah, %(cancelled)s dibatalkan.",
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        cancelled=result.cancelled,
+    )
+
+
+@bp.cli.command("import-ics")
+@click.argument("ics_file", type=click.File("rb"))
+@click.option("--region", "region_code", required=True, help="Region code, e.g. 64.")
+@click.option("--kind", default="rakor", show_default=True)
+@click.option("--visibility", type=click.Choice(["public", "internal"]), default="public")
+@click.option("--election", "election_slug", default=None, help="Election slug, optional.")
+def import_ics_command(
+    ics_file: Any, region_code: str, kind: str, visibility: str, election_slug: str | None
+) -> None:
+    """Create or update meetings from an .ics file (matched by UID), all or nothing."""
+    region = db.session.execute(db.select(Region).filter_by(code=region_code)).scalar_one_or_none()
+    if region is None:
+        raise click.BadParameter(f"no region with code {region_code!r}", param_hint="--region")
+    election = None
+    if election_slug:
+        election = db.session.execute(
+            db.select(Election).filter_by(slug=election_slug)
+        ).scalar_one_or_none()
+        if election is None:
+            raise click.BadParameter(f"no election {election_slug!r}", param_hint="--election")
+    try:
+        result = import_calendar(
+            ics_file.read(), region, kind=kind, visibility=visibility, election=election
+        )
+    except ImportRejected as rejected:
+        db.session.rollback()
+        for problem in rejected.problems:
+            click.echo(f"{ics_file.name}:{problem.line}: {problem.reason}", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(_import_summary(result))
+
+
+@bp.cli.command("calendar-refresh")
+def calendar_refresh_command() -> None:
+    """Drop every stored VEVENT so feeds rebuild them (after agency or venue edits)."""
+    count = cache.forget_events()
+    db.session.commit()
+    click.echo(f"{count} stored calendar events dropped")
