@@ -14,7 +14,12 @@ def configure(manager: LoginManager) -> None:
     def load_user(user_id: str) -> User | None:
         if not user_id.isdigit():
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        # A deactivated account is anonymous from its very next request, even
+        # with a session cookie that was issued before the deactivation.
+        if user is None or not user.is_active:
+            return None
+        return user
 
     manager.login_view = "auth.login"
     manager.login_message = _l("Silakan masuk untuk membuka halaman ini.")

@@ -76,3 +76,58 @@ def register(app: Flask) -> None:
             "REGION_KIND_LABELS": REGION_KIND_LABELS,
             "COVERAGE_LABELS": COVERAGE_LABELS,
         }
+
+# Change history (issue 3): names of logged fields and actions, for people.
+CHANGE_FIELD_LABELS = {
+    "title": _l("Judul"),
+    "kind": _l("Jenis rapat"),
+    "theme": _l("Tema"),
+    "summary": _l("Ringkasan"),
+    "starts_at": _l("Mulai"),
+    "ends_at": _l("Selesai"),
+    "timezone": _l("Zona waktu"),
+    "time_unknown": _l("Jam tidak disebutkan"),
+    "venue_id": _l("Tempat"),
+    "region_id": _l("Wilayah"),
+    "election_id": _l("Pemilihan"),
+    "visibility": _l("Visibilitas"),
+    "source_note": _l("Catatan sumber"),
+    "status": _l("Status"),
+    "status_reason": _l("Alasan"),
+    "agency_id": _l("Instansi"),
+    "person_id": _l("Orang"),
+    "collective_label": _l("Kelompok peserta"),
+    "position": _l("Jabatan"),
+    "roles": _l("Peran"),
+    "attendance": _l("Kehadiran"),
+    "represented_by": _l("Diwakili oleh"),
+    "topic": _l("Topik"),
+    "order": _l("Urutan"),
+    "press_release_id": _l("Siaran pers"),
+    "relation": _l("Hubungan"),
+    "sentence": _l("Kalimat bukti"),
+}
+CHANGE_ACTION_LABELS = {
+    ("meeting", "create"): _l("Rapat dicatat"),
+    ("meeting", "update"): _l("Rapat diubah"),
+    ("meeting", "postpone"): _l("Rapat ditunda"),
+    ("meeting", "cancel"): _l("Rapat dibatalkan"),
+    ("meeting", "held"): _l("Rapat ditandai terlaksana"),
+    ("participation", "create"): _l("Peserta ditambahkan"),
+    ("participation", "update"): _l("Peserta diubah"),
+    ("participation", "delete"): _l("Peserta dihapus"),
+    ("participation", "merge"): _l("Instansi peserta digabung"),
+    ("coverage", "create"): _l("Siaran pers ditautkan"),
+    ("coverage", "update"): _l("Hubungan siaran pers diubah"),
+    ("coverage", "delete"): _l("Tautan siaran pers dilepas"),
+    ("evidence", "create"): _l("Kalimat bukti ditambahkan"),
+}
+
+# Statutory seats of a provincial Forkopimda (PP 12/2022), for the election pages.
+FORKOPIMDA_SEAT_LABELS = {
+    "head": _l("Kepala daerah (Pemprov)"),
+    "legislature": _l("DPRD"),
+    "police": _l("Kepolisian (Polda)"),
+    "prosecutor": _l("Kejaksaan (Kejati)"),
+    "military": _l("TNI (Kodam)"),
+}

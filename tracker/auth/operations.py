@@ -8,7 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from tracker import changes
 from tracker.extensions import db
 from tracker.i18n import gettext as _
-from tracker.models import USER_ROLES, User
+from tracker.models import USER_ROLES, User, utcnow
 from tracker.validation import ValidationError, check
 
 # Argon2id is memory-hard; the library's defaults follow RFC 9106's guidance.
@@ -73,3 +73,28 @@ def set_active(user: User, active: bool, actor: User | None = None) -> None:
         changes.record("user", user.id, "update", {"active": [user.active, active]}, actor)
         user.active = active
         db.session.flush()
+
+
+def set_role(user: User, role: str, actor: User | None = None) -> None:
+    """Make a user an admin or an editor; admins cannot demote themselves."""
+    if role not in USER_ROLES:
+        raise ValidationError({"role": _("Peran harus admin atau editor.")})
+    if actor is not None and actor.id == user.id and role != "admin":
+        # Otherwise the last admin could lock everyone out of the registry.
+        raise ValidationError({"role": _("Anda tidak bisa mencabut peran admin sendiri.")})
+    if user.role != role:
+        changes.record("user", user.id, "update", {"role": [user.role, role]}, actor)
+        user.role = role
+        db.session.flush()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The account with this e-mail (case and spacing folded), if any."""
+    email = (email or "").strip().lower()
+    return db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
+
+
+def note_login(user: User) -> None:
+    """Stamp a successful login."""
+    user.last_login_at = utcnow()
+    db.session.flush()

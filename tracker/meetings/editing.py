@@ -1,0 +1,374 @@
+"""Turn the staff meeting form into operations: the meeting, its venue and its rows.
+
+Everything here flushes through the operations layer and never commits; on a
+ValidationError the view rolls the whole save back, so a meeting is never left
+half-written. Error keys are form field names, ready for ``apply_errors``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_
+
+from tracker.extensions import db
+from tracker.formatting import zone_label
+from tracker.i18n import gettext as _
+from tracker.meetings import operations as ops
+from tracker.models import (
+    Agency,
+    AgencyAlias,
+    Election,
+    Meeting,
+    Region,
+    User,
+    Venue,
+)
+from tracker.models.agency import normalize_name
+from tracker.validation import ValidationError
+
+# Operation field names -> meeting form field names.
+MEETING_FIELD_MAP = {
+    "starts_at": "start_date",
+    "ends_at": "end_time",
+    "region_id": "region",
+    "venue_id": "venue",
+    "election_id": "election",
+    "venue": "new_venue_name",
+    "status": "start_date",
+}
+PARTICIPATION_FIELD_MAP = {
+    "agency_id": "agency_name",
+    "person_id": "person_name",
+    "person": "person_name",
+}
+
+
+def form_choices() -> dict[str, list[Any]]:
+    """Choices for the meeting form's selects: regions with their zone, venues, elections."""
+    regions = db.session.execute(db.select(Region).order_by(Region.code)).scalars().all()
+    region_choices = []
+    for region in regions:
+        indent = "" if region.kind == "province" else "— "
+        region_choices.append((region.id, f"{indent}{region.name} ({zone_label(region.timezone)})"))
+    cities = [
+        (r.id, f"{r.name} ({r.parent.short if r.parent else ''})".replace(" ()", ""))
+        for r in regions
+        if r.kind != "province"
+    ]
+    venues = db.session.execute(
+        db.select(Venue).options(db.selectinload(Venue.city)).order_by(Venue.name)
+    ).scalars()
+    elections = db.session.execute(
+        db.select(Election).order_by(Election.polling_day.desc())
+    ).scalars()
+    return {
+        "regions": region_choices,
+        "cities": cities,
+        "venues": [(v.id, f"{v.name}, {v.city.name}" if v.city else v.name) for v in venues],
+        "elections": [(e.id, e.name) for e in elections],
+    }
+
+
+def agency_options() -> list[Agency]:
+    """Every agency, for the no-JavaScript suggestion list of the agency boxes."""
+    return list(
+        db.session.execute(db.select(Agency).order_by(Agency.short_name, Agency.id)).scalars()
+    )
+
+
+def search_agencies(query: str, limit: int = 15) -> list[tuple[Agency, str | None]]:
+    """Agencies whose name or an alias contains the query, with the alias that matched."""
+    norm = normalize_name(query)
+    if len(norm) < 2:
+        return []
+    escaped = norm.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    raw = (
+        "%"
+        + query.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        + "%"
+    )
+    by_alias = db.select(AgencyAlias.agency_id).where(
+        AgencyAlias.normalized.like(pattern, escape="\\")
+    )
+    agencies = db.session.execute(
+        db.select(Agency)
+        .where(
+            or_(
+                func.lower(Agency.short_name).like(raw, escape="\\"),
+                func.lower(Agency.full_name).like(raw, escape="\\"),
+                Agency.id.in_(by_alias),
+            )
+        )
+        .options(db.selectinload(Agency.aliases), db.selectinload(Agency.region))
+        .order_by(func.length(Agency.short_name), Agency.short_name)
+        .limit(limit)
+    ).scalars()
+    results = []
+    for agency in agencies:
+        matched = None
+        if norm not in normalize_name(agency.short_name) and norm not in normalize_name(
+            agency.full_name
+        ):
+            matched = next((a.alias for a in agency.aliases if norm in a.normalized), None)
+        results.append((agency, matched))
+    return results
+
+
+def resolve_agency(text: str, agency_id: str | None) -> Agency:
+    """Find the one agency a typed name means: its short or full name, slug or an alias.
+
+    :raises ValidationError: under ``agency_id`` when none or several match.
+    """
+    text = " ".join(text.split())
+    if agency_id and agency_id.isdigit():
+        # The search script filled the id; trust it only while the name still matches.
+        picked = db.session.get(Agency, int(agency_id))
+        if picked is not None and normalize_name(picked.short_name) == normalize_name(text):
+            return picked
+    lowered = text.lower()
+    found = list(
+        db.session.execute(
+            db.select(Agency).where(
+                or_(
+                    func.lower(Agency.short_name) == lowered,
+                    func.lower(Agency.full_name) == lowered,
+                    Agency.slug == lowered,
+                )
+            )
+        ).scalars()
+    )
+    if not found:
+        found = list(
+            db.session.execute(
+                db.select(Agency)
+                .join(AgencyAlias, AgencyAlias.agency_id == Agency.id)
+                .where(AgencyAlias.normalized == normalize_name(text))
+                .distinct()
+            ).scalars()
+        )
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ValidationError(
+            {"agency_id": _("Instansi '%(name)s' tidak ditemukan di registri.", name=text)}
+        )
+    names = ", ".join(sorted(f"{a.short_name} ({a.slug})" for a in found))
+    raise ValidationError(
+        {"agency_id": _("Nama ini cocok dengan beberapa instansi: %(names)s.", names=names)}
+    )
+
+
+def meeting_form_data(meeting: Meeting) -> dict[str, Any]:
+    """The form's initial values for editing a meeting, as it is now."""
+    start = meeting.local_start
+    end = meeting.local_end
+    rows = [
+        {
+            "participation_id": str(p.id),
+            "agency_id": str(p.agency_id or ""),
+            "agency_name": p.agency.short_name if p.agency else "",
+            "collective_label": p.collective_label or "",
+            "person_name": p.person.name if p.person else "",
+            "person_rank": (p.person.rank or "") if p.person else "",
+            "position": p.position or "",
+            "roles": sorted(p.roles),
+            "attendance": p.attendance,
+            "represented_by": p.represented_by or "",
+            "topic": p.topic or "",
+            "order": p.order,
+        }
+        for p in meeting.participations
+    ]
+    return {
+        "version": str(meeting.version),
+        "seen_change": str(latest_change_id(meeting.id)),
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "theme": meeting.theme,
+        "summary": meeting.summary,
+        "region": meeting.region_id,
+        "start_date": start.date(),
+        "start_time": None if meeting.time_unknown else start.time(),
+        "end_time": end.time() if end is not None and not meeting.time_unknown else None,
+        "time_unknown": meeting.time_unknown,
+        "timezone": meeting.timezone,
+        "venue": meeting.venue_id,
+        "election": meeting.election_id,
+        "visibility": meeting.visibility,
+        "source_note": meeting.source_note,
+        "participations": rows or [{}],
+    }
+
+
+def latest_change_id(meeting_id: int) -> int:
+    """The id of the newest change-log entry about a meeting (0 if none)."""
+    from tracker.models import ChangeLog
+
+    newest = db.session.execute(
+        db.select(func.max(ChangeLog.id)).where(ChangeLog.meeting_id == meeting_id)
+    ).scalar_one()
+    return int(newest or 0)
+
+
+def _text(value: str | None) -> str | None:
+    value = " ".join((value or "").split())
+    return value or None
+
+
+def _meeting_values(form: Any) -> dict[str, Any]:
+    """Field values for create_meeting / update_meeting; creates an inline venue."""
+    region = db.session.get(Region, form.region.data) if form.region.data else None
+    tz_name = form.timezone.data or (region.timezone if region else None)
+    errors: dict[str, str] = {}
+    if tz_name is None:
+        errors["region"] = _("Wilayah wajib dipilih.")
+    venue_id = form.venue.data
+    if _text(form.new_venue_name.data):
+        if venue_id:
+            errors["new_venue_name"] = _(
+                "Pilih tempat yang sudah ada atau isi tempat baru, jangan keduanya."
+            )
+        else:
+            city = (
+                db.session.get(Region, form.new_venue_city.data)
+                if form.new_venue_city.data
+                else None
+            )
+            venue = ops.find_or_create_venue(
+                form.new_venue_name.data, city, address=_text(form.new_venue_address.data)
+            )
+            venue_id = venue.id
+    if errors:
+        raise ValidationError(errors)
+    clock = None if form.time_unknown.data else form.start_time.data
+    end_clock = None if form.time_unknown.data else form.end_time.data
+    return {
+        "title": form.title.data,
+        "kind": form.kind.data,
+        "theme": _text(form.theme.data),
+        "summary": (form.summary.data or "").strip() or None,
+        "region_id": form.region.data,
+        "timezone": tz_name,
+        "starts_at": ops.local_datetime(form.start_date.data, clock, tz_name),
+        "ends_at": ops.local_datetime(form.start_date.data, end_clock, tz_name)
+        if end_clock
+        else None,
+        "time_unknown": bool(form.time_unknown.data),
+        "venue_id": venue_id,
+        "election_id": form.election.data,
+        "visibility": form.visibility.data,
+        "source_note": (form.source_note.data or "").strip() or None,
+    }
+
+
+@dataclass
+class _Row:
+    index: int
+    participation_id: int | None
+    values: dict[str, Any]
+
+
+def _prefixed(prefix: str, errors: dict[str, str]) -> dict[str, str]:
+    return {f"{prefix}-{PARTICIPATION_FIELD_MAP.get(k, k)}": v for k, v in errors.items()}
+
+
+def _rows(form: Any) -> tuple[list[_Row], dict[str, str]]:
+    """Read the non-blank participation rows, resolving agencies and people."""
+    rows: list[_Row] = []
+    errors: dict[str, str] = {}
+    position = 0
+    for index, entry in enumerate(form.participations.entries):
+        row = entry.form
+        if row.is_blank():
+            continue
+        values: dict[str, Any] = {
+            "agency_id": None,
+            "person_id": None,
+            "collective_label": _text(row.collective_label.data),
+            "position": _text(row.position.data),
+            "roles": frozenset(row.roles.data or ()),
+            "attendance": row.attendance.data,
+            "represented_by": _text(row.represented_by.data),
+            "topic": _text(row.topic.data),
+            "order": row.order.data if row.order.data is not None else position,
+        }
+        position += 1
+        try:
+            if _text(row.agency_name.data):
+                values["agency_id"] = resolve_agency(row.agency_name.data, row.agency_id.data).id
+            if _text(row.person_name.data):
+                values["person_id"] = ops.find_or_create_person(
+                    row.person_name.data, _text(row.person_rank.data)
+                ).id
+        except ValidationError as error:
+            errors.update(_prefixed(entry.name, error.errors))
+        pid = row.participation_id.data
+        rows.append(_Row(index, int(pid) if pid and pid.isdigit() else None, values))
+    return rows, errors
+
+
+def _sync_participations(
+    meeting: Meeting, rows: list[_Row], form: Any, user: User | None
+) -> dict[str, str]:
+    """Add, change and remove participations so the meeting matches the rows."""
+    errors: dict[str, str] = {}
+    existing = {p.id: p for p in meeting.participations}
+    kept = {r.participation_id for r in rows if r.participation_id in existing}
+    for pid, participation in existing.items():
+        if pid not in kept:
+            ops.remove_participation(participation, user)
+    for row in rows:
+        prefix = form.participations.entries[row.index].name
+        try:
+            if row.participation_id in existing:
+                ops.update_participation(existing[row.participation_id], row.values, user)
+            else:
+                # A row whose participant was removed meanwhile is added again: it is
+                # on the editor's form, so saving it is what they asked for.
+                ops.add_participation(meeting, row.values, user)
+        except ValidationError as error:
+            errors.update(_prefixed(prefix, error.errors))
+    return errors
+
+
+def _raise_if(*error_sets: dict[str, str]) -> None:
+    merged: dict[str, str] = {}
+    for errors in error_sets:
+        merged.update(errors)
+    if merged:
+        raise ValidationError(merged)
+
+
+def _meeting_errors(error: ValidationError) -> dict[str, str]:
+    return {MEETING_FIELD_MAP.get(k, k): v for k, v in error.errors.items()}
+
+
+def create_from_form(form: Any, user: User | None) -> Meeting:
+    """Create a meeting and its participations from a validated form."""
+    rows, row_errors = _rows(form)
+    try:
+        meeting = ops.create_meeting(_meeting_values(form), user)
+    except ValidationError as error:
+        _raise_if(_meeting_errors(error), row_errors)
+        raise
+    _raise_if(row_errors)
+    _raise_if(_sync_participations(meeting, rows, form, user))
+    return meeting
+
+
+def update_from_form(meeting: Meeting, form: Any, user: User | None) -> None:
+    """Save an edit; refuses (StaleMeetingError) if the meeting changed since the form loaded."""
+    expected = int(form.version.data) if (form.version.data or "").isdigit() else -1
+    if expected != meeting.version:
+        raise ops.StaleMeetingError(meeting, expected)
+    rows, row_errors = _rows(form)
+    try:
+        ops.update_meeting(meeting, _meeting_values(form), user, expected_version=expected)
+    except ValidationError as error:
+        _raise_if(_meeting_errors(error), row_errors)
+        raise
+    _raise_if(row_errors)
+    _raise_if(_sync_participations(meeting, rows, form, user))

@@ -1,0 +1,225 @@
+"""Staff forms for meetings: the meeting with its participation rows, postpone, cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
+
+from tracker.formtools import MultiCheckboxField, StaffForm, options
+from tracker.i18n import lazy_gettext as _l
+from tracker.labels import (
+    ATTENDANCE_LABELS,
+    MEETING_KIND_LABELS,
+    ROLE_LABELS,
+    ROLE_ORDER,
+    VISIBILITY_LABELS,
+)
+from tracker.models import ATTENDANCE, MEETING_KINDS, VISIBILITIES
+
+ZONE_CHOICES = options(
+    [
+        ("", _l("Ikuti zona wilayah")),
+        ("Asia/Jakarta", _l("WIB (Asia/Jakarta)")),
+        ("Asia/Pontianak", _l("WIB (Asia/Pontianak, Kalbar dan Kalteng)")),
+        ("Asia/Makassar", _l("WITA (Asia/Makassar)")),
+        ("Asia/Jayapura", _l("WIT (Asia/Jayapura)")),
+    ]
+)
+
+TOO_LONG = _l("Paling panjang %(max)d karakter.")
+
+
+def _coerce_id(value: Any) -> int | None:
+    """Select values are ids; the empty option means none."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def time_needed(form: Any, field: TimeField) -> None:
+    """Require a start time unless the form says the time was not stated."""
+    if (field.raw_data or [""])[0].strip() or form.time_unknown.data:
+        return
+    field.errors[:] = []  # replace WTForms' "not a valid time" for an empty box
+    raise StopValidation(_l("Isi jam mulai, atau centang 'Jam tidak disebutkan'."))
+
+
+class ParticipationRowForm(Form):
+    """One participant row; CSRF lives on the enclosing form."""
+
+    participation_id = HiddenField()
+    agency_id = HiddenField()
+    agency_name = StringField(
+        _l("Instansi"),
+        validators=[Optional(), Length(max=255, message=TOO_LONG)],
+        description=_l("Ketik nama atau alias instansi, mis. Polda Kaltim."),
+        render_kw={"list": "agency-options", "autocomplete": "off", "class": "agency-input"},
+    )
+    collective_label = StringField(
+        _l("Kelompok peserta"),
+        validators=[Optional(), Length(max=200, message=TOO_LONG)],
+        description=_l("Untuk peserta tanpa instansi tunggal, mis. bupati/wali kota se-Kaltim."),
+    )
+    person_name = StringField(
+        _l("Nama orang"),
+        validators=[Optional(), Length(max=160, message=TOO_LONG)],
+        description=_l("Tanpa gelar dan pangkat."),
+    )
+    person_rank = StringField(
+        _l("Pangkat"), validators=[Optional(), Length(max=60, message=TOO_LONG)]
+    )
+    position = StringField(
+        _l("Jabatan seperti tertulis"),
+        validators=[Optional(), Length(max=200, message=TOO_LONG)],
+    )
+    roles = MultiCheckboxField(
+        _l("Peran"), choices=options((r, ROLE_LABELS[r]) for r in ROLE_ORDER), validate_choice=True
+    )
+    attendance = SelectField(
+        _l("Kehadiran"),
+        choices=options((a, ATTENDANCE_LABELS[a]) for a in ATTENDANCE),
+        default="unknown",
+    )
+    represented_by = StringField(
+        _l("Diwakili oleh"), validators=[Optional(), Length(max=200, message=TOO_LONG)]
+    )
+    topic = StringField(_l("Topik"), validators=[Optional(), Length(max=500, message=TOO_LONG)])
+    order = IntegerField(
+        _l("Urutan"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=999, message=_l("Urutan antara 0 dan 999.")),
+        ],
+    )
+
+    def is_blank(self) -> bool:
+        """Whether staff left the row empty (such rows are ignored, not refused)."""
+        return (
+            not any(
+                (f.data or "").strip() if isinstance(f.data, str) else f.data
+                for f in (
+                    self.agency_name,
+                    self.collective_label,
+                    self.person_name,
+                    self.position,
+                    self.represented_by,
+                    self.topic,
+                )
+            )
+            and not self.participation_id.data
+        )
+
+
+class MeetingForm(StaffForm):
+    """Create or edit a meeting with its participants."""
+
+    version = HiddenField()
+    # The newest change-log entry the editor saw; a conflict lists what came after it.
+    seen_change = HiddenField()
+    title = StringField(
+        _l("Judul"),
+        validators=[
+            DataRequired(message=_l("Judul wajib diisi.")),
+            Length(max=300, message=TOO_LONG),
+        ],
+    )
+    kind = SelectField(
+        _l("Jenis rapat"), choices=options((k, MEETING_KIND_LABELS[k]) for k in MEETING_KINDS)
+    )
+    theme = StringField(_l("Tema"), validators=[Optional(), Length(max=500, message=TOO_LONG)])
+    summary = TextAreaField(_l("Ringkasan"), validators=[Optional()])
+    region = SelectField(
+        _l("Wilayah"),
+        coerce=_coerce_id,
+        validators=[DataRequired(message=_l("Wilayah wajib dipilih."))],
+        description=_l("Wilayah yang rapatnya diselenggarakan; menentukan zona waktu bawaan."),
+    )
+    start_date = DateField(
+        _l("Tanggal"), validators=[DataRequired(message=_l("Tanggal wajib diisi."))]
+    )
+    start_time = TimeField(_l("Jam mulai"), validators=[time_needed, Optional()])
+    end_time = TimeField(
+        _l("Jam selesai"),
+        validators=[Optional()],
+        description=_l("Kosongkan bila tidak disebutkan."),
+    )
+    time_unknown = BooleanField(_l("Jam tidak disebutkan"))
+    timezone = SelectField(
+        _l("Zona waktu"),
+        choices=ZONE_CHOICES,
+        validators=[Optional()],
+        description=_l("Bila dikosongkan, zona wilayah yang dipakai."),
+    )
+    venue = SelectField(_l("Tempat yang sudah ada"), coerce=_coerce_id, validators=[Optional()])
+    new_venue_name = StringField(
+        _l("Nama tempat baru"),
+        validators=[Optional(), Length(max=200, message=TOO_LONG)],
+        description=_l("Isi bila tempatnya belum ada di daftar."),
+    )
+    new_venue_address = StringField(
+        _l("Alamat tempat baru"), validators=[Optional(), Length(max=300, message=TOO_LONG)]
+    )
+    new_venue_city = SelectField(
+        _l("Kota/kabupaten tempat baru"), coerce=_coerce_id, validators=[Optional()]
+    )
+    election = SelectField(_l("Pemilihan"), coerce=_coerce_id, validators=[Optional()])
+    visibility = SelectField(
+        _l("Visibilitas"),
+        choices=options((v, VISIBILITY_LABELS[v]) for v in VISIBILITIES),
+        description=_l("Rapat internal hanya terlihat oleh staf."),
+    )
+    source_note = TextAreaField(
+        _l("Catatan sumber"),
+        validators=[Optional()],
+        description=_l("Catatan publik tentang sumber, mis. tanggal yang salah cetak."),
+    )
+    participations = FieldList(FormField(ParticipationRowForm), min_entries=1)
+
+    def __init__(self, *args: Any, choices: dict[str, list[Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        none = [(None, _l("— tidak ada —"))]
+        self.region.choices = options([(None, _l("— pilih wilayah —")), *choices["regions"]])
+        self.venue.choices = options(none + choices["venues"])
+        self.new_venue_city.choices = options(none + choices["cities"])
+        self.election.choices = options(none + choices["elections"])
+
+
+class PostponeForm(StaffForm):
+    """Move a meeting to a new date (and time)."""
+
+    start_date = DateField(
+        _l("Tanggal baru"), validators=[DataRequired(message=_l("Tanggal wajib diisi."))]
+    )
+    start_time = TimeField(_l("Jam mulai baru"), validators=[time_needed, Optional()])
+    end_time = TimeField(_l("Jam selesai baru"), validators=[Optional()])
+    time_unknown = BooleanField(_l("Jam tidak disebutkan"))
+    reason = TextAreaField(
+        _l("Alasan penundaan"),
+        validators=[Optional(), Length(max=2000, message=TOO_LONG)],
+    )
+
+
+class CancelForm(StaffForm):
+    """Cancel a meeting, with the reason."""
+
+    reason = TextAreaField(
+        _l("Alasan pembatalan"),
+        validators=[
+            DataRequired(message=_l("Alasan pembatalan wajib diisi.")),
+            Length(max=2000, message=TOO_LONG),
+        ],
+    )

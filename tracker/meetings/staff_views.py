@@ -1,0 +1,281 @@
+"""Staff pages for meetings: list, create, edit, postpone, cancel, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
+from flask_login import current_user
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import staff_only
+from tracker.auth.forms import ConfirmForm
+from tracker.extensions import db
+from tracker.formtools import apply_errors, without_row
+from tracker.i18n import gettext as _
+from tracker.meetings import editing, history, operations, queries
+from tracker.meetings.forms import CancelForm, MeetingForm, PostponeForm
+from tracker.models import Meeting
+from tracker.validation import ValidationError
+
+bp = Blueprint("staff_meetings", __name__, url_prefix="/staff/meetings")
+bp.before_request(staff_only)
+
+Page = Response | str | tuple[str, int]
+
+
+@bp.record_once
+def _register_helpers(state: BlueprintSetupState) -> None:
+    history.register(state.app)
+
+
+def _load(meeting_id: int) -> Meeting:
+    meeting = queries.meeting_detail(meeting_id, include_internal=True)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _meeting_form(**kwargs: Any) -> MeetingForm:
+    return MeetingForm(choices=editing.form_choices(), **kwargs)
+
+
+def _render_form(
+    form: MeetingForm, meeting: Meeting | None, status: int = 200, **extra: Any
+) -> tuple[str, int]:
+    return (
+        render_template(
+            "staff/meetings/form.html",
+            form=form,
+            meeting=meeting,
+            agencies=editing.agency_options(),
+            **extra,
+        ),
+        status,
+    )
+
+
+def _row_edit(form_kwargs: dict[str, Any]) -> MeetingForm | None:
+    """Handle the "Tambah baris" / "Hapus" buttons: re-render with every value kept."""
+    if "add_row" in request.form:
+        form = _meeting_form(**form_kwargs)
+        form.participations.append_entry()
+        return form
+    remove = request.form.get("remove_row", "")
+    if remove.isdigit():
+        data = without_row(request.form, "participations", int(remove))
+        form = _meeting_form(formdata=data, **form_kwargs)
+        if not form.participations.entries:
+            form.participations.append_entry()
+        return form
+    return None
+
+
+@bp.get("/")
+def index() -> str:
+    """List every meeting, internal ones too, newest first."""
+    q = " ".join(request.args.get("q", "").split())
+    stmt = (
+        db.select(Meeting)
+        .options(selectinload(Meeting.region), selectinload(Meeting.venue))
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    )
+    if q:
+        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(func.lower(Meeting.title).like(f"%{escaped}%", escape="\\"))
+    page = db.paginate(
+        stmt,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+        max_per_page=100,
+        error_out=False,
+    )
+    return render_template("staff/meetings/index.html", page=page, q=q)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> Page:
+    """Record a meeting with its participants."""
+    rows_form = _row_edit({}) if request.method == "POST" else None
+    if rows_form is not None:
+        return _render_form(rows_form, None)
+    form = _meeting_form()
+    if form.validate_on_submit():
+        try:
+            meeting = editing.create_from_form(form, current_user)
+        except ValidationError as error:
+            db.session.rollback()
+            apply_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("Rapat dicatat."), "info")
+            return redirect(url_for("staff_meetings.detail", meeting_id=meeting.id))
+    return _render_form(form, None, 422 if form.is_submitted() else 200)
+
+
+@bp.get("/<int:meeting_id>")
+def detail(meeting_id: int) -> str:
+    """Show a meeting to staff, with its actions."""
+    meeting = _load(meeting_id)
+    return _render_detail(meeting)[0]
+
+
+def _render_detail(
+    meeting: Meeting,
+    postpone: PostponeForm | None = None,
+    cancel: CancelForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    if postpone is None:
+        start = meeting.local_start
+        postpone = PostponeForm(
+            formdata=None,
+            data={
+                "start_date": start.date(),
+                "start_time": None if meeting.time_unknown else start.time(),
+                "time_unknown": meeting.time_unknown,
+            },
+        )
+    return (
+        render_template(
+            "staff/meetings/detail.html",
+            meeting=meeting,
+            postpone=postpone,
+            cancel=cancel or CancelForm(formdata=None),
+            confirm=ConfirmForm(formdata=None),
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+def edit(meeting_id: int) -> Page:
+    """Edit a meeting; a save based on an outdated version is refused."""
+    meeting = _load(meeting_id)
+    if request.method == "GET":
+        return _render_form(_meeting_form(data=editing.meeting_form_data(meeting)), meeting)
+    rows_form = _row_edit({})
+    if rows_form is not None:
+        return _render_form(rows_form, meeting)
+    form = _meeting_form()
+    if form.validate_on_submit():
+        seen = form.seen_change.data
+        try:
+            editing.update_from_form(meeting, form, current_user)
+            db.session.commit()
+        except ValidationError as error:
+            db.session.rollback()
+            apply_errors(form, error.errors)
+        except (operations.StaleMeetingError, StaleDataError):
+            db.session.rollback()
+            return _render_conflict(meeting_id, form, seen)
+        else:
+            flash(_("Perubahan disimpan."), "info")
+            return redirect(url_for("staff_meetings.detail", meeting_id=meeting_id))
+    return _render_form(form, meeting, 422)
+
+
+def _render_conflict(meeting_id: int, form: MeetingForm, seen: str | None) -> tuple[str, int]:
+    """Refuse a stale save: show what changed meanwhile and keep the editor's input."""
+    meeting = _load(meeting_id)
+    since = int(seen) if (seen or "").isdigit() else None
+    meanwhile = history.meeting_history(meeting, since_id=since)
+    # The form now carries the current version: saving again, after reading what
+    # changed, is a deliberate decision to apply these values on top.
+    form.version.data = str(meeting.version)
+    form.seen_change.data = str(editing.latest_change_id(meeting.id))
+    form.form_errors.append(
+        _(
+            "Rapat ini sudah diubah orang lain sejak Anda membukanya. Perubahan Anda belum "
+            "disimpan. Periksa perubahan di bawah; isian Anda tetap di formulir. Simpan lagi "
+            "hanya bila isian Anda memang harus menggantikannya."
+        )
+    )
+    return _render_form(form, meeting, 409, meanwhile=meanwhile)
+
+
+@bp.post("/<int:meeting_id>/postpone")
+def postpone(meeting_id: int) -> Page:
+    """Move a meeting to a new date; its calendar event moves with it."""
+    meeting = _load(meeting_id)
+    form = PostponeForm()
+    if form.validate_on_submit():
+        clock = None if form.time_unknown.data else form.start_time.data
+        end_clock = None if form.time_unknown.data else form.end_time.data
+        try:
+            operations.postpone_meeting(
+                meeting,
+                operations.local_datetime(form.start_date.data, clock, meeting.timezone),
+                operations.local_datetime(form.start_date.data, end_clock, meeting.timezone)
+                if end_clock
+                else None,
+                reason=form.reason.data,
+                user=current_user,
+                time_unknown=bool(form.time_unknown.data),
+            )
+            db.session.commit()
+        except ValidationError as error:
+            db.session.rollback()
+            apply_errors(
+                form,
+                error.errors,
+                {"starts_at": "start_date", "ends_at": "end_time", "status": "start_date"},
+            )
+        except StaleDataError:
+            db.session.rollback()
+            form.form_errors.append(_("Rapat ini baru saja diubah orang lain. Coba lagi."))
+        else:
+            flash(_("Rapat ditunda ke tanggal baru."), "info")
+            return redirect(url_for("staff_meetings.detail", meeting_id=meeting_id))
+    return _render_detail(_load(meeting_id), postpone=form, status=422)
+
+
+@bp.post("/<int:meeting_id>/cancel")
+def cancel(meeting_id: int) -> Page:
+    """Cancel a meeting, with the reason."""
+    meeting = _load(meeting_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            operations.cancel_meeting(meeting, form.reason.data, current_user)
+            db.session.commit()
+        except ValidationError as error:
+            db.session.rollback()
+            apply_errors(form, error.errors, {"status_reason": "reason", "status": "reason"})
+        except StaleDataError:
+            db.session.rollback()
+            form.form_errors.append(_("Rapat ini baru saja diubah orang lain. Coba lagi."))
+        else:
+            flash(_("Rapat dibatalkan."), "info")
+            return redirect(url_for("staff_meetings.detail", meeting_id=meeting_id))
+    return _render_detail(_load(meeting_id), cancel=form, status=422)
+
+
+@bp.post("/<int:meeting_id>/held")
+def held(meeting_id: int) -> Response:
+    """Record that the meeting took place."""
+    meeting = _load(meeting_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            operations.mark_held(meeting, current_user)
+            db.session.commit()
+        except ValidationError as error:
+            db.session.rollback()
+            for message in error.errors.values():
+                flash(message, "error")
+        else:
+            flash(_("Rapat ditandai terlaksana."), "info")
+    return redirect(url_for("staff_meetings.detail", meeting_id=meeting_id))
+
+
+@bp.get("/<int:meeting_id>/history")
+def history_page(meeting_id: int) -> str:
+    """Every change to a meeting: who, when (in the meeting's zone), before and after."""
+    meeting = _load(meeting_id)
+    return render_template(
+        "staff/meetings/history.html", meeting=meeting, entries=history.meeting_history(meeting)
+    )

@@ -1,0 +1,112 @@
+// Meeting form, progressive enhancement: agency search over names and aliases, and
+// adding/removing participant rows without a round trip. Without this script the
+// form still works: the datalist suggests names, and the buttons re-render on the server.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.meeting-form");
+  if (!form) return;
+  var searchUrl = form.getAttribute("data-agency-search");
+  var rows = form.querySelector("[data-rows]");
+  var live = document.createElement("datalist");
+  live.id = "agency-options-live";
+  form.appendChild(live);
+  var found = {};
+  var timer = null;
+
+  function rowOf(el) { return el.closest("[data-row]"); }
+
+  function search(input) {
+    var q = input.value.trim();
+    if (q.length < 2) return;
+    fetch(searchUrl + "?q=" + encodeURIComponent(q), {
+      headers: { Accept: "application/json" }, credentials: "same-origin"
+    }).then(function (r) { return r.ok ? r.json() : { results: [] }; }).then(function (data) {
+      live.textContent = "";
+      found = {};
+      data.results.forEach(function (a) {
+        var option = document.createElement("option");
+        option.value = a.short_name;
+        option.label = a.full_name + (a.matched_alias ? " · " + a.matched_alias : "");
+        live.appendChild(option);
+        found[a.short_name.toLowerCase()] = a.id;
+      });
+      input.setAttribute("list", "agency-options-live");
+    }).catch(function () { /* keep the static suggestions */ });
+  }
+
+  function pick(input) {
+    var hidden = rowOf(input).querySelector("input.agency-id");
+    var id = found[input.value.trim().toLowerCase()];
+    hidden.value = id ? String(id) : "";
+  }
+
+  form.addEventListener("input", function (e) {
+    if (!e.target.classList.contains("agency-input")) return;
+    clearTimeout(timer);
+    var input = e.target;
+    timer = setTimeout(function () { search(input); }, 200);
+  });
+  form.addEventListener("change", function (e) {
+    if (e.target.classList.contains("agency-input")) pick(e.target);
+  });
+
+  function renumber(row, index) {
+    var pattern = /participations-\d+-/g;
+    var next = "participations-" + index + "-";
+    row.querySelectorAll("[name],[id],[for],[aria-describedby]").forEach(function (el) {
+      ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
+        var value = el.getAttribute(attr);
+        if (value) el.setAttribute(attr, value.replace(pattern, next));
+      });
+    });
+    var remove = row.querySelector("button.remove-row");
+    if (remove) remove.value = String(index);
+  }
+
+  function nextIndex() {
+    var max = -1;
+    rows.querySelectorAll("button.remove-row").forEach(function (b) {
+      max = Math.max(max, parseInt(b.value, 10));
+    });
+    return max + 1;
+  }
+
+  function relabel() {
+    rows.querySelectorAll("[data-row] > legend").forEach(function (legend, i) {
+      legend.textContent = legend.textContent.replace(/\d+\s*$/, String(i + 1));
+    });
+  }
+
+  form.addEventListener("click", function (e) {
+    var button = e.target.closest("button");
+    if (!button) return;
+    if (button.name === "add_row") {
+      e.preventDefault();
+      var last = rows.querySelector("[data-row]:last-of-type");
+      var copy = last.cloneNode(true);
+      copy.querySelectorAll("input, select, textarea").forEach(function (el) {
+        if (el.type === "checkbox") el.checked = false;
+        else if (el.tagName === "SELECT") el.selectedIndex = el.querySelector("[value=unknown]") ? Array.prototype.indexOf.call(el.options, el.querySelector("[value=unknown]")) : 0;
+        else el.value = "";
+        el.removeAttribute("aria-invalid");
+      });
+      copy.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
+      copy.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
+      renumber(copy, nextIndex());
+      rows.appendChild(copy);
+      relabel();
+      var first = copy.querySelector("input.agency-input");
+      if (first) first.focus();
+    } else if (button.name === "remove_row") {
+      e.preventDefault();
+      var row = rowOf(button);
+      if (rows.querySelectorAll("[data-row]").length > 1) {
+        row.remove();
+      } else {
+        row.querySelectorAll("input:not([type=checkbox]), textarea").forEach(function (el) { el.value = ""; });
+        row.querySelectorAll("input[type=checkbox]").forEach(function (el) { el.checked = false; });
+      }
+      relabel();
+    }
+  });
+})();
