@@ -1,28 +1,208 @@
-"""Read queries for meetings, shared by pages, API and feeds."""
+"""Read queries for meetings, shared by pages, API and feeds.
+
+Everything public goes through ``public_meetings`` or ``PUBLIC``: internal
+meetings never reach a public page, count, chart, export or feed.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Select
-from sqlalchemy.orm import selectinload
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.extensions import db
-from tracker.models import Agency, Meeting, Participation, Venue
+from tracker.i18n import gettext as _
+from tracker.labels import ROLE_ORDER
+from tracker.models import (
+    INDONESIAN_ZONES,
+    MEETING_KINDS,
+    STATUSES,
+    Agency,
+    AgencySlugRedirect,
+    Coverage,
+    Election,
+    Evidence,
+    Meeting,
+    Participation,
+    Region,
+    Venue,
+)
+from tracker.search import search_condition
+
+# The one visibility rule every public query starts from.
+PUBLIC = Meeting.visibility == "public"
+FILTER_KEYS = ("q", "date_from", "date_to", "region", "agency", "election", "kind", "status")
+
+
+def list_options() -> list[Any]:
+    """Eager loads for what a list row shows (constant statements per page)."""
+    return [
+        selectinload(Meeting.venue).selectinload(Venue.city),
+        selectinload(Meeting.region),
+        selectinload(Meeting.election),
+        selectinload(Meeting.participations).selectinload(Participation.agency),
+        selectinload(Meeting.participations).selectinload(Participation.person),
+    ]
 
 
 def public_meetings() -> Select[tuple[Meeting]]:
     """Public meetings, newest first, with what a list row shows loaded eagerly."""
     return (
         db.select(Meeting)
-        .where(Meeting.visibility == "public")
-        .options(
-            selectinload(Meeting.venue).selectinload(Venue.city),
-            selectinload(Meeting.region),
-            selectinload(Meeting.election),
-            selectinload(Meeting.participations).selectinload(Participation.agency),
-            selectinload(Meeting.participations).selectinload(Participation.person),
-        )
+        .where(PUBLIC)
+        .options(*list_options())
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
     )
+
+
+@dataclass
+class MeetingFilters:
+    """The filters of the meeting list, parsed from a query string."""
+
+    q: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    region: Region | None = None
+    agency: Agency | None = None
+    election: Election | None = None
+    kind: str | None = None
+    status: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def args(self) -> dict[str, str]:
+        """The filters as query-string arguments (only those set), for links."""
+        out = {
+            "q": self.q,
+            "date_from": self.date_from.isoformat() if self.date_from else "",
+            "date_to": self.date_to.isoformat() if self.date_to else "",
+            "region": self.region.code if self.region else "",
+            "agency": self.agency.slug if self.agency else "",
+            "election": self.election.slug if self.election else "",
+            "kind": self.kind or "",
+            "status": self.status or "",
+        }
+        return {k: v for k, v in out.items() if v}
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set."""
+        return bool(self.args())
+
+
+def _parse_date(value: str, key: str, errors: dict[str, str]) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[key] = _("Tanggal harus berformat TTTT-BB-HH, misalnya 2024-02-06.")
+        return None
+
+
+def find_agency(slug: str) -> Agency | None:
+    """The agency with this slug, following the slug of a merged duplicate."""
+    agency = db.session.execute(select(Agency).filter_by(slug=slug)).scalar_one_or_none()
+    if agency is None:
+        redirect = db.session.get(AgencySlugRedirect, slug)
+        agency = redirect.agency if redirect is not None else None
+    return agency
+
+
+def parse_filters(args: Mapping[str, str]) -> MeetingFilters:
+    """Read the filters from request arguments, noting each invalid one."""
+    errors: dict[str, str] = {}
+    get = lambda key: (args.get(key) or "").strip()  # noqa: E731
+    filters = MeetingFilters(q=get("q")[:200], errors=errors)
+    filters.date_from = _parse_date(get("date_from"), "date_from", errors)
+    filters.date_to = _parse_date(get("date_to"), "date_to", errors)
+    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
+        errors["date_to"] = _("Tanggal akhir tidak boleh sebelum tanggal awal.")
+    if code := get("region"):
+        filters.region = db.session.execute(
+            select(Region).filter_by(code=code)
+        ).scalar_one_or_none()
+        if filters.region is None:
+            errors["region"] = _("Wilayah tidak dikenal.")
+    if slug := get("agency"):
+        filters.agency = find_agency(slug)
+        if filters.agency is None:
+            errors["agency"] = _("Instansi tidak dikenal.")
+    if slug := get("election"):
+        filters.election = db.session.execute(
+            select(Election).filter_by(slug=slug)
+        ).scalar_one_or_none()
+        if filters.election is None:
+            errors["election"] = _("Pemilihan tidak dikenal.")
+    if kind := get("kind"):
+        if kind in MEETING_KINDS:
+            filters.kind = kind
+        else:
+            errors["kind"] = _("Jenis rapat tidak dikenal.")
+    if status := get("status"):
+        if status in STATUSES:
+            filters.status = status
+        else:
+            errors["status"] = _("Status tidak dikenal.")
+    return filters
+
+
+def _local_day_bound(day: date, op: str) -> ColumnElement[bool]:
+    """Meetings starting on/after (ge) or before the end of (le) a local calendar day.
+
+    Each meeting's day is the one in its own zone; Indonesia's zones have no DST,
+    so one condition per zone is exact.
+    """
+    parts = []
+    for zone in INDONESIAN_ZONES:
+        if op == "ge":
+            bound = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(zone))
+            parts.append(and_(Meeting.timezone == zone, Meeting.starts_at >= bound))
+        else:
+            bound = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=ZoneInfo(zone))
+            parts.append(and_(Meeting.timezone == zone, Meeting.starts_at < bound))
+    return or_(*parts)
+
+
+def filter_conditions(filters: MeetingFilters) -> list[ColumnElement[bool]]:
+    """SQL conditions for the filters (visibility is added by the caller)."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.date_from:
+        conditions.append(_local_day_bound(filters.date_from, "ge"))
+    if filters.date_to:
+        conditions.append(_local_day_bound(filters.date_to, "le"))
+    if filters.region is not None:
+        # A province includes its regencies and cities.
+        inside = select(Region.id).where(
+            or_(Region.id == filters.region.id, Region.parent_id == filters.region.id)
+        )
+        conditions.append(Meeting.region_id.in_(inside))
+    if filters.agency is not None:
+        conditions.append(
+            exists().where(
+                Participation.meeting_id == Meeting.id,
+                Participation.agency_id == filters.agency.id,
+            )
+        )
+    if filters.election is not None:
+        conditions.append(Meeting.election_id == filters.election.id)
+    if filters.kind:
+        conditions.append(Meeting.kind == filters.kind)
+    if filters.status:
+        conditions.append(Meeting.status == filters.status)
+    if (matched := search_condition(filters.q)) is not None:
+        conditions.append(matched)
+    return conditions
+
+
+def filtered_meetings(filters: MeetingFilters) -> Select[tuple[Meeting]]:
+    """Public meetings matching the filters, newest first, eagerly loaded."""
+    return public_meetings().where(*filter_conditions(filters))
 
 
 def meeting_detail(meeting_id: int, include_internal: bool = False) -> Meeting | None:
@@ -32,16 +212,148 @@ def meeting_detail(meeting_id: int, include_internal: bool = False) -> Meeting |
         .where(Meeting.id == meeting_id)
         .options(
             selectinload(Meeting.venue).selectinload(Venue.city),
-            selectinload(Meeting.region),
+            selectinload(Meeting.region).selectinload(Region.parent),
             selectinload(Meeting.election),
             selectinload(Meeting.participations)
             .selectinload(Participation.agency)
             .selectinload(Agency.region),
             selectinload(Meeting.participations).selectinload(Participation.person),
-            selectinload(Meeting.participations).selectinload(Participation.evidence),
-            selectinload(Meeting.coverages),
+            selectinload(Meeting.participations)
+            .selectinload(Participation.evidence)
+            .selectinload(Evidence.press_release),
+            selectinload(Meeting.coverages).selectinload(Coverage.press_release),
         )
     )
     if not include_internal:
-        stmt = stmt.where(Meeting.visibility == "public")
+        stmt = stmt.where(PUBLIC)
     return db.session.execute(stmt).scalar_one_or_none()
+
+
+def primary_role(participation: Participation) -> str:
+    """The most prominent of a participation's roles (attendee when none)."""
+    return next((r for r in ROLE_ORDER if r in participation.roles), "attendee")
+
+
+def participations_by_role(meeting: Meeting) -> list[tuple[str, list[Participation]]]:
+    """Participations grouped by their most prominent role, in role order."""
+    groups: dict[str, list[Participation]] = {role: [] for role in ROLE_ORDER}
+    for p in meeting.participations:
+        groups[primary_role(p)].append(p)
+    return [(role, items) for role, items in groups.items() if items]
+
+
+def evidence_by_release(participation: Participation) -> list[tuple[Any, list[str]]]:
+    """A participation's supporting sentences grouped by press release."""
+    grouped: dict[int, tuple[Any, list[str]]] = {}
+    for item in participation.evidence:
+        entry = grouped.setdefault(item.press_release_id, (item.press_release, []))
+        entry[1].append(item.sentence)
+    return list(grouped.values())
+
+
+def countdown_days(meeting: Meeting) -> int | None:
+    """Days from the meeting's local date to its election's polling day."""
+    if meeting.election is None:
+        return None
+    return (meeting.election.polling_day - meeting.local_date).days
+
+
+def countdown_label(meeting: Meeting) -> str | None:
+    """'H-8 Pemilu 2024', 'Hari H Pemilu 2024' or 'H+2 Pemilu 2024' (None without election)."""
+    days = countdown_days(meeting)
+    if days is None or meeting.election is None:
+        return None
+    name = meeting.election.name
+    if days == 0:
+        return _("Hari H %(election)s", election=name)
+    sign = "-" if days > 0 else "+"
+    return f"H{sign}{abs(days)} {name}"
+
+
+def upcoming_and_recent(today: date, limit: int = 5) -> tuple[list[Meeting], list[Meeting]]:
+    """Public meetings from today on (soonest first) and before today (latest first)."""
+    start = _local_day_bound(today, "ge")
+    upcoming = (
+        db.session.execute(
+            db.select(Meeting)
+            .where(PUBLIC, start)
+            .options(*list_options())
+            .order_by(Meeting.starts_at, Meeting.id)
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
+    recent = db.session.execute(public_meetings().where(~start).limit(limit)).scalars().all()
+    return list(upcoming), list(recent)
+
+
+def filter_choices() -> dict[str, Any]:
+    """Options for the filter form: regions, elections, and agencies seen in public meetings."""
+    regions = (
+        db.session.execute(
+            select(Region).options(selectinload(Region.parent)).order_by(Region.code)
+        )
+        .scalars()
+        .all()
+    )
+    elections = db.session.execute(select(Election).order_by(Election.polling_day)).scalars().all()
+    agencies = (
+        db.session.execute(
+            select(Agency)
+            .where(
+                exists().where(
+                    Participation.agency_id == Agency.id,
+                    Participation.meeting_id == Meeting.id,
+                    PUBLIC,
+                )
+            )
+            .order_by(Agency.short_name)
+        )
+        .scalars()
+        .all()
+    )
+    return {"regions": regions, "elections": elections, "agencies": agencies}
+
+
+def meetings_for_export(filters: MeetingFilters, limit: int) -> list[Meeting]:
+    """Up to ``limit`` public meetings matching the filters, for CSV, in two statements.
+
+    Many-to-one relations are joined; participations come from one query over the
+    same filtered ids (selectinload would add a statement per 500 meetings).
+    """
+    conditions = [PUBLIC, *filter_conditions(filters)]
+    order = (Meeting.starts_at.desc(), Meeting.id.desc())
+    meetings = (
+        db.session.execute(
+            select(Meeting)
+            .where(*conditions)
+            .options(
+                joinedload(Meeting.region),
+                joinedload(Meeting.venue),
+                joinedload(Meeting.election),
+            )
+            .order_by(*order)
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
+    ids = select(Meeting.id).where(*conditions).order_by(*order).limit(limit)
+    participations = db.session.execute(
+        select(Participation)
+        .where(Participation.meeting_id.in_(ids))
+        .options(joinedload(Participation.agency), joinedload(Participation.person))
+        .order_by(Participation.meeting_id, Participation.order, Participation.id)
+    ).scalars()
+    grouped: dict[int, list[Participation]] = {m.id: [] for m in meetings}
+    for p in participations:
+        grouped.setdefault(p.meeting_id, []).append(p)
+    for m in meetings:
+        set_committed_value(m, "participations", grouped[m.id])
+    return list(meetings)
+
+
+def wib_today() -> date:
+    """Today's date in WIB, the zone national announcements use."""
+    return datetime.now(ZoneInfo("Asia/Jakarta")).date()

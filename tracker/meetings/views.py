@@ -1,26 +1,36 @@
-"""Public meeting pages: the list and one meeting."""
+"""Public meeting pages: the searchable list and one meeting."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+import click
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
+from tracker import search
 from tracker.extensions import db
 from tracker.meetings import queries
+from tracker.meetings.jsonld import meeting_event, script_json
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+bp.add_app_template_filter(queries.countdown_label, "countdown")
 
 
 @bp.get("/")
-def index() -> str:
-    """List public meetings, newest first."""
-    page = db.paginate(
-        queries.public_meetings(),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["PAGE_SIZE"],
-        max_per_page=100,
-        error_out=False,
+def index() -> tuple[str, int]:
+    """List public meetings matching the filters in the query string."""
+    filters = queries.parse_filters(request.args)
+    page = None
+    if not filters.errors:
+        page = db.paginate(
+            queries.filtered_meetings(filters),
+            page=request.args.get("page", 1, type=int),
+            per_page=current_app.config["PAGE_SIZE"],
+            max_per_page=100,
+            error_out=False,
+        )
+    html = render_template(
+        "meetings/index.html", page=page, filters=filters, choices=queries.filter_choices()
     )
-    return render_template("meetings/index.html", page=page)
+    return html, 400 if filters.errors else 200
 
 
 @bp.get("/<int:meeting_id>")
@@ -29,4 +39,20 @@ def detail(meeting_id: int) -> str:
     meeting = queries.meeting_detail(meeting_id)
     if meeting is None:
         abort(404)
-    return render_template("meetings/detail.html", meeting=meeting)
+    url = url_for("meetings.detail", meeting_id=meeting.id, _external=True)
+    return render_template(
+        "meetings/detail.html",
+        meeting=meeting,
+        groups=queries.participations_by_role(meeting),
+        evidence_by_release=queries.evidence_by_release,
+        countdown=queries.countdown_label(meeting),
+        json_ld=script_json(meeting_event(meeting, url)),
+    )
+
+
+@bp.cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search documents of every meeting."""
+    count = search.reindex_all()
+    db.session.commit()
+    click.echo(f"{count} meetings indexed")

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from tracker.extensions import db
 from tracker.i18n import LANG_COOKIE
+from tracker.meetings.queries import upcoming_and_recent, wib_today
+from tracker.models import Election
 
 bp = Blueprint("site", __name__)
 
 
 @bp.get("/")
-def home() -> Response:
-    """Send visitors to the meeting list."""
-    return redirect(url_for("meetings.index"))
+def home() -> str:
+    """The front page: search, upcoming and recent meetings, ways in."""
+    upcoming, recent = upcoming_and_recent(wib_today())
+    elections = db.session.execute(db.select(Election).order_by(Election.polling_day)).scalars()
+    return render_template(
+        "site/home.html", upcoming=upcoming, recent=recent, elections=list(elections)
+    )
 
 
 @bp.get("/lang/<code>")

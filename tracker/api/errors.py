@@ -1,0 +1,87 @@
+"""JSON errors for everything under /api: {"error": {"code", "message"}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, jsonify, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+from werkzeug.wrappers import Response
+
+from tracker.i18n import gettext as _
+
+API_PREFIX = "/api/"
+CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    500: "internal_error",
+}
+
+
+class ApiError(Exception):
+    """An error a view raises to answer with a JSON error body."""
+
+    def __init__(self, status: int, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.fields = fields or {}
+
+
+def error_response(status: int, message: str, fields: dict[str, str] | None = None) -> Response:
+    """The JSON error body with CORS, so browser scripts can read it too."""
+    body: dict[str, Any] = {"code": CODES.get(status, "error"), "message": message}
+    if fields:
+        body["fields"] = fields
+    response = jsonify({"error": body})
+    response.status_code = status
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("Permintaan tidak sah."),
+        404: _("Tidak ditemukan."),
+        405: _("Metode tidak diizinkan; API ini hanya menerima GET."),
+        500: _("Terjadi kesalahan di server."),
+    }
+
+
+def register(bp: Blueprint) -> None:
+    """Answer API errors as JSON; other paths keep whatever handler the app had.
+
+    Routing errors (an unknown /api path, a POST) happen before any blueprint is
+    chosen, so the handlers are app-wide and look at the path.
+    """
+
+    @bp.errorhandler(ApiError)
+    def api_error(error: ApiError) -> Response:
+        return error_response(error.status, error.message, error.fields)
+
+    def install(state: Any) -> None:
+        app: Flask = state.app
+        for status in CODES:
+            previous = app.error_handler_spec[None].get(status, {}).get(default_exceptions[status])
+            app.register_error_handler(status, _make_handler(status, previous))
+
+    bp.record_once(install)
+
+
+def _make_handler(status: int, previous: Any) -> Any:
+    def handle(error: Exception) -> ResponseReturnValue:
+        if request.path.startswith(API_PREFIX):
+            response = error_response(status, _messages()[status])
+            if status == 405 and isinstance(error, HTTPException):
+                allowed = error.get_headers()
+                for key, value in allowed:
+                    if key.lower() == "allow":
+                        response.headers["Allow"] = value
+            return response
+        if previous is not None:
+            return previous(error)
+        return error if isinstance(error, HTTPException) else InternalServerError()
+
+    return handle

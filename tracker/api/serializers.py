@@ -1,0 +1,317 @@
+"""Explicit serialisers: the JSON and CSV shapes are a contract, not the models' shape.
+
+Each function takes loaded objects and returns plain data; nothing here queries.
+Times are ISO 8601 in the meeting's own zone, with its offset.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import url_for
+
+from tracker.formatting import zone_label
+from tracker.meetings.queries import countdown_days
+from tracker.models import (
+    Agency,
+    Coverage,
+    Election,
+    Meeting,
+    Participation,
+    PressRelease,
+    Region,
+)
+
+
+def _iso(moment: datetime | None, tz_name: str | None = None) -> str | None:
+    if moment is None:
+        return None
+    if tz_name:
+        from zoneinfo import ZoneInfo
+
+        moment = moment.astimezone(ZoneInfo(tz_name))
+    return moment.isoformat()
+
+
+def region_ref(region: Region | None) -> dict[str, Any] | None:
+    """A region as a short reference."""
+    if region is None:
+        return None
+    return {"code": region.code, "name": region.name, "kind": region.kind}
+
+
+def region_to_dict(region: Region) -> dict[str, Any]:
+    """A region in full."""
+    return {
+        "code": region.code,
+        "name": region.name,
+        "short": region.short,
+        "kind": region.kind,
+        "timezone": region.timezone,
+        "zone": zone_label(region.timezone),
+        "parent_code": region.parent.code if region.parent is not None else None,
+    }
+
+
+def agency_ref(agency: Agency | None) -> dict[str, Any] | None:
+    """An agency as a short reference."""
+    if agency is None:
+        return None
+    return {
+        "slug": agency.slug,
+        "short_name": agency.short_name,
+        "url": url_for("api.agency", slug=agency.slug, _external=True),
+    }
+
+
+def agency_to_dict(agency: Agency, meetings: int) -> dict[str, Any]:
+    """An agency with its names and public meeting count."""
+    return {
+        "slug": agency.slug,
+        "short_name": agency.short_name,
+        "full_name": agency.full_name,
+        "kind": agency.kind,
+        "head_title": agency.head_title,
+        "region": region_ref(agency.region),
+        "aliases": [a.alias for a in agency.aliases],
+        "valid_from": agency.valid_from.isoformat() if agency.valid_from else None,
+        "valid_until": agency.valid_until.isoformat() if agency.valid_until else None,
+        "meetings": meetings,
+        "url": url_for("api.agency", slug=agency.slug, _external=True),
+        "html_url": url_for("agencies.detail", slug=agency.slug, _external=True),
+    }
+
+
+def election_to_dict(election: Election, meetings: int) -> dict[str, Any]:
+    """An election with its polling day and public meeting count."""
+    return {
+        "slug": election.slug,
+        "name": election.name,
+        "kind": election.kind,
+        "polling_day": election.polling_day.isoformat(),
+        "scope_region": region_ref(election.scope_region),
+        "meetings": meetings,
+        "url": url_for("api.election", slug=election.slug, _external=True),
+        "html_url": url_for("elections.detail", slug=election.slug, _external=True),
+    }
+
+
+def _venue(meeting: Meeting) -> dict[str, Any] | None:
+    venue = meeting.venue
+    if venue is None:
+        return None
+    return {
+        "name": venue.name,
+        "address": venue.address,
+        "city": region_ref(venue.city),
+        "latitude": venue.latitude,
+        "longitude": venue.longitude,
+    }
+
+
+def participation_brief(p: Participation) -> dict[str, Any]:
+    """Who took part, in which roles, and whether they came."""
+    return {
+        "agency": agency_ref(p.agency),
+        "person": p.person.display_name if p.person is not None else None,
+        "label": p.label,
+        "position": p.position,
+        "roles": sorted(p.roles),
+        "attendance": p.attendance,
+        "represented_by": p.represented_by,
+    }
+
+
+def meeting_summary(meeting: Meeting) -> dict[str, Any]:
+    """A meeting as listed: when, where, what, who."""
+    election = meeting.election
+    return {
+        "id": meeting.id,
+        "uid": meeting.uid,
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "status": meeting.status,
+        "status_reason": meeting.status_reason,
+        "theme": meeting.theme,
+        "starts_at": _iso(meeting.starts_at, meeting.timezone),
+        "ends_at": _iso(meeting.ends_at, meeting.timezone),
+        "local_date": meeting.local_date.isoformat(),
+        "time_unknown": meeting.time_unknown,
+        "timezone": meeting.timezone,
+        "zone": zone_label(meeting.timezone),
+        "region": region_ref(meeting.region),
+        "venue": _venue(meeting),
+        "election": {
+            "slug": election.slug,
+            "name": election.name,
+            "polling_day": election.polling_day.isoformat(),
+        }
+        if election is not None
+        else None,
+        "days_to_polling": countdown_days(meeting),
+        "participants": [participation_brief(p) for p in meeting.participations],
+        "url": url_for("api.meeting", meeting_id=meeting.id, _external=True),
+        "html_url": url_for("meetings.detail", meeting_id=meeting.id, _external=True),
+    }
+
+
+def _release_ref(release: PressRelease) -> dict[str, Any]:
+    return {
+        "id": release.id,
+        "title": release.title,
+        "outlet": release.outlet,
+        "url": release.url,
+        "published_at": _iso(release.published_at),
+        "api_url": url_for("api.press_release", release_id=release.id, _external=True),
+    }
+
+
+def meeting_to_dict(meeting: Meeting) -> dict[str, Any]:
+    """A meeting with every public detail, evidence and sources included."""
+    data = meeting_summary(meeting)
+    data["summary"] = meeting.summary
+    data["source_note"] = meeting.source_note
+    data["updated_at"] = _iso(meeting.updated_at)
+    data["participants"] = [
+        participation_brief(p)
+        | {
+            "topic": p.topic,
+            "evidence": [
+                {"press_release_id": e.press_release_id, "sentence": e.sentence} for e in p.evidence
+            ],
+        }
+        for p in meeting.participations
+    ]
+    data["press_releases"] = [
+        _release_ref(c.press_release) | {"relation": c.relation} for c in meeting.coverages
+    ]
+    return data
+
+
+def attendance_to_dict(p: Participation) -> dict[str, Any]:
+    """One line of an agency's attendance history."""
+    m = p.meeting
+    return {
+        "meeting": {
+            "id": m.id,
+            "title": m.title,
+            "kind": m.kind,
+            "status": m.status,
+            "starts_at": _iso(m.starts_at, m.timezone),
+            "local_date": m.local_date.isoformat(),
+            "time_unknown": m.time_unknown,
+            "region": region_ref(m.region),
+            "url": url_for("api.meeting", meeting_id=m.id, _external=True),
+        },
+        "person": p.person.display_name if p.person is not None else None,
+        "position": p.position,
+        "roles": sorted(p.roles),
+        "attendance": p.attendance,
+        "represented_by": p.represented_by,
+        "topic": p.topic,
+    }
+
+
+def press_release_to_dict(
+    release: PressRelease, coverages: list[Coverage], with_body: bool = False
+) -> dict[str, Any]:
+    """A press release and the public meetings it covers (pass only those)."""
+    data = _release_ref(release) | {
+        "section": release.section,
+        "byline": release.byline,
+        "meetings": [
+            {
+                "id": c.meeting.id,
+                "title": c.meeting.title,
+                "relation": c.relation,
+                "url": url_for("api.meeting", meeting_id=c.meeting.id, _external=True),
+            }
+            for c in coverages
+        ],
+        "html_url": url_for("press.detail", release_id=release.id, _external=True),
+    }
+    if with_body:
+        data["body"] = release.body
+    return data
+
+
+MEETING_CSV_HEADER = (
+    "id",
+    "local_date",
+    "local_time",
+    "zone",
+    "time_unknown",
+    "title",
+    "kind",
+    "status",
+    "region_code",
+    "region",
+    "venue",
+    "election",
+    "days_to_polling",
+    "chair",
+    "agencies",
+    "url",
+)
+
+
+def meeting_csv_row(meeting: Meeting) -> list[Any]:
+    """A meeting as one CSV row (agencies joined with '; ')."""
+    start = meeting.local_start
+    chair = meeting.chair
+    return [
+        meeting.id,
+        start.date().isoformat(),
+        "" if meeting.time_unknown else start.strftime("%H:%M"),
+        zone_label(meeting.timezone),
+        "yes" if meeting.time_unknown else "no",
+        meeting.title,
+        meeting.kind,
+        meeting.status,
+        meeting.region.code,
+        meeting.region.name,
+        meeting.venue.name if meeting.venue else "",
+        meeting.election.slug if meeting.election else "",
+        countdown_days(meeting),
+        (chair.position or chair.label) if chair else "",
+        "; ".join(p.agency.short_name for p in meeting.participations if p.agency),
+        url_for("meetings.detail", meeting_id=meeting.id, _external=True),
+    ]
+
+
+ATTENDANCE_CSV_HEADER = (
+    "meeting_id",
+    "local_date",
+    "zone",
+    "meeting",
+    "kind",
+    "status",
+    "region",
+    "roles",
+    "attendance",
+    "represented_by",
+    "position",
+    "person",
+    "url",
+)
+
+
+def attendance_csv_row(p: Participation) -> list[Any]:
+    """One attendance line as a CSV row."""
+    m = p.meeting
+    return [
+        m.id,
+        m.local_date.isoformat(),
+        zone_label(m.timezone),
+        m.title,
+        m.kind,
+        m.status,
+        m.region.name,
+        ";".join(sorted(p.roles)),
+        p.attendance,
+        p.represented_by,
+        p.position,
+        p.person.display_name if p.person is not None else "",
+        url_for("meetings.detail", meeting_id=m.id, _external=True),
+    ]

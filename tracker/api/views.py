@@ -1,0 +1,400 @@
+"""Read-only JSON/CSV API at /api/v1 (the HTML guide is /api/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import select
+from sqlalchemy.orm import aliased, joinedload, selectinload
+from werkzeug.wrappers import Response
+
+from tracker.agencies import queries as agency_queries
+from tracker.api import errors, serializers
+from tracker.api.errors import ApiError
+from tracker.api.export import csv_response
+from tracker.api.openapi import openapi_document
+from tracker.elections import queries as election_queries
+from tracker.extensions import db
+from tracker.i18n import gettext as _
+from tracker.meetings import queries as meeting_queries
+from tracker.models import AGENCY_KINDS, Agency, Election, Region
+from tracker.models.region import REGION_KINDS
+from tracker.press import queries as press_queries
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+errors.register(bp)
+
+DEFAULT_PER_PAGE = 25
+MAX_PER_PAGE = 100
+# A CSV export carries every matching row up to this many.
+CSV_MAX_ROWS = 50_000
+
+
+@bp.after_request
+def cors(response: Response) -> Response:
+    """Let any site's scripts read the API; no cookies are involved (no credentials)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Accept-Language"
+    response.headers.setdefault("Vary", "Accept-Language")
+    return response
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    """A bounded integer query argument.
+
+    :raises ApiError: 400 when it is not an integer in [low, high].
+    """
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise ApiError(
+            400, _("%(name)s harus bilangan bulat %(low)d–%(high)d.", name=name, low=low, high=high)
+        )
+    return value
+
+
+def _paginate(stmt: Any) -> Pagination:
+    return db.paginate(
+        stmt,
+        page=_int_arg("page", 1, 1, 1_000_000),
+        per_page=_int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        max_per_page=MAX_PER_PAGE,
+        error_out=False,
+    )
+
+
+def _page_body(page: Pagination, endpoint: str, items: list[Any], **view_args: Any) -> Response:
+    """A list body: data, paging meta and links that keep the query's filters."""
+    args = {k: v for k, v in request.args.items() if k not in ("page", "format")}
+    args["per_page"] = page.per_page
+
+    def link(number: int | None) -> str | None:
+        if number is None:
+            return None
+        return url_for(endpoint, page=number, _external=True, **view_args, **args)
+
+    pages = max(page.pages, 1)
+    return jsonify(
+        {
+            "data": items,
+            "meta": {
+                "page": page.page,
+                "per_page": page.per_page,
+                "total": page.total,
+                "pages": pages,
+            },
+            "links": {
+                "self": link(page.page),
+                "first": link(1),
+                "last": link(pages),
+                "next": link(page.next_num if page.has_next else None),
+                "prev": link(page.prev_num if page.has_prev and page.page <= pages else None),
+            },
+        }
+    )
+
+
+def _wants_csv(csv: bool) -> bool:
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise ApiError(400, _("format harus json atau csv."))
+    return csv or fmt == "csv"
+
+
+def _meeting_filters() -> meeting_queries.MeetingFilters:
+    filters = meeting_queries.parse_filters(request.args)
+    if filters.errors:
+        raise ApiError(400, _("Filter tidak sah."), filters.errors)
+    return filters
+
+
+@bp.get("/")
+def guide() -> str:
+    """The API guide for people: endpoints, filters, formats, the OpenAPI link."""
+    return render_template("api/index.html")
+
+
+@bp.get("/v1/")
+def root() -> Response:
+    """Entry point: links to every collection."""
+    return jsonify(
+        {
+            "name": "Rakor Tracker API",
+            "version": "1",
+            "openapi": url_for("api.openapi", _external=True),
+            "links": {
+                name: url_for(f"api.{name}", _external=True)
+                for name in ("meetings", "agencies", "press_releases", "elections", "regions")
+            },
+        }
+    )
+
+
+@bp.get("/v1/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document(url_for("api.root", _external=True).rstrip("/")))
+
+
+@bp.get("/v1/meetings", defaults={"csv": False})
+@bp.get("/v1/meetings.csv", defaults={"csv": True}, endpoint="meetings_csv")
+def meetings(csv: bool) -> Response:
+    """Public meetings with the list's filters (q, dates, region, agency, ...)."""
+    filters = _meeting_filters()
+    if _wants_csv(csv):
+        rows = meeting_queries.meetings_for_export(filters, CSV_MAX_ROWS)
+        return csv_response(
+            "meetings.csv",
+            serializers.MEETING_CSV_HEADER,
+            map(serializers.meeting_csv_row, rows),
+        )
+    page = _paginate(meeting_queries.filtered_meetings(filters))
+    return _page_body(page, "api.meetings", [serializers.meeting_summary(m) for m in page.items])
+
+
+@bp.get("/v1/meetings/<int:meeting_id>")
+def meeting(meeting_id: int) -> Response:
+    """One public meeting in full."""
+    found = meeting_queries.meeting_detail(meeting_id)
+    if found is None:
+        raise ApiError(404, _("Rapat tidak ditemukan."))
+    return jsonify({"data": serializers.meeting_to_dict(found)})
+
+
+def _agency_args() -> tuple[str, str]:
+    q = request.args.get("q", "").strip()[:120]
+    kind = request.args.get("kind", "")
+    if kind and kind not in AGENCY_KINDS:
+        raise ApiError(400, _("Jenis instansi tidak dikenal."), {"kind": kind})
+    return q, kind
+
+
+@bp.get("/v1/agencies", defaults={"csv": False})
+@bp.get("/v1/agencies.csv", defaults={"csv": True}, endpoint="agencies_csv")
+def agencies(csv: bool) -> Response:
+    """Agencies by name or alias, with their public meeting counts."""
+    q, kind = _agency_args()
+    if _wants_csv(csv):
+        rows = agency_queries.agencies_for_export(q, kind)
+        return csv_response(
+            "agencies.csv",
+            (
+                "slug",
+                "short_name",
+                "full_name",
+                "kind",
+                "head_title",
+                "region_code",
+                "aliases",
+                "meetings",
+            ),
+            (
+                (
+                    a.slug,
+                    a.short_name,
+                    a.full_name,
+                    a.kind,
+                    a.head_title,
+                    a.region.code if a.region else "",
+                    "; ".join(aliases),
+                    n,
+                )
+                for a, aliases, n in rows
+            ),
+        )
+    page = _paginate(agency_queries.agency_list(q, kind))
+    counts = agency_queries.meeting_counts([a.id for a in page.items])
+    items = [serializers.agency_to_dict(a, counts.get(a.id, 0)) for a in page.items]
+    return _page_body(page, "api.agencies", items)
+
+
+def _agency(slug: str, endpoint: str, **extra: Any) -> Agency | Response:
+    """The agency of a slug; a merged duplicate's slug redirects to the survivor.
+
+    :raises ApiError: 404 for an unknown slug.
+    """
+    found = meeting_queries.find_agency(slug)
+    if found is None:
+        raise ApiError(404, _("Instansi tidak ditemukan."))
+    if found.slug != slug:
+        return redirect(url_for(endpoint, slug=found.slug, **extra, **request.args), 301)
+    return found
+
+
+@bp.get("/v1/agencies/<slug>")
+def agency(slug: str) -> Response:
+    """One agency with its attendance counts."""
+    found = _agency(slug, "api.agency")
+    if isinstance(found, Response):
+        return found
+    stats = agency_queries.agency_stats(found)
+    data = serializers.agency_to_dict(found, stats.meetings) | {
+        "by_role": dict(stats.by_role),
+        "by_attendance": dict(stats.by_attendance),
+        "per_month": [{"month": m, "meetings": n} for m, n in stats.per_month],
+        "meets_most_with": [
+            {"agency": serializers.agency_ref(a), "meetings": n} for a, n in stats.partners
+        ],
+        "attendance_url": url_for("api.agency_attendance", slug=found.slug, _external=True),
+    }
+    return jsonify({"data": data})
+
+
+@bp.get("/v1/agencies/<slug>/attendance", defaults={"csv": False})
+@bp.get(
+    "/v1/agencies/<slug>/attendance.csv", defaults={"csv": True}, endpoint="agency_attendance_csv"
+)
+def agency_attendance(slug: str, csv: bool) -> Response:
+    """An agency's attendance history in public meetings, newest first."""
+    found = _agency(slug, "api.agency_attendance_csv" if csv else "api.agency_attendance")
+    if isinstance(found, Response):
+        return found
+    stmt = agency_queries.attendance(found)
+    if _wants_csv(csv):
+        rows = db.session.execute(stmt.limit(CSV_MAX_ROWS)).scalars()
+        return csv_response(
+            f"{found.slug}-attendance.csv",
+            serializers.ATTENDANCE_CSV_HEADER,
+            map(serializers.attendance_csv_row, rows),
+        )
+    page = _paginate(stmt)
+    items = [serializers.attendance_to_dict(p) for p in page.items]
+    return _page_body(page, "api.agency_attendance", items, slug=found.slug)
+
+
+@bp.get("/v1/press-releases", defaults={"csv": False})
+@bp.get("/v1/press-releases.csv", defaults={"csv": True}, endpoint="press_releases_csv")
+def press_releases(csv: bool) -> Response:
+    """Press releases about public meetings, newest first."""
+    if _wants_csv(csv):
+        rows = press_queries.releases_for_export()
+        return csv_response(
+            "press-releases.csv",
+            ("id", "published_at", "outlet", "title", "url", "meeting_ids", "body"),
+            (
+                (
+                    r.id,
+                    r.published_at.isoformat() if r.published_at else "",
+                    r.outlet,
+                    r.title,
+                    r.url,
+                    " ".join(str(mid) for mid, _rel in links),
+                    r.body,
+                )
+                for r, links in rows
+            ),
+        )
+    page = _paginate(press_queries.public_releases())
+    items = [serializers.press_release_to_dict(r, r.coverages) for r in page.items]
+    return _page_body(page, "api.press_releases", items)
+
+
+@bp.get("/v1/press-releases/<int:release_id>")
+def press_release(release_id: int) -> Response:
+    """One press release with its text and the public meetings it covers."""
+    release = press_queries.public_release(release_id)
+    if release is None:
+        raise ApiError(404, _("Siaran pers tidak ditemukan."))
+    return jsonify(
+        {"data": serializers.press_release_to_dict(release, release.coverages, with_body=True)}
+    )
+
+
+def _elections() -> list[Election]:
+    stmt = (
+        select(Election)
+        .options(joinedload(Election.scope_region))
+        .order_by(Election.polling_day, Election.id)
+    )
+    return list(db.session.execute(stmt).scalars())
+
+
+@bp.get("/v1/elections", defaults={"csv": False})
+@bp.get("/v1/elections.csv", defaults={"csv": True}, endpoint="elections_csv")
+def elections(csv: bool) -> Response:
+    """Elections with polling days and public meeting counts."""
+    wants_csv = _wants_csv(csv)
+    counts = election_queries.public_counts()
+    rows = _elections()
+    if wants_csv:
+        return csv_response(
+            "elections.csv",
+            ("slug", "name", "kind", "polling_day", "scope_region_code", "meetings"),
+            (
+                (
+                    e.slug,
+                    e.name,
+                    e.kind,
+                    e.polling_day.isoformat(),
+                    e.scope_region.code if e.scope_region else "",
+                    counts.get(e.id, 0),
+                )
+                for e in rows
+            ),
+        )
+    return _list_body([serializers.election_to_dict(e, counts.get(e.id, 0)) for e in rows])
+
+
+@bp.get("/v1/elections/<slug>")
+def election(slug: str) -> Response:
+    """One election with its public meetings up to polling day, oldest first."""
+    found = db.session.execute(select(Election).filter_by(slug=slug)).scalar_one_or_none()
+    if found is None:
+        raise ApiError(404, _("Pemilihan tidak ditemukan."))
+    meetings = db.session.execute(
+        election_queries.run_up(found).limit(election_queries.TIMELINE_LIMIT)
+    ).scalars()
+    data = serializers.election_to_dict(found, election_queries.public_counts().get(found.id, 0))
+    data["meetings_before_polling"] = [
+        serializers.meeting_summary(m)
+        for m in election_queries.before_polling(list(meetings), found)
+    ]
+    return jsonify({"data": data})
+
+
+@bp.get("/v1/regions", defaults={"csv": False})
+@bp.get("/v1/regions.csv", defaults={"csv": True}, endpoint="regions_csv")
+def regions(csv: bool) -> Response:
+    """Provinces, regencies and cities with their time zones (?kind=, ?parent=)."""
+    wants_csv = _wants_csv(csv)
+    stmt = select(Region).options(selectinload(Region.parent)).order_by(Region.code)
+    kind = request.args.get("kind", "")
+    if kind:
+        if kind not in REGION_KINDS:
+            raise ApiError(400, _("Jenis wilayah tidak dikenal."), {"kind": kind})
+        stmt = stmt.where(Region.kind == kind)
+    if parent := request.args.get("parent", ""):
+        parent_region = aliased(Region)
+        parents = select(parent_region.id).where(parent_region.code == parent)
+        stmt = stmt.where(Region.parent_id.in_(parents))
+    rows = [serializers.region_to_dict(r) for r in db.session.execute(stmt).scalars()]
+    if wants_csv:
+        header = ("code", "name", "short", "kind", "timezone", "zone", "parent_code")
+        return csv_response("regions.csv", header, ([r[h] for h in header] for r in rows))
+    return _list_body(rows)
+
+
+def _list_body(items: list[Any]) -> Response:
+    """A small, complete list (no paging needed) in the same envelope as paged ones."""
+    self_url = request.url
+    return jsonify(
+        {
+            "data": items,
+            "meta": {"page": 1, "per_page": len(items), "total": len(items), "pages": 1},
+            "links": {
+                "self": self_url,
+                "first": self_url,
+                "last": self_url,
+                "next": None,
+                "prev": None,
+            },
+        }
+    )

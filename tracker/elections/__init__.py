@@ -1,0 +1,1 @@
+"""Elections: the run-up to each polling day."""

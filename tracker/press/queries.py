@@ -1,0 +1,72 @@
+"""Read queries for public press-release pages: only releases about public meetings."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import noload, selectinload, with_loader_criteria
+
+from tracker.extensions import db
+from tracker.meetings.queries import PUBLIC
+from tracker.models import Coverage, Meeting, PressRelease
+
+# A release is public when it covers at least one public meeting: one that only
+# covers internal meetings would reveal them.
+_COVERS_PUBLIC = exists().where(
+    Coverage.press_release_id == PressRelease.id,
+    Coverage.meeting_id == Meeting.id,
+    PUBLIC,
+)
+
+
+def public_releases() -> Select[tuple[PressRelease]]:
+    """Public press releases, newest first, with their public meetings loaded."""
+    return (
+        select(PressRelease)
+        .where(_COVERS_PUBLIC)
+        .options(*public_coverage_options())
+        .order_by(PressRelease.published_at.desc().nulls_last(), PressRelease.id.desc())
+    )
+
+
+def public_coverage_options() -> list:
+    """Load a release's coverages of public meetings only (never internal ones)."""
+    return [
+        selectinload(PressRelease.coverages).selectinload(Coverage.meeting),
+        with_loader_criteria(
+            Coverage,
+            lambda cls: cls.meeting_id.in_(
+                select(Meeting.id).where(Meeting.visibility == "public")
+            ),
+            include_aliases=True,
+        ),
+    ]
+
+
+def public_release(release_id: int) -> PressRelease | None:
+    """One public press release with its public meetings, or None."""
+    return db.session.execute(
+        public_releases().where(PressRelease.id == release_id)
+    ).scalar_one_or_none()
+
+
+def releases_for_export() -> list[tuple[PressRelease, list[tuple[int, str]]]]:
+    """Every public release with its (public meeting id, relation) pairs, in two statements."""
+    releases = (
+        db.session.execute(
+            select(PressRelease)
+            .where(_COVERS_PUBLIC)
+            .options(noload(PressRelease.coverages))
+            .order_by(PressRelease.published_at.desc().nulls_last(), PressRelease.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    links: dict[int, list[tuple[int, str]]] = {}
+    for release_id, meeting_id, relation in db.session.execute(
+        select(Coverage.press_release_id, Coverage.meeting_id, Coverage.relation)
+        .join(Meeting, Meeting.id == Coverage.meeting_id)
+        .where(PUBLIC)
+        .order_by(Coverage.meeting_id)
+    ):
+        links.setdefault(release_id, []).append((meeting_id, relation))
+    return [(r, links.get(r.id, [])) for r in releases]

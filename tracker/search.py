@@ -1,0 +1,280 @@
+"""Full-text search over meetings: one normalised search document per meeting.
+
+Each meeting has a row in ``meeting_search`` holding the words of its title, theme,
+summary, place, participants (agency names, aliases and the titles of their heads,
+so "Kapolda Kaltim" finds meetings of Polda Kaltim) and the press releases covering
+it. The row is rebuilt whenever the ORM flushes a change to any of those records
+(see ``_collect`` and ``_reindex_before_commit``), so write operations need no call.
+
+Why a plain table rather than an SQLite FTS5 virtual table: the models are the one
+schema both databases share (tests build SQLite with ``create_all`` and compare the
+migrations with the models), and FTS5's shadow tables cannot be described there.
+PostgreSQL searches the same column through a GIN index on
+``to_tsvector('simple', document)``; SQLite matches word prefixes with LIKE.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Select,
+    Text,
+    and_,
+    delete,
+    event,
+    func,
+    insert,
+    literal_column,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
+
+from tracker.extensions import db
+from tracker.models import (
+    Agency,
+    AgencyAlias,
+    Coverage,
+    Meeting,
+    Participation,
+    Person,
+    PressRelease,
+    Region,
+    Venue,
+)
+
+# Longer queries add nothing for a journalist and cost a condition each.
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 40
+_CHUNK = 500
+_DIRTY = "search_dirty"
+
+
+class MeetingSearch(db.Model):
+    """The normalised words a meeting can be found by (one row per meeting)."""
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Space-separated, lower-case ASCII words with a leading and trailing space,
+    # so SQLite can match the start of a word with LIKE '% word%'.
+    document: Mapped[str] = mapped_column(Text)
+
+
+def normalize(text: str | None) -> str:
+    """Fold accents, case and punctuation: 'Jum’at, KAPOLDA' -> 'jum at kapolda'.
+
+    Done in Python for both databases, so PostgreSQL needs no unaccent extension.
+    """
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(
+        ch.lower() if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch)
+    )
+    return " ".join(kept.split())
+
+
+def query_terms(q: str | None) -> list[str]:
+    """The distinct words of a search query, in order, capped in number and length."""
+    terms: list[str] = []
+    for word in normalize(q).split():
+        word = word[:MAX_TERM_LENGTH]
+        if word not in terms:
+            terms.append(word)
+    return terms[:MAX_TERMS]
+
+
+@cache
+def _titles_by_key() -> dict[str, tuple[str, ...]]:
+    """Head and deputy titles per agency key (polda -> Kapolda, Wakapolda, ...)."""
+    from tracker.press.extraction.data import rows
+
+    out: dict[str, list[str]] = {}
+    for row in rows("titles.csv"):
+        if row["level"] in ("province", "inherit", "any"):
+            out.setdefault(row["key"], []).append(row["title"])
+    return {key: tuple(titles) for key, titles in out.items()}
+
+
+def agency_words(agency: Agency) -> list[str]:
+    """Every name an agency goes by, with its head's titles and its region."""
+    words = [agency.short_name, agency.full_name, agency.head_title or ""]
+    words += [a.alias for a in agency.aliases]
+    # "Polda Kaltim" -> key "polda" -> Kapolda, Wakapolda, Kabid Humas...
+    key = normalize(agency.short_name).split(" ")[0]
+    words += _titles_by_key().get(key, ())
+    if agency.region is not None:
+        words += [agency.region.name, agency.region.short]
+    return words
+
+
+def build_document(meeting: Meeting) -> str:
+    """The search document of a meeting (its relations must be loaded)."""
+    parts: list[str | None] = [
+        meeting.title,
+        meeting.theme,
+        meeting.summary,
+        meeting.kind.replace("_", " "),
+        meeting.region.name,
+        meeting.region.short,
+    ]
+    if meeting.region.parent is not None:
+        parts += [meeting.region.parent.name, meeting.region.parent.short]
+    if meeting.venue is not None:
+        parts += [meeting.venue.name, meeting.venue.address]
+        if meeting.venue.city is not None:
+            parts += [meeting.venue.city.name, meeting.venue.city.short]
+    if meeting.election is not None:
+        parts.append(meeting.election.name)
+    for p in meeting.participations:
+        parts += [p.position, p.represented_by, p.topic, p.collective_label]
+        if p.person is not None:
+            parts.append(p.person.name)
+        if p.agency is not None:
+            parts += agency_words(p.agency)
+    for coverage in meeting.coverages:
+        release = coverage.press_release
+        parts += [release.title, release.outlet, release.body]
+    seen: dict[str, None] = {}
+    for part in parts:
+        for word in normalize(part).split():
+            seen.setdefault(word, None)
+    return " " + " ".join(seen) + " "
+
+
+def _document_options() -> list[Any]:
+    return [
+        selectinload(Meeting.region).selectinload(Region.parent),
+        selectinload(Meeting.venue).selectinload(Venue.city),
+        selectinload(Meeting.election),
+        selectinload(Meeting.participations).selectinload(Participation.person),
+        selectinload(Meeting.participations)
+        .selectinload(Participation.agency)
+        .options(selectinload(Agency.aliases), selectinload(Agency.region)),
+        selectinload(Meeting.coverages).selectinload(Coverage.press_release),
+    ]
+
+
+def reindex_meetings(meeting_ids: Iterable[int]) -> int:
+    """Rebuild the search documents of these meetings; returns how many were written."""
+    ids = sorted(set(meeting_ids))
+    table = MeetingSearch.__table__
+    written = 0
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        meetings = (
+            db.session.execute(
+                select(Meeting).where(Meeting.id.in_(chunk)).options(*_document_options())
+            )
+            .scalars()
+            .all()
+        )
+        db.session.execute(delete(table).where(table.c.meeting_id.in_(chunk)))
+        rows = [{"meeting_id": m.id, "document": build_document(m)} for m in meetings]
+        if rows:
+            db.session.execute(insert(table), rows)
+        written += len(rows)
+    return written
+
+
+def reindex_meeting(meeting: Meeting) -> None:
+    """Rebuild one meeting's search document now (writes also do it at commit)."""
+    db.session.flush()
+    reindex_meetings([meeting.id])
+
+
+def reindex_all() -> int:
+    """Rebuild every search document (after bulk loads that bypass the ORM)."""
+    ids = db.session.execute(select(Meeting.id)).scalars().all()
+    return reindex_meetings(ids)
+
+
+def search_condition(q: str | None) -> ColumnElement[bool] | None:
+    """A condition on Meeting.id matching every word of q (as word prefixes), or None."""
+    terms = query_terms(q)
+    if not terms:
+        return None
+    doc = MeetingSearch.document
+    if db.session.get_bind().dialect.name == "postgresql":
+        # 'simple' keeps words as written: PostgreSQL ships no Indonesian stemmer,
+        # and English or other stemmers would mangle Indonesian affixes. The
+        # literal config (not a bound parameter) lets the planner use the GIN index.
+        vector = func.to_tsvector(literal_column("'simple'"), doc)
+        query = func.to_tsquery(literal_column("'simple'"), " & ".join(f"{t}:*" for t in terms))
+        matched = vector.op("@@")(query)
+    else:
+        # Terms are [a-z0-9] only after normalising, so no LIKE wildcard gets in.
+        matched = and_(*(doc.like(f"% {t}%") for t in terms))
+    return Meeting.id.in_(select(MeetingSearch.meeting_id).where(matched))
+
+
+def apply_search(stmt: Select[Any], q: str | None) -> Select[Any]:
+    """Narrow a meeting query to those matching q (unchanged for an empty q)."""
+    condition = search_condition(q)
+    return stmt if condition is None else stmt.where(condition)
+
+
+def _dirty(session: Session) -> dict[str, set[int]]:
+    return session.info.setdefault(
+        _DIRTY,
+        {"meeting": set(), "release": set(), "agency": set(), "person": set(), "venue": set()},
+    )
+
+
+def _collect(session: Session, _flush_context: Any) -> None:
+    """Note which meetings the flushed changes touch; they are reindexed at commit."""
+    dirty = _dirty(session)
+    changed = [o for o in session.dirty if session.is_modified(o)]
+    for obj in [*session.new, *changed, *session.deleted]:
+        if isinstance(obj, Meeting) and obj not in session.deleted:
+            dirty["meeting"].add(obj.id)
+        elif isinstance(obj, Participation | Coverage) and obj.meeting_id is not None:
+            dirty["meeting"].add(obj.meeting_id)
+        elif isinstance(obj, PressRelease):
+            dirty["release"].add(obj.id)
+        elif isinstance(obj, Agency):
+            dirty["agency"].add(obj.id)
+        elif isinstance(obj, AgencyAlias) and obj.agency_id is not None:
+            dirty["agency"].add(obj.agency_id)
+        elif isinstance(obj, Person):
+            dirty["person"].add(obj.id)
+        elif isinstance(obj, Venue):
+            dirty["venue"].add(obj.id)
+
+
+def _reindex_before_commit(session: Session) -> None:
+    """Rebuild the documents of the meetings touched in this transaction."""
+    if not session.info.get(_DIRTY):
+        return
+    session.flush()
+    dirty = session.info.pop(_DIRTY, None) or {}
+    ids = set(dirty.get("meeting", ()))
+    lookups = (
+        ("release", Coverage.meeting_id, Coverage.press_release_id),
+        ("agency", Participation.meeting_id, Participation.agency_id),
+        ("person", Participation.meeting_id, Participation.person_id),
+        ("venue", Meeting.id, Meeting.venue_id),
+    )
+    for key, meeting_col, fk_col in lookups:
+        wanted = sorted(dirty.get(key, ()))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            ids.update(session.execute(select(meeting_col).where(fk_col.in_(chunk))).scalars())
+    if ids:
+        reindex_meetings(ids)
+
+
+def _forget(session: Session, *_args: Any) -> None:
+    session.info.pop(_DIRTY, None)
+
+
+if not event.contains(db.session, "after_flush", _collect):
+    event.listen(db.session, "after_flush", _collect)
+    event.listen(db.session, "before_commit", _reindex_before_commit)
+    event.listen(db.session, "after_rollback", _forget)
