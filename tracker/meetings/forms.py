@@ -17,7 +17,14 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from tracker.formtools import MultiCheckboxField, StaffForm, options
 from tracker.i18n import lazy_gettext as _l
@@ -149,7 +156,7 @@ class MeetingForm(StaffForm):
         description=_l("Wilayah yang rapatnya diselenggarakan; menentukan zona waktu bawaan."),
     )
     start_date = DateField(
-        _l("Tanggal"), validators=[DataRequired(message=_l("Tanggal wajib diisi."))]
+        _l("Tanggal"), validators=[InputRequired(message=_l("Tanggal wajib diisi."))]
     )
     start_time = TimeField(_l("Jam mulai"), validators=[time_needed, Optional()])
     end_time = TimeField(
@@ -202,7 +209,7 @@ class PostponeForm(StaffForm):
     """Move a meeting to a new date (and time)."""
 
     start_date = DateField(
-        _l("Tanggal baru"), validators=[DataRequired(message=_l("Tanggal wajib diisi."))]
+        _l("Tanggal baru"), validators=[InputRequired(message=_l("Tanggal wajib diisi."))]
     )
     start_time = TimeField(_l("Jam mulai baru"), validators=[time_needed, Optional()])
     end_time = TimeField(_l("Jam selesai baru"), validators=[Optional()])
