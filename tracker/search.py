@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     ForeignKey,
+    Index,
     Select,
     Text,
     and_,
@@ -32,7 +33,9 @@ from sqlalchemy import (
     insert,
     literal_column,
     select,
+    update,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
 
 from tracker.extensions import db
@@ -53,10 +56,15 @@ MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
 _CHUNK = 500
 _DIRTY = "search_dirty"
+# The text-search configuration, as a literal so it is typed regconfig.
+SIMPLE = literal_column("'simple'::regconfig")
 
 
 class MeetingSearch(db.Model):
     """The normalised words a meeting can be found by (one row per meeting)."""
+
+    # A GIN index over ``tsv`` serves PostgreSQL; on SQLite the column stays empty.
+    __table_args__ = (Index("ix_meeting_search_tsv", "tsv", postgresql_using="gin"),)
 
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
@@ -64,6 +72,10 @@ class MeetingSearch(db.Model):
     # Space-separated, lower-case ASCII words with a leading and trailing space,
     # so SQLite can match the start of a word with LIKE '% word%'.
     document: Mapped[str] = mapped_column(Text)
+    # PostgreSQL: to_tsvector('simple', document), set by reindex_meetings. A stored
+    # column rather than an expression index, so the models describe it on both
+    # databases (expression indexes cannot be compared by Alembic on SQLite).
+    tsv: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
 
 
 def normalize(text: str | None) -> str:
@@ -179,6 +191,12 @@ def reindex_meetings(meeting_ids: Iterable[int]) -> int:
         rows = [{"meeting_id": m.id, "document": build_document(m)} for m in meetings]
         if rows:
             db.session.execute(insert(table), rows)
+            if db.session.get_bind().dialect.name == "postgresql":
+                db.session.execute(
+                    update(table)
+                    .where(table.c.meeting_id.in_(chunk))
+                    .values(tsv=func.to_tsvector(SIMPLE, table.c.document))
+                )
         written += len(rows)
     return written
 
@@ -204,10 +222,9 @@ def search_condition(q: str | None) -> ColumnElement[bool] | None:
     if db.session.get_bind().dialect.name == "postgresql":
         # 'simple' keeps words as written: PostgreSQL ships no Indonesian stemmer,
         # and English or other stemmers would mangle Indonesian affixes. The
-        # literal config (not a bound parameter) lets the planner use the GIN index.
-        vector = func.to_tsvector(literal_column("'simple'"), doc)
-        query = func.to_tsquery(literal_column("'simple'"), " & ".join(f"{t}:*" for t in terms))
-        matched = vector.op("@@")(query)
+        # tsquery text is built from [a-z0-9] words only, so it cannot be malformed.
+        query = func.to_tsquery(SIMPLE, " & ".join(f"{t}:*" for t in terms))
+        matched = MeetingSearch.tsv.op("@@")(query)
     else:
         # Terms are [a-z0-9] only after normalising, so no LIKE wildcard gets in.
         matched = and_(*(doc.like(f"% {t}%") for t in terms))
@@ -250,10 +267,11 @@ def _collect(session: Session, _flush_context: Any) -> None:
 
 def _reindex_before_commit(session: Session) -> None:
     """Rebuild the documents of the meetings touched in this transaction."""
-    if not session.info.get(_DIRTY):
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # so _collect sees the changes still pending
+    dirty = session.info.pop(_DIRTY, None)
+    if not dirty:
         return
-    session.flush()
-    dirty = session.info.pop(_DIRTY, None) or {}
     ids = set(dirty.get("meeting", ()))
     lookups = (
         ("release", Coverage.meeting_id, Coverage.press_release_id),

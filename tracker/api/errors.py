@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 from werkzeug.wrappers import Response
@@ -12,12 +12,8 @@ from werkzeug.wrappers import Response
 from tracker.i18n import gettext as _
 
 API_PREFIX = "/api/"
-CODES = {
-    400: "bad_request",
-    404: "not_found",
-    405: "method_not_allowed",
-    500: "internal_error",
-}
+# The code is the HTTP status, as in the app-wide handlers (tracker/security.py).
+CODES = (400, 404, 405, 500)
 
 
 class ApiError(Exception):
@@ -32,7 +28,7 @@ class ApiError(Exception):
 
 def error_response(status: int, message: str, fields: dict[str, str] | None = None) -> Response:
     """The JSON error body with CORS, so browser scripts can read it too."""
-    body: dict[str, Any] = {"code": CODES.get(status, "error"), "message": message}
+    body: dict[str, Any] = {"code": status, "message": message}
     if fields:
         body["fields"] = fields
     response = jsonify({"error": body})
@@ -74,14 +70,18 @@ def _make_handler(status: int, previous: Any) -> Any:
     def handle(error: Exception) -> ResponseReturnValue:
         if request.path.startswith(API_PREFIX):
             response = error_response(status, _messages()[status])
-            if status == 405 and isinstance(error, HTTPException):
-                allowed = error.get_headers()
-                for key, value in allowed:
+            if isinstance(error, HTTPException):
+                for key, value in error.get_headers():
                     if key.lower() == "allow":
                         response.headers["Allow"] = value
             return response
         if previous is not None:
             return previous(error)
+        # Hand other paths to the app's own handlers (registered by exception class).
+        by_class = current_app.error_handler_spec[None].get(None, {})
+        for cls in type(error).__mro__:
+            if cls in by_class:
+                return by_class[cls](error)
         return error if isinstance(error, HTTPException) else InternalServerError()
 
     return handle

@@ -45,7 +45,7 @@ SCHEMAS: dict[str, Any] = {
         {
             "error": _obj(
                 {
-                    "code": STR,
+                    "code": {"type": "integer", "description": "The HTTP status."},
                     "message": STR,
                     "fields": {"type": "object", "additionalProperties": STR},
                 },

@@ -144,9 +144,8 @@ def openapi() -> Response:
     return jsonify(openapi_document(url_for("api.root", _external=True).rstrip("/")))
 
 
-@bp.get("/v1/meetings", defaults={"csv": False})
-@bp.get("/v1/meetings.csv", defaults={"csv": True}, endpoint="meetings_csv")
-def meetings(csv: bool) -> Response:
+@bp.get("/v1/meetings")
+def meetings(csv: bool = False) -> Response:
     """Public meetings with the list's filters (q, dates, region, agency, ...)."""
     filters = _meeting_filters()
     if _wants_csv(csv):
@@ -177,9 +176,8 @@ def _agency_args() -> tuple[str, str]:
     return q, kind
 
 
-@bp.get("/v1/agencies", defaults={"csv": False})
-@bp.get("/v1/agencies.csv", defaults={"csv": True}, endpoint="agencies_csv")
-def agencies(csv: bool) -> Response:
+@bp.get("/v1/agencies")
+def agencies(csv: bool = False) -> Response:
     """Agencies by name or alias, with their public meeting counts."""
     q, kind = _agency_args()
     if _wants_csv(csv):
@@ -248,11 +246,8 @@ def agency(slug: str) -> Response:
     return jsonify({"data": data})
 
 
-@bp.get("/v1/agencies/<slug>/attendance", defaults={"csv": False})
-@bp.get(
-    "/v1/agencies/<slug>/attendance.csv", defaults={"csv": True}, endpoint="agency_attendance_csv"
-)
-def agency_attendance(slug: str, csv: bool) -> Response:
+@bp.get("/v1/agencies/<slug>/attendance")
+def agency_attendance(slug: str, csv: bool = False) -> Response:
     """An agency's attendance history in public meetings, newest first."""
     found = _agency(slug, "api.agency_attendance_csv" if csv else "api.agency_attendance")
     if isinstance(found, Response):
@@ -270,9 +265,8 @@ def agency_attendance(slug: str, csv: bool) -> Response:
     return _page_body(page, "api.agency_attendance", items, slug=found.slug)
 
 
-@bp.get("/v1/press-releases", defaults={"csv": False})
-@bp.get("/v1/press-releases.csv", defaults={"csv": True}, endpoint="press_releases_csv")
-def press_releases(csv: bool) -> Response:
+@bp.get("/v1/press-releases")
+def press_releases(csv: bool = False) -> Response:
     """Press releases about public meetings, newest first."""
     if _wants_csv(csv):
         rows = press_queries.releases_for_export()
@@ -317,9 +311,8 @@ def _elections() -> list[Election]:
     return list(db.session.execute(stmt).scalars())
 
 
-@bp.get("/v1/elections", defaults={"csv": False})
-@bp.get("/v1/elections.csv", defaults={"csv": True}, endpoint="elections_csv")
-def elections(csv: bool) -> Response:
+@bp.get("/v1/elections")
+def elections(csv: bool = False) -> Response:
     """Elections with polling days and public meeting counts."""
     wants_csv = _wants_csv(csv)
     counts = election_queries.public_counts()
@@ -360,9 +353,8 @@ def election(slug: str) -> Response:
     return jsonify({"data": data})
 
 
-@bp.get("/v1/regions", defaults={"csv": False})
-@bp.get("/v1/regions.csv", defaults={"csv": True}, endpoint="regions_csv")
-def regions(csv: bool) -> Response:
+@bp.get("/v1/regions")
+def regions(csv: bool = False) -> Response:
     """Provinces, regencies and cities with their time zones (?kind=, ?parent=)."""
     wants_csv = _wants_csv(csv)
     stmt = select(Region).options(selectinload(Region.parent)).order_by(Region.code)
@@ -398,3 +390,39 @@ def _list_body(items: list[Any]) -> Response:
             },
         }
     )
+
+
+@bp.get("/v1/meetings.csv")
+def meetings_csv() -> Response:
+    """Public meetings matching the filters, as CSV (every row)."""
+    return meetings(csv=True)
+
+
+@bp.get("/v1/agencies.csv")
+def agencies_csv() -> Response:
+    """Agencies as CSV."""
+    return agencies(csv=True)
+
+
+@bp.get("/v1/press-releases.csv")
+def press_releases_csv() -> Response:
+    """Press releases about public meetings, as CSV."""
+    return press_releases(csv=True)
+
+
+@bp.get("/v1/elections.csv")
+def elections_csv() -> Response:
+    """Elections as CSV."""
+    return elections(csv=True)
+
+
+@bp.get("/v1/regions.csv")
+def regions_csv() -> Response:
+    """Regions as CSV."""
+    return regions(csv=True)
+
+
+@bp.get("/v1/agencies/<slug>/attendance.csv")
+def agency_attendance_csv(slug: str) -> Response:
+    """An agency's attendance history as CSV."""
+    return agency_attendance(slug, csv=True)

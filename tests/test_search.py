@@ -1,0 +1,112 @@
+"""Full-text search over meetings, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from tracker.agencies.operations import add_alias
+from tracker.extensions import db
+from tracker.meetings.operations import add_participation, update_meeting
+from tracker.press.operations import attach_press_release, create_press_release
+from tracker.search import MeetingSearch, normalize, query_terms, reindex_all
+
+
+def _found(client, q: str) -> list[str]:
+    html = client.get("/meetings/", query_string={"q": q}).get_data(as_text=True)
+    return re.findall(r'<h2><a href="/meetings/\d+">([^<]+)</a></h2>', html)
+
+
+def _release(body: str, url: str = "https://kaltimprov.go.id/berita/rakor"):
+    return create_press_release(
+        {
+            "outlet": "Diskominfo Kaltim",
+            "url": url,
+            "title": "Forkopimda bersiap",
+            "published_at": datetime(2024, 2, 6, 4, 0, tzinfo=UTC),
+            "body": body,
+        }
+    )
+
+
+def test_normalize_folds_case_accents_and_punctuation():
+    assert normalize("Jum’at, KAPOLDA Kaltim — Café") == "jum at kapolda kaltim cafe"
+    assert query_terms("  Rakor rakor  RAKOR Kaltim ") == ["rakor", "kaltim"]
+    assert query_terms("%_'") == []
+
+
+def test_finds_by_title_theme_and_word_prefix(client, make_meeting):
+    make_meeting(title="Rakor Kesiapan Logistik", theme="Distribusi surat suara ke pulau")
+    make_meeting(title="Apel Gelar Pasukan")
+    assert _found(client, "logistik") == ["Rakor Kesiapan Logistik"]
+    assert _found(client, "surat suara") == ["Rakor Kesiapan Logistik"]
+    assert _found(client, "logis") == ["Rakor Kesiapan Logistik"]  # word prefix
+    assert _found(client, "LOGISTIK apel") == []  # every word must match
+    assert _found(client, "pasukan") == ["Apel Gelar Pasukan"]
+
+
+def test_agency_alias_and_head_title_find_the_agencys_meetings(client, make_meeting, agency):
+    polda = make_meeting(title="Rapat Pengamanan TPS")
+    add_participation(polda, {"agency_id": agency("polda-kaltim").id, "roles": {"speaker"}})
+    other = make_meeting(title="Rapat Logistik KPU")
+    add_participation(other, {"agency_id": agency("kpu-kaltim").id})
+    db.session.commit()
+    # "Kapolda Kaltim" names no agency literally: the head's title plus the region does.
+    assert _found(client, "Kapolda Kaltim") == ["Rapat Pengamanan TPS"]
+    assert _found(client, "Kepolisian Daerah Kalimantan Timur") == ["Rapat Pengamanan TPS"]
+    assert _found(client, "Polda Kaltim") == ["Rapat Pengamanan TPS"]
+    assert _found(client, "Komisi Pemilihan Umum") == ["Rapat Logistik KPU"]
+
+
+def test_words_of_a_press_release_find_its_meeting(client, make_meeting):
+    meeting = make_meeting(title="Rakor Forkopimda")
+    attach_press_release(meeting, _release("Sinergi menjaga kondusivitas Bumi Etam."))
+    make_meeting(title="Rakor lain")
+    db.session.commit()
+    assert _found(client, "kondusivitas etam") == ["Rakor Forkopimda"]
+
+
+def test_index_follows_edits_of_meetings_releases_and_aliases(client, make_meeting, agency):
+    meeting = make_meeting(title="Rakor Awal")
+    assert _found(client, "perdana") == []
+    update_meeting(meeting, {"title": "Rakor Perdana"})
+    db.session.commit()
+    assert _found(client, "perdana") == ["Rakor Perdana"]
+    assert _found(client, "awal") == []
+
+    release = _release("Teks pertama.")
+    attach_press_release(meeting, release)
+    db.session.commit()
+    release.body = "Teks berisi kata mandau."
+    db.session.commit()
+    assert _found(client, "mandau") == ["Rakor Perdana"]
+
+    add_participation(meeting, {"agency_id": agency("binda-kaltim").id})
+    db.session.commit()
+    add_alias(agency("binda-kaltim"), "Intel Benua Etam")
+    db.session.commit()
+    assert _found(client, "intel benua") == ["Rakor Perdana"]
+
+
+def test_internal_meetings_are_never_found(client, make_meeting):
+    make_meeting(title="Rapat rahasia bunglon", visibility="internal")
+    assert db.session.scalar(db.select(db.func.count()).select_from(MeetingSearch)) == 1
+    assert _found(client, "bunglon") == []
+    assert client.get("/api/v1/meetings", query_string={"q": "bunglon"}).json["meta"]["total"] == 0
+
+
+def test_reindex_all_rebuilds_missing_documents(client, make_meeting):
+    make_meeting(title="Rakor Tenggarong")
+    db.session.execute(db.delete(MeetingSearch))
+    db.session.commit()
+    assert _found(client, "tenggarong") == []
+    assert reindex_all() == 1
+    db.session.commit()
+    assert _found(client, "tenggarong") == ["Rakor Tenggarong"]
+
+
+def test_reindex_command(runner, make_meeting):
+    make_meeting(title="Rakor Sangatta")
+    result = runner.invoke(args=["meetings", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "1 meetings indexed" in result.output
