@@ -398,3 +398,17 @@ def test_robots_txt_allows_feeds(client):
     lines = response.get_data(as_text=True).splitlines()
     assert "Allow: /calendar/" in lines
     assert not any(line.strip() in ("Disallow: /", "Disallow: /calendar/") for line in lines)
+
+
+def test_cli_prebuilds_stale_events(app, runner, client, meetings, monkeypatch):
+    app.config["PUBLIC_BASE_URL"] = "https://rakor.example.id"
+    result = runner.invoke(args=["calendar-refresh"])
+    assert result.exit_code == 0, result.output
+    assert f"{len(meetings)} calendar events built" in result.output
+    assert "0 calendar events built" in runner.invoke(args=["calendar-refresh"]).output
+    built: list[int] = []
+    monkeypatch.setattr(cache, "event_text", lambda m, conf: built.append(m.id) or "")
+    assert client.get("/calendar/all.ics").status_code == 200
+    assert built == []  # everything was ready
+    again = runner.invoke(args=["calendar-refresh", "--all"])
+    assert f"{len(meetings)} calendar events built" in again.output

@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.calendar.ical import CalendarSettings, event_text
 from tracker.extensions import db
-from tracker.models import Agency, Meeting, Participation, Venue
+from tracker.models import Meeting, Participation, Venue
 
 # Stale meetings are rebuilt in chunks: bounded memory for a cold 10,000-event feed.
 CHUNK = 500
@@ -82,9 +82,7 @@ def _full_meetings(ids: Sequence[int]) -> list[Meeting]:
             selectinload(Meeting.venue).selectinload(Venue.city),
             selectinload(Meeting.region),
             selectinload(Meeting.election),
-            selectinload(Meeting.participations)
-            .selectinload(Participation.agency)
-            .selectinload(Agency.region),
+            selectinload(Meeting.participations).selectinload(Participation.agency),
             selectinload(Meeting.participations).selectinload(Participation.person),
         )
     )
@@ -177,3 +175,22 @@ def forget_events(ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         stmt = stmt.where(table.c.id.in_(list(ids)))
     return db.session.execute(stmt).rowcount or 0
+
+
+def build_stale(conf: CalendarSettings) -> int:
+    """Build every missing or stale VEVENT ahead of the first request; returns the count.
+
+    Commits per chunk (a CLI task, not a request) so memory stays bounded.
+    """
+    prefix = conf.fingerprint + "\n"
+    stale = db.select(Meeting.id).where(
+        (Meeting.ical_version.is_(None))
+        | (Meeting.ical_version != Meeting.version)
+        | ~Meeting.ical_event.startswith(prefix, autoescape=True)
+    )
+    ids = list(db.session.execute(stale.order_by(Meeting.id)).scalars())
+    for start in range(0, len(ids), CHUNK):
+        rebuild(ids[start : start + CHUNK], conf)
+        db.session.commit()
+        db.session.expunge_all()
+    return len(ids)

@@ -312,8 +312,11 @@ def import_ics_command(
 
 
 @bp.cli.command("calendar-refresh")
-def calendar_refresh_command() -> None:
-    """Drop every stored VEVENT so feeds rebuild them (after agency or venue edits)."""
-    count = cache.forget_events()
-    db.session.commit()
-    click.echo(f"{count} stored calendar events dropped")
+@click.option("--all", "drop", is_flag=True, help="Drop every stored VEVENT first.")
+def calendar_refresh_command(drop: bool) -> None:
+    """Build stale stored VEVENTs now (after a deploy, or agency and venue edits with --all)."""
+    if drop:
+        cache.forget_events()
+        db.session.commit()
+    count = cache.build_stale(cache.settings())
+    click.echo(f"{count} calendar events built")
