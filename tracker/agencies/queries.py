@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import aliased, contains_eager, joinedload, noload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.labels import ROLE_ORDER
@@ -37,16 +37,17 @@ def public_meeting_counts() -> Select[tuple[int, int]]:
     )
 
 
-def agency_list(q: str = "", kind: str = "") -> Select[tuple[Agency]]:
+def agency_list(q: str = "", kind: str = "", eager: bool = True) -> Select[tuple[Agency]]:
     """Agencies matching a name or alias, those with most public meetings first."""
     counts = public_meeting_counts().subquery()
     busy = func.coalesce(counts.c[1], 0)
     stmt = (
         select(Agency)
         .outerjoin(counts, counts.c.agency_id == Agency.id)
-        .options(selectinload(Agency.region), selectinload(Agency.aliases))
         .order_by(busy.desc(), Agency.short_name, Agency.id)
     )
+    if eager:
+        stmt = stmt.options(selectinload(Agency.region), selectinload(Agency.aliases))
     if kind in AGENCY_KINDS:
         stmt = stmt.where(Agency.kind == kind)
     needle = normalize_name(q)
@@ -175,14 +176,12 @@ def agency_stats(agency: Agency, partner_limit: int = 10) -> AgencyStats:
 def agencies_for_export(q: str = "", kind: str = "") -> list[tuple[Agency, list[str], int]]:
     """Every matching agency with its aliases and public meeting count (three statements)."""
     agencies = (
-        db.session.execute(
-            agency_list(q, kind).options(joinedload(Agency.region), noload(Agency.aliases))
-        )
+        db.session.execute(agency_list(q, kind, eager=False).options(joinedload(Agency.region)))
         .unique()
         .scalars()
         .all()
     )
-    ids = agency_list(q, kind).with_only_columns(Agency.id).order_by(None)
+    ids = agency_list(q, kind, eager=False).with_only_columns(Agency.id).order_by(None)
     aliases: dict[int, list[str]] = {}
     for agency_id, alias in db.session.execute(
         select(AgencyAlias.agency_id, AgencyAlias.alias)
@@ -190,5 +189,5 @@ def agencies_for_export(q: str = "", kind: str = "") -> list[tuple[Agency, list[
         .order_by(AgencyAlias.alias)
     ):
         aliases.setdefault(agency_id, []).append(alias)
-    counts = dict(db.session.execute(public_meeting_counts()).tuples().all())
+    counts = {aid: n for aid, n in db.session.execute(public_meeting_counts())}
     return [(a, aliases.get(a.id, []), counts.get(a.id, 0)) for a in agencies]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, exists, select
-from sqlalchemy.orm import noload, selectinload, with_loader_criteria
+from sqlalchemy.orm import lazyload, selectinload, with_loader_criteria
 
 from tracker.extensions import db
 from tracker.meetings.queries import PUBLIC
@@ -55,7 +55,7 @@ def releases_for_export() -> list[tuple[PressRelease, list[tuple[int, str]]]]:
         db.session.execute(
             select(PressRelease)
             .where(_COVERS_PUBLIC)
-            .options(noload(PressRelease.coverages))
+            .options(lazyload(PressRelease.coverages))
             .order_by(PressRelease.published_at.desc().nulls_last(), PressRelease.id.desc())
         )
         .scalars()
