@@ -359,7 +359,7 @@ ERRORS = {
         "content": {"application/json": {"schema": _ref("Error")}},
     },
     "404": {
-        "description": "Not found.",
+        "description": "Not found; also a filter naming an unknown region, agency or election.",
         "content": {"application/json": {"schema": _ref("Error")}},
     },
     "405": {

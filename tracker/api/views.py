@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_sqlalchemy.pagination import Pagination
@@ -112,6 +113,10 @@ def _wants_csv(csv: bool) -> bool:
 def _meeting_filters() -> meeting_queries.MeetingFilters:
     filters = meeting_queries.parse_filters(request.args)
     if filters.errors:
+        # A well-formed slug or code naming nothing is 404, like a missing resource;
+        # a malformed value (a date that is no date, an unknown kind) is 400.
+        if set(filters.errors) <= meeting_queries.REFERENCE_KEYS:
+            raise ApiError(404, _("Filter menyebut data yang tidak ada."), filters.errors)
         raise ApiError(400, _("Filter tidak sah."), filters.errors)
     return filters
 
@@ -363,7 +368,7 @@ def regions(csv: bool = False) -> Response:
         if kind not in REGION_KINDS:
             raise ApiError(400, _("Jenis wilayah tidak dikenal."), {"kind": kind})
         stmt = stmt.where(Region.kind == kind)
-    if parent := request.args.get("parent", ""):
+    if parent := request.args.get("parent", "").replace("\x00", ""):
         parent_region = aliased(Region)
         parents = select(parent_region.id).where(parent_region.code == parent)
         stmt = stmt.where(Region.parent_id.in_(parents))
@@ -376,7 +381,8 @@ def regions(csv: bool = False) -> Response:
 
 def _list_body(items: list[Any]) -> Response:
     """A small, complete list (no paging needed) in the same envelope as paged ones."""
-    self_url = request.url
+    query = urlencode(list(request.args.items(multi=True)))
+    self_url = request.base_url + (f"?{query}" if query else "")
     return jsonify(
         {
             "data": items,

@@ -22,7 +22,7 @@ def _election_and_region(slug: str) -> tuple[Election, Region | None]:
     """
     election = db.first_or_404(select(Election).filter_by(slug=slug))
     region = None
-    if code := request.args.get("region", "").strip():
+    if code := request.args.get("region", "").replace("\x00", "").strip():
         region = db.first_or_404(select(Region).filter_by(code=code))
     return election, region
 

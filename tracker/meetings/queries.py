@@ -38,6 +38,8 @@ from tracker.search import search_condition
 # The one visibility rule every public query starts from.
 PUBLIC = Meeting.visibility == "public"
 FILTER_KEYS = ("q", "date_from", "date_to", "region", "agency", "election", "kind", "status")
+# Filters naming a record: an unknown value is "not found" rather than malformed.
+REFERENCE_KEYS = frozenset({"region", "agency", "election"})
 
 
 def list_options() -> list[Any]:
@@ -117,12 +119,11 @@ def find_agency(slug: str) -> Agency | None:
 def parse_filters(args: Mapping[str, str]) -> MeetingFilters:
     """Read the filters from request arguments, noting each invalid one."""
     errors: dict[str, str] = {}
-    get = lambda key: (args.get(key) or "").strip()  # noqa: E731
+    # NUL cannot reach PostgreSQL in a string; it is never meaningful here anyway.
+    get = lambda key: (args.get(key) or "").replace("\x00", "").strip()  # noqa: E731
     filters = MeetingFilters(q=get("q")[:200], errors=errors)
     filters.date_from = _parse_date(get("date_from"), "date_from", errors)
     filters.date_to = _parse_date(get("date_to"), "date_to", errors)
-    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
-        errors["date_to"] = _("Tanggal akhir tidak boleh sebelum tanggal awal.")
     if code := get("region"):
         filters.region = db.session.execute(
             select(Region).filter_by(code=code)
