@@ -124,12 +124,14 @@ def _register_staff_blueprints(app: Flask) -> None:
     from tracker.agencies.staff_views import staff_bp as staff_agencies_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.meetings.staff_views import bp as staff_meetings_bp
+    from tracker.press.extract_views import bp as press_extract_bp
     from tracker.press.staff_views import bp as staff_press_bp
 
     for blueprint in (
         auth_bp,
         staff_meetings_bp,
         staff_press_bp,
+        press_extract_bp,
         staff_agencies_bp,
         admin_agencies_bp,
     ):

@@ -73,8 +73,14 @@ def format_meeting_when(meeting: Any, locale: str | None = None) -> str:
     return text
 
 
+def format_iso_day(value: str) -> str:
+    """An ISO date string as a long day, e.g. for the extractor's suggestions."""
+    return format_day(date.fromisoformat(value))
+
+
 def register(app: Flask) -> None:
     """Register the filters templates use."""
+    app.add_template_filter(format_iso_day, "iso_day")
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_short_day, "short_day")
     app.add_template_filter(format_meeting_when, "meeting_when")

@@ -33,6 +33,7 @@ from tracker.models import (
 from tracker.models.agency import normalize_name
 from tracker.press import operations as press_ops
 from tracker.press.extraction import Entry, Registry, default_registry, extract
+from tracker.press.extraction.text import looks_like_html, strip_html
 from tracker.validation import ValidationError
 
 # Warnings that mean the date needs a person's judgement before a meeting is made.
@@ -82,6 +83,18 @@ def db_registry() -> Registry:
         ]
         + extra
     )
+
+
+def plain_body(text: str) -> str:
+    """The text to store for a release: pasted HTML becomes its readable text.
+
+    Evidence sentences are quoted from this text, so they must match it verbatim.
+    """
+    if looks_like_html(text):
+        stripped, _title = strip_html(text)
+        lines = (" ".join(line.split()) for line in stripped.splitlines())
+        return "\n".join(line for line in lines if line)
+    return text
 
 
 def propose(text: str, published: date | None = None) -> dict[str, Any]:
@@ -425,7 +438,7 @@ def import_one(source: str, record: dict[str, Any], user: User | None = None) ->
     """
     if record.get("error"):
         return ImportResult(source, "rejected", record["error"])
-    body = record["body"]
+    body = plain_body(record["body"])
     existing = press_ops.find_by_content(body)
     if existing is not None:
         return ImportResult(
