@@ -78,15 +78,27 @@ def register(app: Flask) -> None:
         return response
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[Response | str, int]:
+    def http_error(error: HTTPException) -> Response:
         code = error.code or 500
         if request.path.startswith("/api/"):
             body = {"error": {"code": code, "message": _error_title(code)}}
-            return jsonify(body), code
-        page = render_template(
-            "errors/error.html", code=code, title=_error_title(code), hint=_error_hint(code)
-        )
-        return page, code
+            response = jsonify(body)
+        else:
+            response = Response(
+                render_template(
+                    "errors/error.html",
+                    code=code,
+                    title=_error_title(code),
+                    hint=_error_hint(code),
+                ),
+                mimetype="text/html",
+            )
+        response.status_code = code
+        # Keep what the error itself says (Retry-After, Allow), not its body type.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[Response | str, int]:

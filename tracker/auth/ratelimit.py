@@ -7,12 +7,13 @@ gunicorn workers) can replace the in-process one without touching the views.
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask import Flask, current_app
 
@@ -85,6 +86,42 @@ class MemoryWindowStore:
             self._hits.pop(key, None)
 
 
+class RedisWindowStore:
+    """Sliding windows in Redis sorted sets, shared by every worker and server."""
+
+    def __init__(self, client: Any, prefix: str = "rakor:rl:") -> None:
+        self.client = client
+        self.prefix = prefix
+
+    def count(self, key: str, now: float, window: float) -> int:  # noqa: D102
+        name = self.prefix + key
+        pipe = self.client.pipeline()
+        pipe.zremrangebyscore(name, "-inf", now - window)
+        pipe.zcard(name)
+        return int(pipe.execute()[1])
+
+    def add(self, key: str, now: float, window: float) -> None:  # noqa: D102
+        name = self.prefix + key
+        pipe = self.client.pipeline()
+        # A random suffix keeps two hits in the same microsecond apart.
+        pipe.zadd(name, {f"{now:.6f}:{secrets.token_hex(4)}": now})
+        pipe.expire(name, int(window) + 1)
+        pipe.execute()
+
+    def clear(self, key: str) -> None:  # noqa: D102
+        self.client.delete(self.prefix + key)
+
+
+def make_store(app: Flask) -> WindowStore:
+    """Redis when RATELIMIT_STORAGE_URL names one (several app servers), else in-process."""
+    url = app.config.get("RATELIMIT_STORAGE_URL") or ""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        import redis
+
+        return RedisWindowStore(redis.Redis.from_url(url))
+    return MemoryWindowStore()
+
+
 class LoginLimiter:
     """Counts failed logins; refuses further attempts once a key reaches the limit."""
 
@@ -93,7 +130,8 @@ class LoginLimiter:
         rate: Rate,
         store: WindowStore,
         enabled: bool = True,
-        clock: Callable[[], float] = time.monotonic,
+        # Wall-clock time, so windows mean the same in every process sharing Redis.
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.rate = rate
         self.store = store
@@ -134,9 +172,11 @@ def init_app(app: Flask) -> None:
     """Build the app's limiter from RATELIMIT_ENABLED and LOGIN_RATE_LIMIT."""
     app.config.setdefault("RATELIMIT_ENABLED", True)
     app.config.setdefault("LOGIN_RATE_LIMIT", "5 per 15 minutes")
+    store = app.extensions.get("rate_limit_store") or make_store(app)
+    app.extensions["rate_limit_store"] = store
     app.extensions["login_limiter"] = LoginLimiter(
         parse_rate(app.config["LOGIN_RATE_LIMIT"]),
-        MemoryWindowStore(),
+        store,
         enabled=bool(app.config["RATELIMIT_ENABLED"]),
     )
 
@@ -144,3 +184,22 @@ def init_app(app: Flask) -> None:
 def limiter() -> LoginLimiter:
     """The current app's login limiter."""
     return current_app.extensions["login_limiter"]
+
+
+class RequestLimiter:
+    """At most ``rate`` requests per key; used for the read API."""
+
+    def __init__(self, rate: Rate, store: WindowStore, enabled: bool = True) -> None:
+        self.rate = rate
+        self.store = store
+        self.enabled = enabled
+
+    def allow(self, key: str) -> bool:
+        """Count one request; False when the key has used up its window."""
+        if not self.enabled:
+            return True
+        now = time.time()
+        if self.store.count(key, now, self.rate.window) >= self.rate.limit:
+            return False
+        self.store.add(key, now, self.rate.window)
+        return True
