@@ -36,6 +36,13 @@ lint: $(STAMP)
 test: $(STAMP) translations lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Synthetic data at 10,000 and 100,000 meetings on SQLite and PostgreSQL (10-20 minutes);
+# writes bench/RESULTS.md. Quicker: make bench BENCH_ARGS="--sizes 10000 --skip-postgres --load-seconds 10"
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk; } \
+		|| echo "wrk missing: install it with 'apt-get install wrk' (throughput figures are skipped)"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot .
 	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations
