@@ -81,6 +81,8 @@ def make_app(backend: str, tmp_path: Any, **extra: Any) -> Flask:
         "WTF_CSRF_ENABLED": False,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "RATELIMIT_ENABLED": False,
+        # Cheap Argon2 for speed; production keeps the library's RFC 9106 defaults.
+        "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
     }
     config.update(extra)
     return create_app(config)

@@ -321,3 +321,14 @@ def test_builtin_form_messages_in_both_languages(client):
     client.get("/lang/en")
     html = client.post("/admin/agencies/new", data=data).get_data(as_text=True)
     assert "Not a valid date value." in html
+
+
+def test_production_hashes_use_memory_hard_defaults(tmp_path):
+    """Outside the test config, Argon2id runs with the library's RFC 9106 cost."""
+    from conftest import make_app
+
+    from tracker.auth.operations import hash_password
+
+    app = make_app("sqlite", tmp_path, PASSWORD_HASH_PARAMS=None)
+    with app.app_context():
+        assert ",".join(["m=65536", "t=3", "p=4"]) in hash_password("kata-sandi-panjang")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 
 from tracker import changes
 from tracker.extensions import db
@@ -11,33 +14,45 @@ from tracker.i18n import gettext as _
 from tracker.models import USER_ROLES, User, utcnow
 from tracker.validation import ValidationError, check
 
-# Argon2id is memory-hard; the library's defaults follow RFC 9106's guidance.
-_hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
+
+
+@cache
+def _hasher_for(params: tuple[tuple[str, int], ...]) -> tuple[PasswordHasher, str]:
+    hasher = PasswordHasher(**dict(params))
+    # A hash to check unknown accounts against, made with the same cost as real ones.
+    return hasher, hasher.hash("dummy password for timing")
+
+
+def _hasher() -> tuple[PasswordHasher, str]:
+    """Argon2id (memory-hard). The library's defaults follow RFC 9106; the test
+    config may lower them through PASSWORD_HASH_PARAMS so the suite stays quick.
+    Existing hashes carry their own parameters, so changing them never locks anyone out.
+    """
+    params = (current_app.config.get("PASSWORD_HASH_PARAMS") or {}) if has_app_context() else {}
+    return _hasher_for(tuple(sorted(params.items())))
 
 
 def hash_password(password: str) -> str:
     """Hash a password with Argon2id."""
-    return _hasher.hash(password)
+    return _hasher()[0].hash(password)
 
 
 def verify_password(user: User, password: str) -> bool:
     """Check a password; a malformed stored hash counts as a mismatch."""
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher()[0].verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def dummy_verify() -> None:
     """Spend the time a real check takes, so unknown accounts answer no faster."""
+    hasher, dummy = _hasher()
     try:
-        _hasher.verify(_DUMMY_HASH, "not-the-password")
+        hasher.verify(dummy, "not-the-password")
     except VerificationError:
         pass
-
-
-_DUMMY_HASH = _hasher.hash("dummy password for timing")
 
 
 def create_user(
