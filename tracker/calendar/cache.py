@@ -1,40 +1,51 @@
-"""The per-meeting VEVENT store: build once per change, reuse in every feed.
+"""The per-meeting VEVENT store and the Core queries that feed the writer.
 
-``Meeting.ical_event`` holds ``"<settings fingerprint>\\n<VEVENT text>"`` and
-``Meeting.ical_version`` the ``Meeting.version`` it was built from. A piece is stale when
-the version moved on (every edit bumps it) or the settings changed (another base URL or
-organizer). Stale pieces are rebuilt from the full meeting and written back with a Core
-UPDATE, which leaves ``version`` alone: an ORM write would bump it and make the piece
-stale at once.
-
-Agency, venue or person records edited elsewhere do not bump the meetings that name
-them; ``forget_events`` (or ``flask --app tracker calendar-refresh``) drops pieces so
-they are rebuilt on the next request.
+``Meeting.ical_event`` holds ``"<stamp>\\n<VEVENT text>"`` and ``Meeting.ical_version``
+the ``Meeting.version`` it was built from. The stamp is the settings fingerprint plus
+the feed state's ``reference_generation`` (``tracker/calendar/state.py``), so a piece is
+stale when the meeting was edited (``version`` moved on), the settings changed (another
+base URL or organizer), or a name it quotes (agency, person, venue, region, election)
+was changed since. Stale pieces are rebuilt from plain rows (two Core queries per chunk
+of meetings: the meetings with venue, city, region and election joined, then their
+participations with agency and person names) by the hand-written writer, and up to
+``STORE_PER_REQUEST`` of them are written back with a Core UPDATE, which leaves
+``version`` alone (an ORM write would bump it) and is marked silent (it changes no feed).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app, has_request_context, request
 from flask_babel import force_locale
-from sqlalchemy import Select, bindparam, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, bindparam, update
+from sqlalchemy.orm import aliased
 
-from tracker.calendar.ical import CalendarSettings, event_text
+from tracker.calendar import state
+from tracker.calendar.ical import (
+    CalendarSettings,
+    EventRecord,
+    Participant,
+    event_text,
+)
 from tracker.extensions import db
-from tracker.models import Meeting, Participation, Venue
+from tracker.models import Agency, Election, Meeting, Participation, Person, Region, Venue
 
-# Stale meetings are rebuilt in chunks: bounded memory for a cold 10,000-event feed.
-CHUNK = 500
+# Meetings are read, built and written in chunks: bounded memory for any feed size.
+CHUNK = 1000
+# A cold 100,000-event feed would otherwise write ~100 MB back inside one GET; the rest
+# is stored by later requests or ahead of time by `flask calendar-refresh`.
+STORE_PER_REQUEST = 1000
 _PATH_MARKER = 918273645
 
 
 @dataclass(frozen=True)
 class Piece:
-    """One meeting's stored VEVENT with what the feed needs to order and wrap it."""
+    """One meeting's VEVENT with what the feed needs to order and wrap it."""
 
     id: int
     uid: str
@@ -56,37 +67,149 @@ def base_url() -> str:
 
 
 def settings() -> CalendarSettings:
-    """The calendar settings of the running app."""
+    """The calendar settings of the running app (memoised per app and base URL)."""
     config = current_app.config
+    url = base_url()
+    memo: dict[tuple[Any, ...], CalendarSettings] = current_app.extensions.setdefault(
+        "calendar_settings", {}
+    )
+    key = (
+        url,
+        config["PUBLIC_HOST"],
+        config.get("CALENDAR_ORGANIZER_EMAIL"),
+        config.get("CALENDAR_ORGANIZER_NAME"),
+        config["SITE_NAME"],
+        config.get("CALENDAR_DEFAULT_MINUTES", 120),
+    )
+    found = memo.get(key)
+    if found is not None:
+        return found
     host = config["PUBLIC_HOST"]
     # The page address pattern, from the URL map so it follows the meetings blueprint.
     meeting_path = current_app.url_map.bind(host).build(
         "meetings.detail", {"meeting_id": _PATH_MARKER}
     )
-    return CalendarSettings(
-        base_url=base_url(),
+    found = memo[key] = CalendarSettings(
+        base_url=url,
         organizer_email=config.get("CALENDAR_ORGANIZER_EMAIL") or f"sekretariat@{host}",
         organizer_name=config.get("CALENDAR_ORGANIZER_NAME")
         or f"Sekretariat {config['SITE_NAME']}",
         default_duration=timedelta(minutes=int(config.get("CALENDAR_DEFAULT_MINUTES", 120))),
         meeting_path=meeting_path.replace(str(_PATH_MARKER), "{id}"),
     )
+    return found
 
 
-def _full_meetings(ids: Sequence[int]) -> list[Meeting]:
-    """The meetings with everything their VEVENT shows, loaded in a few queries."""
-    stmt = (
-        db.select(Meeting)
-        .where(Meeting.id.in_(ids))
-        .options(
-            selectinload(Meeting.venue).selectinload(Venue.city),
-            selectinload(Meeting.region),
-            selectinload(Meeting.election),
-            selectinload(Meeting.participations).selectinload(Participation.agency),
-            selectinload(Meeting.participations).selectinload(Participation.person),
-        )
+def piece_stamp(conf: CalendarSettings, references: int) -> str:
+    """What a stored piece must start with to be fresh (before its newline)."""
+    return f"{conf.fingerprint}.{references}"
+
+
+_city = aliased(Region, name="city")
+
+
+def _meeting_columns() -> tuple[Any, ...]:
+    return (
+        Meeting.id,
+        Meeting.uid,
+        Meeting.title,
+        Meeting.kind,
+        Meeting.theme,
+        Meeting.summary,
+        Meeting.starts_at,
+        Meeting.ends_at,
+        Meeting.timezone,
+        Meeting.time_unknown,
+        Meeting.status,
+        Meeting.status_reason,
+        Meeting.visibility,
+        Meeting.source_note,
+        Meeting.sequence,
+        Meeting.created_at,
+        Meeting.updated_at,
+        Venue.name.label("venue_name"),
+        Venue.address.label("venue_address"),
+        _city.name.label("venue_city"),
+        Venue.latitude,
+        Venue.longitude,
+        Region.name.label("region_name"),
+        Election.name.label("election_name"),
+        Meeting.version,
+        Meeting.ical_version,
+        Meeting.ical_event,
     )
-    return list(db.session.execute(stmt).scalars())
+
+
+def meeting_rows(conditions: Sequence[ColumnElement[bool]]) -> Any:
+    """The meetings matching ``conditions`` with everything their VEVENT shows, in order.
+
+    One statement, streamed (a server-side cursor on PostgreSQL). Ordered by start,
+    then UID compared code point by code point (COLLATE "C" on PostgreSQL, SQLite's
+    default), the order Python's sort gives, so both databases write the same bytes.
+    """
+    uid = Meeting.uid
+    if db.session.get_bind().dialect.name == "postgresql":
+        uid = uid.collate("C")  # type: ignore[assignment]
+    stmt = (
+        db.select(*_meeting_columns())
+        .join(Region, Region.id == Meeting.region_id)
+        .outerjoin(Venue, Venue.id == Meeting.venue_id)
+        .outerjoin(_city, _city.id == Venue.city_id)
+        .outerjoin(Election, Election.id == Meeting.election_id)
+        .where(*conditions)
+        .order_by(Meeting.starts_at, uid)
+        .execution_options(yield_per=CHUNK)
+    )
+    return db.session.execute(stmt)
+
+
+def participants(ids: Sequence[int]) -> dict[int, list[Participant]]:
+    """The participations of these meetings, in their order, grouped by meeting."""
+    grouped: dict[int, list[Participant]] = defaultdict(list)
+    if not ids:
+        return grouped
+    stmt = (
+        db.select(
+            Participation.meeting_id,
+            Participation.position,
+            Participation.roles,
+            Participation.represented_by,
+            Agency.short_name,
+            Person.name,
+            Person.rank,
+            Person.honorific,
+            Person.degrees,
+            Participation.collective_label,
+        )
+        .outerjoin(Agency, Agency.id == Participation.agency_id)
+        .outerjoin(Person, Person.id == Participation.person_id)
+        .where(Participation.meeting_id.in_(ids))
+        .order_by(Participation.meeting_id, Participation.order, Participation.id)
+    )
+    for (
+        mid,
+        position,
+        roles,
+        represented,
+        agency,
+        name,
+        rank,
+        honorific,
+        degrees,
+        group,
+    ) in db.session.execute(stmt):
+        display = None
+        if name is not None:
+            # Person.display_name, from columns.
+            display = " ".join(p for p in (rank, honorific, name) if p)
+            if degrees:
+                display = f"{display}, {degrees}"
+        grouped[mid].append(Participant(position, roles, represented, agency, name, display, group))
+    return grouped
+
+
+def _record(row: Any, people: Sequence[Participant]) -> EventRecord:
+    return EventRecord(*row[:24], participants=tuple(people))
 
 
 def _store(built: list[dict[str, object]]) -> None:
@@ -99,82 +222,71 @@ def _store(built: list[dict[str, object]]) -> None:
         .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
         .values(ical_event=bindparam("b_text"), ical_version=bindparam("b_version"))
     )
-    db.session.execute(stmt, built, execution_options={"synchronize_session": False})
-
-
-def rebuild(ids: Sequence[int], conf: CalendarSettings) -> dict[int, str]:
-    """Build and store the VEVENTs of these meetings; returns id -> VEVENT text."""
-    texts: dict[int, str] = {}
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        for start in range(0, len(ids), CHUNK):
-            built: list[dict[str, object]] = []
-            for meeting in _full_meetings(ids[start : start + CHUNK]):
-                text = event_text(meeting, conf)
-                texts[meeting.id] = text
-                built.append(
-                    {
-                        "b_id": meeting.id,
-                        "b_version": meeting.version,
-                        "b_text": f"{conf.fingerprint}\n{text}",
-                    }
-                )
-            _store(built)
-    return texts
-
-
-def pieces(where: Select[tuple[int]] | None, conf: CalendarSettings) -> list[Piece]:
-    """The stored VEVENTs of the meetings a feed selects, rebuilding stale ones.
-
-    ``where`` is a select of meeting ids (the feed's filters); None means every meeting.
-    """
-    cols = (
-        Meeting.id,
-        Meeting.uid,
-        Meeting.starts_at,
-        Meeting.timezone,
-        Meeting.time_unknown,
-        Meeting.updated_at,
-        Meeting.version,
-        Meeting.ical_version,
-        Meeting.ical_event,
+    db.session.execute(
+        stmt, built, execution_options={"synchronize_session": False, state.SILENT: True}
     )
-    stmt = db.select(*cols)
-    if where is not None:
-        stmt = stmt.where(Meeting.id.in_(where))
-    rows = db.session.execute(stmt).all()
-    prefix = conf.fingerprint + "\n"
+
+
+def stream_pieces(
+    conditions: Sequence[ColumnElement[bool]],
+    conf: CalendarSettings,
+    references: int,
+    store_limit: int = STORE_PER_REQUEST,
+) -> Iterator[list[Piece]]:
+    """Yield the VEVENTs of the selected meetings in feed order, chunk by chunk.
+
+    Fresh stored pieces are reused; stale ones are built (their participations read
+    per chunk) and the first ``store_limit`` of them written back once the meeting
+    cursor is exhausted (SQLite must not write a table under an open cursor).
+    """
+    stamp = piece_stamp(conf, references)
+    prefix = stamp + "\n"
     cut = len(prefix)
-    stale = [
-        r.id
-        for r in rows
-        if r.ical_version != r.version or not (r.ical_event or "").startswith(prefix)
-    ]
-    fresh = rebuild(stale, conf) if stale else {}
-    result = [
-        Piece(
-            r.id,
-            r.uid,
-            r.starts_at,
-            r.timezone,
-            r.time_unknown,
-            r.updated_at,
-            fresh[r.id] if r.id in fresh else r.ical_event[cut:],
-        )
-        for r in rows
-        if r.id in fresh or r.ical_version == r.version
-    ]
-    # Python's sort, not the database's collation: the same order on SQLite and PostgreSQL.
-    result.sort(key=lambda p: (p.starts_at, p.uid))
-    return result
+    to_store: list[dict[str, object]] = []
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        result = meeting_rows(conditions)
+        for rows in result.partitions():
+            stale = [
+                r.id
+                for r in rows
+                if r.ical_version != r.version or not (r.ical_event or "").startswith(prefix)
+            ]
+            people = participants(stale) if stale else {}
+            stale_ids = set(stale)
+            chunk: list[Piece] = []
+            for r in rows:
+                if r.id in stale_ids:
+                    text = event_text(_record(r, people.get(r.id, ())), conf)
+                    if len(to_store) < store_limit:
+                        to_store.append(
+                            {"b_id": r.id, "b_version": r.version, "b_text": prefix + text}
+                        )
+                else:
+                    text = r.ical_event[cut:]
+                chunk.append(
+                    Piece(r.id, r.uid, r.starts_at, r.timezone, r.time_unknown, r.updated_at, text)
+                )
+            yield chunk
+    _store(to_store)
+
+
+def pieces(conditions: Sequence[ColumnElement[bool]], conf: CalendarSettings) -> list[Piece]:
+    """Every selected meeting's VEVENT, in feed order (for small selections)."""
+    references = state.read().reference_generation
+    return [p for chunk in stream_pieces(conditions, conf, references) for p in chunk]
 
 
 def forget_events(ids: Iterable[int] | None = None) -> int:
-    """Drop stored VEVENTs (all, or these meetings') so the next feed rebuilds them."""
+    """Drop stored VEVENTs (all, or these meetings') and assembled feeds; next build redoes them."""
+    from tracker.calendar import bodies
+
     table = Meeting.__table__
     stmt = update(table).values(ical_event=None, ical_version=None)
     if ids is not None:
         stmt = stmt.where(table.c.id.in_(list(ids)))
-    return db.session.execute(stmt).rowcount or 0
+    count = db.session.execute(stmt, execution_options={state.SILENT: True}).rowcount or 0
+    bodies.clear()
+    return count
 
 
 def build_stale(conf: CalendarSettings) -> int:
@@ -182,15 +294,22 @@ def build_stale(conf: CalendarSettings) -> int:
 
     Commits per chunk (a CLI task, not a request) so memory stays bounded.
     """
-    prefix = conf.fingerprint + "\n"
-    stale = db.select(Meeting.id).where(
-        (Meeting.ical_version.is_(None))
-        | (Meeting.ical_version != Meeting.version)
-        | ~Meeting.ical_event.startswith(prefix, autoescape=True)
-    )
-    ids = list(db.session.execute(stale.order_by(Meeting.id)).scalars())
-    for start in range(0, len(ids), CHUNK):
-        rebuild(ids[start : start + CHUNK], conf)
+    built = 0
+    while True:
+        references = state.read().reference_generation
+        prefix = piece_stamp(conf, references) + "\n"
+        stale = (
+            (Meeting.ical_version.is_(None))
+            | (Meeting.ical_version != Meeting.version)
+            | ~Meeting.ical_event.startswith(prefix, autoescape=True)
+        )
+        ids = list(
+            db.session.execute(
+                db.select(Meeting.id).where(stale).order_by(Meeting.id).limit(CHUNK)
+            ).scalars()
+        )
+        if not ids:
+            return built
+        for chunk in stream_pieces([Meeting.id.in_(ids)], conf, references, len(ids)):
+            built += len(chunk)
         db.session.commit()
-        db.session.expunge_all()
-    return len(ids)

@@ -1,21 +1,36 @@
-"""Feed scopes (agency, region, election, kind), their queries and the HTTP answer."""
+"""Feed scopes (agency, region, election, kind), their queries and the HTTP answer.
+
+A feed answer never hashes its body: the ETag comes from the feed key (the database's
+feed generation and epoch, the day, the settings and the scope; ``feed_key``), so a
+conditional request is answered after one small query. Bodies are built by streaming
+(stored VEVENTs where fresh, the writer elsewhere), copied to the instance-folder cache
+(``bodies.py``) as they go out, and served from there while the key holds.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 from typing import Any
 
-from flask import abort, current_app, request, url_for
+from flask import abort, current_app, request, stream_with_context, url_for
 from flask_babel import force_locale
-from sqlalchemy import Select, and_, func, not_, or_
+from sqlalchemy import ColumnElement, Select, and_, func, not_, or_
+from werkzeug.http import is_resource_modified
 from werkzeug.wrappers import Response
 
-from tracker.calendar import cache
-from tracker.calendar.ical import CALENDAR_FOOTER, CalendarSettings, FeedInfo, calendar_head
+from tracker.calendar import bodies, cache, state
+from tracker.calendar.ical import (
+    BUILDER_VERSION,
+    CALENDAR_FOOTER,
+    CalendarSettings,
+    FeedInfo,
+    calendar_head,
+)
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.labels import MEETING_KIND_LABELS
@@ -25,6 +40,12 @@ from tracker.models.types import utcnow
 FILTERS = ("agency", "region", "election", "kind")
 MAX_AGE = 900  # seconds; clients re-ask at most every 15 minutes
 GZIP_BLOCK = 64 * 1024
+# Bodies up to this size are built in memory and sent with a Content-Length; larger
+# ones stream in chunks (bounded memory for the 100,000-event archive).
+STREAM_AFTER = 1024 * 1024
+FILE_BLOCK = 256 * 1024
+READ_WHOLE = 16 * 1024 * 1024  # cached bodies up to this size are sent from memory
+TRUTHY = ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -40,22 +61,20 @@ class Scope:
 
     def args(self) -> dict[str, str]:
         """The filters as query-string values (the canonical spelling)."""
-        values = {
-            "agency": self.agency.slug if self.agency else None,
-            "region": self.region.code if self.region else None,
-            "election": self.election.slug if self.election else None,
-            "kind": self.kind,
-        }
-        out = {k: v for k, v in values.items() if v}
-        if self.archive:
-            out["archive"] = "1"
-        return out
+        return canonical_args(
+            {
+                "agency": self.agency.slug if self.agency else "",
+                "region": self.region.code if self.region else "",
+                "election": self.election.slug if self.election else "",
+                "kind": self.kind or "",
+                "archive": "1" if self.archive else "",
+            }
+        )
 
     @property
     def key(self) -> str:
         """A canonical text naming the scope (feeds the calendar UID)."""
-        parts = [f"{k}={v}" for k, v in sorted(self.args().items())]
-        return ("private|" if self.private else "public|") + "&".join(parts)
+        return scope_key(self.args(), self.private)
 
     @property
     def home_zone(self) -> str:
@@ -82,6 +101,24 @@ class Scope:
         return " · ".join(parts)
 
 
+def canonical_args(args: Mapping[str, str]) -> dict[str, str]:
+    """Filters as given (trimmed, empty ones dropped) plus the archive flag.
+
+    Equal to ``Scope.args()`` of the scope they resolve to: lookups match exactly, so
+    the key of a request is known before any query (the 304 path needs no lookup).
+    """
+    out = {k: v for k in FILTERS if (v := (args.get(k) or "").strip())}
+    if (args.get("archive") or "").strip().lower() in TRUTHY:
+        out["archive"] = "1"
+    return out
+
+
+def scope_key(args: Mapping[str, str], private: bool = False) -> str:
+    """The canonical text of a scope's filters (feeds the calendar UID and ETag)."""
+    parts = [f"{k}={v}" for k, v in sorted(args.items())]
+    return ("private|" if private else "public|") + "&".join(parts)
+
+
 def _one(model: Any, column: Any, value: str) -> Any:
     found = db.session.execute(db.select(model).where(column == value)).scalar_one_or_none()
     if found is None:
@@ -101,7 +138,7 @@ def scope_from(args: Mapping[str, str], private: bool = False) -> Scope:
         election = _one(Election, Election.slug, args["election"].strip())
     if kind is not None and kind not in MEETING_KINDS:
         abort(404)
-    archive = (args.get("archive") or "").lower() in ("1", "true", "yes", "on")
+    archive = (args.get("archive") or "").strip().lower() in TRUTHY
     return Scope(agency, region, election, kind, archive, private)
 
 
@@ -110,42 +147,50 @@ def day_start(now: datetime) -> datetime:
     return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def meeting_ids(scope: Scope, now: datetime) -> Select[tuple[int]]:
-    """The ids of the meetings a feed holds at ``now``."""
+def conditions(scope: Scope, now: datetime) -> list[ColumnElement[bool]]:
+    """The conditions on ``Meeting`` selecting the meetings a feed holds at ``now``."""
     config = current_app.config
-    stmt = db.select(Meeting.id)
+    where: list[ColumnElement[bool]] = []
     if not scope.private:
-        stmt = stmt.where(Meeting.visibility == "public")
+        where.append(Meeting.visibility == "public")
     if scope.agency is not None:
         attends = db.select(Participation.meeting_id).where(
             Participation.agency_id == scope.agency.id
         )
-        stmt = stmt.where(Meeting.id.in_(attends))
+        where.append(Meeting.id.in_(attends))
     if scope.region is not None:
         # A province's feed includes its regencies and cities.
         children = db.select(Region.id).where(Region.parent_id == scope.region.id)
-        stmt = stmt.where(
-            or_(Meeting.region_id == scope.region.id, Meeting.region_id.in_(children))
-        )
+        where.append(or_(Meeting.region_id == scope.region.id, Meeting.region_id.in_(children)))
     if scope.election is not None:
-        stmt = stmt.where(Meeting.election_id == scope.election.id)
+        where.append(Meeting.election_id == scope.election.id)
     if scope.kind is not None:
-        stmt = stmt.where(Meeting.kind == scope.kind)
+        where.append(Meeting.kind == scope.kind)
     last = func.coalesce(Meeting.ends_at, Meeting.starts_at)
     today = day_start(now)
     if not scope.archive:
         window = today - timedelta(days=int(config["CALENDAR_WINDOW_DAYS"]))
-        stmt = stmt.where(last >= window)
+        where.append(last >= window)
     # Cancelled meetings stay (struck through in most clients) until the retention
     # period after their end has passed, then leave every feed, the archive included.
     keep = today - timedelta(days=int(config["CALENDAR_CANCELLED_RETENTION_DAYS"]))
-    return stmt.where(not_(and_(Meeting.status == "cancelled", last < keep)))
+    where.append(not_(and_(Meeting.status == "cancelled", last < keep)))
+    return where
+
+
+def meeting_ids(scope: Scope, now: datetime) -> Select[tuple[int]]:
+    """The ids of the meetings a feed holds at ``now``."""
+    return db.select(Meeting.id).where(*conditions(scope, now))
 
 
 def feed_path(scope: Scope) -> str:
     """The canonical path of a scope: a plain path for one filter, else the query form."""
-    args = scope.args()
-    extra = {"archive": "1"} if scope.archive else {}
+    return path_for(scope.args())
+
+
+def path_for(args: Mapping[str, str]) -> str:
+    """The canonical path of canonical filters (see ``canonical_args``)."""
+    extra = {"archive": "1"} if "archive" in args else {}
     filters = {k: v for k, v in args.items() if k != "archive"}
     if not filters:
         return url_for("calendar.all_feed", **extra)
@@ -182,32 +227,11 @@ def feed_info(scope: Scope, conf: CalendarSettings, source_path: str) -> FeedInf
     )
 
 
-def last_modified(now: datetime) -> datetime:
-    """A safe Last-Modified for any feed: the newest edit anywhere, or today's midnight.
-
-    A meeting leaving a feed (made internal, moved elsewhere, aged out of the window)
-    changes the feed without a newer ``updated_at`` among its events; taking the newest
-    edit of every meeting and the daily window move never answers 304 wrongly.
-    """
-    newest = db.session.execute(db.select(func.max(Meeting.updated_at))).scalar()
-    today = day_start(now)
-    return max(newest, today) if newest is not None else today
-
-
-def feed_chunks(
-    info: FeedInfo, conf: CalendarSettings, ids: Select[tuple[int]] | None
-) -> list[str]:
-    """Header, the stored VEVENTs in order, footer."""
-    events = cache.pieces(ids, conf)
-    zones = {p.timezone for p in events if not p.time_unknown}
-    return [calendar_head(info, conf, zones), *(p.text for p in events), CALENDAR_FOOTER]
-
-
 def _accepts_gzip() -> bool:
     return request.accept_encodings["gzip"] > 0
 
 
-def _gzip(data: Sequence[bytes]) -> Iterator[bytes]:
+def _gzip(data: Iterable[bytes]) -> Iterator[bytes]:
     """Compress as it streams; mtime 0 in the header keeps the bytes reproducible."""
     packer = zlib.compressobj(6, zlib.DEFLATED, 31)
     block: list[bytes] = []
@@ -261,3 +285,183 @@ def ics_response(
 def now() -> datetime:
     """The current time (a function so tests can move it)."""
     return utcnow()
+
+
+def feed_key(
+    reading: state.State, today: datetime, conf: CalendarSettings, key: str, path: str
+) -> str:
+    """A digest of everything a feed's bytes depend on; it names the cached body."""
+    config = current_app.config
+    parts = (
+        reading.epoch,
+        str(reading.generation),
+        today.date().isoformat(),
+        conf.fingerprint,
+        conf.prodid,
+        str(int(conf.refresh.total_seconds())),
+        str(BUILDER_VERSION),
+        str(config["SITE_NAME"]),
+        str(config["BABEL_DEFAULT_LOCALE"]),
+        str(config["CALENDAR_WINDOW_DAYS"]),
+        str(config["CALENDAR_CANCELLED_RETENTION_DAYS"]),
+        key,
+        conf.base_url + path,
+    )
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:40]
+
+
+def _headers(
+    response: Response, etag: str, modified: datetime, filename: str, private: bool
+) -> Response:
+    response.set_etag(etag)
+    response.last_modified = modified
+    response.vary.add("Accept-Encoding")
+    response.cache_control.max_age = MAX_AGE
+    if private:
+        response.cache_control.private = True
+        response.headers["X-Robots-Tag"] = "noindex"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    else:
+        response.cache_control.public = True
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _not_modified(etag: str, modified: datetime, filename: str, private: bool) -> Response:
+    response = Response(mimetype="text/calendar")
+    _headers(response, etag, modified, filename, private)
+    return response.make_conditional(request)
+
+
+def serve_feed(
+    args: Mapping[str, str],
+    path: str,
+    filename: str,
+    resolve: Callable[[], Scope],
+    private: bool = False,
+) -> Response:
+    """Answer a feed request: 304, a cached body, or a body built (and cached) now.
+
+    ``args`` are the canonical filters and ``path`` the feed's address; ``resolve``
+    looks the scope up (and raises NotFound), only when the answer needs it.
+    """
+    conf = cache.settings()
+    moment = now()
+    today = day_start(moment)
+    reading = state.read()
+    key = feed_key(reading, today, conf, scope_key(args, private), path)
+    gzip = _accepts_gzip()
+    etag = key + ("-gz" if gzip else "")
+    # The newest change anywhere, or today's midnight (the window moves daily). A meeting
+    # leaving a feed changes it without a newer date among its events, so a feed-wide
+    # date never answers 304 wrongly.
+    modified = max(datetime.fromtimestamp(reading.changed_at, UTC), today)
+    # An ETag that matches proves the scope existed at this generation: no lookup.
+    if request.if_none_match and not is_resource_modified(request.environ, etag=etag):
+        db.session.commit()  # keeps a state row drawn just now
+        return _not_modified(etag, modified, filename, private)
+    scope = resolve()
+    if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
+        db.session.commit()
+        return _not_modified(etag, modified, filename, private)
+    response = _body(key, gzip, scope, conf, moment, path, reading)
+    if gzip:
+        response.content_encoding = "gzip"
+    return _headers(response, etag, modified, filename, private)
+
+
+def _file_response(handle: Any, size: int) -> Response:
+    if size <= READ_WHOLE:
+        with handle:
+            response = Response(handle.read(), mimetype="text/calendar")
+    else:
+        # The generator closes the file when done, or when the client leaves.
+        response = Response(_file_chunks(handle), mimetype="text/calendar", direct_passthrough=True)
+    response.content_length = size
+    return response
+
+
+def _file_chunks(handle: Any) -> Iterator[bytes]:
+    with handle:
+        while block := handle.read(FILE_BLOCK):
+            yield block
+
+
+def _body(
+    key: str,
+    gzip: bool,
+    scope: Scope,
+    conf: CalendarSettings,
+    moment: datetime,
+    path: str,
+    reading: state.State,
+) -> Response:
+    cached = bodies.open_body(key, gzip)
+    if cached is not None:
+        db.session.commit()
+        return _file_response(*cached)
+    plain = bodies.open_body(key, False) if gzip else None
+    if plain is not None:
+        # Compress the cached plain body once; later gzip requests read the result.
+        db.session.commit()
+        source: Iterator[bytes] = _file_chunks(plain[0])
+        check: Callable[[], bool] | None = None
+    else:
+        info = feed_info(scope, conf, path)
+        text = build_chunks(info, conf, conditions(scope, moment), reading.reference_generation)
+        source = (chunk.encode("utf-8") for chunk in text)
+
+        def check() -> bool:
+            # Keep the VEVENTs stored for this answer; cache the body only if nothing
+            # changed while it was read (it would carry a newer state than its key).
+            db.session.commit()
+            return state.read().generation == reading.generation
+
+    produced = _produce(_gzip(source) if gzip else source, bodies.Writer(key, gzip), check)
+    head: list[bytes] = []
+    size = 0
+    for block in produced:
+        head.append(block)
+        size += len(block)
+        if size >= STREAM_AFTER:
+            break
+    else:
+        response = Response(b"".join(head), mimetype="text/calendar")
+        response.content_length = size
+        return response
+    # Too big to hold: send what is built and stream the rest as it is written.
+    return Response(
+        stream_with_context(chain(head, produced)),
+        mimetype="text/calendar",
+        direct_passthrough=True,
+    )
+
+
+def _produce(
+    blocks: Iterable[bytes], writer: bodies.Writer, check: Callable[[], bool] | None
+) -> Iterator[bytes]:
+    """Yield the body while copying it to the cache; keep the copy only if complete."""
+    try:
+        for block in blocks:
+            writer.write(block)
+            yield block
+        if check is None or check():
+            writer.commit()
+    finally:
+        writer.abort()  # a no-op once committed; else the client left or it failed
+
+
+def build_chunks(
+    info: FeedInfo,
+    conf: CalendarSettings,
+    where: Sequence[ColumnElement[bool]],
+    references: int,
+) -> Iterator[str]:
+    """The calendar text of a feed in pieces: header, events chunk by chunk, footer."""
+    zones = db.session.execute(
+        db.select(Meeting.timezone).where(*where, Meeting.time_unknown.is_(False)).distinct()
+    ).scalars()
+    yield calendar_head(info, conf, set(zones))
+    for chunk in cache.stream_pieces(where, conf, references):
+        yield "".join(p.text for p in chunk)
+    yield CALENDAR_FOOTER

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
-from tracker.calendar import cache, feeds, operations
+from tracker.calendar import cache, feeds, operations, state
 from tracker.calendar.forms import FeedBuilderForm, ImportForm, RegenerateTokenForm
 from tracker.calendar.ical import CALENDAR_FOOTER, FeedInfo, calendar_head
 from tracker.calendar.importer import ImportRejected, import_calendar
@@ -70,27 +70,19 @@ def _no_session_on_feeds() -> None:
         ctx._session = current_app.session_interface.make_null_session(current_app)
 
 
-def _serve(scope: feeds.Scope, path: str, filename: str) -> Response:
-    conf = cache.settings()
-    now = feeds.now()
-    info = feeds.feed_info(scope, conf, path)
-    chunks = feeds.feed_chunks(info, conf, feeds.meeting_ids(scope, now))
-    modified = feeds.last_modified(now)
-    db.session.commit()  # keeps the VEVENTs rebuilt for this answer
-    return feeds.ics_response(chunks, modified, filename, private=scope.private)
-
-
 def _not_found() -> Response:
     # Plain text: the HTML error page would load the user, and feeds have no session.
     return Response(_("Feed tidak ditemukan."), status=404, mimetype="text/plain")
 
 
 def _public(args: dict[str, str], filename: str) -> Response:
+    wanted = feeds.canonical_args(args)
     try:
-        scope = feeds.scope_from(args)
+        return feeds.serve_feed(
+            wanted, feeds.path_for(wanted), filename, lambda: feeds.scope_from(wanted)
+        )
     except NotFound:
         return _not_found()
-    return _serve(scope, feeds.feed_path(scope), filename)
 
 
 def _archive() -> dict[str, str]:
@@ -144,7 +136,7 @@ def meeting(meeting_id: int) -> Response:
     if found is None:
         return _not_found()
     conf = cache.settings()
-    text = cache.pieces(db.select(Meeting.id).where(Meeting.id == found.id), conf)[0].text
+    text = cache.pieces([Meeting.id == found.id], conf)[0].text
     info = FeedInfo(
         key=f"meeting|{found.uid}",
         name=found.title,
@@ -167,7 +159,7 @@ def private_feed(token: str) -> Response:
         return _not_found()
     scope = feeds.Scope(archive=request.args.get("archive") == "1", private=True)
     path = url_for(".private_feed", token=token, **({"archive": "1"} if scope.archive else {}))
-    return _serve(scope, path, "rapat-staf.ics")
+    return feeds.serve_feed(scope.args(), path, "rapat-staf.ics", lambda: scope, private=True)
 
 
 def feed_links(path: str) -> dict[str, str]:
@@ -316,7 +308,8 @@ def import_ics_command(
 def calendar_refresh_command(drop: bool) -> None:
     """Build stale stored VEVENTs now (after a deploy, or agency and venue edits with --all)."""
     if drop:
-        cache.forget_events()
+        # Also for edits made outside the app (raw SQL): every feed and piece is stale.
+        state.mark_changed(references=True)
         db.session.commit()
     count = cache.build_stale(cache.settings())
     click.echo(f"{count} calendar events built")

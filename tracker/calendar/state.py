@@ -1,0 +1,162 @@
+"""The feed generation: one counter row that moves whenever anything a feed shows changes.
+
+Feeds take their ETag from ``(epoch, generation, day, settings, scope)`` instead of from
+their bytes, so a conditional request costs one tiny query, and assembled bodies can be
+cached per generation (``tracker/calendar/bodies.py``).
+
+The counter is bumped at COMMIT of any transaction that wrote to a table a VEVENT or a
+calendar header shows (meetings, participations, venues, agencies, people, regions,
+elections). The writes are noticed on the engine, below the ORM, so bulk Core writes,
+``synth`` and hand-made UPDATEs in the operations are covered as well as ORM flushes.
+Bumping as the very last statement before COMMIT keeps the row lock for an instant: two
+editors never wait on it while holding other rows (no deadlocks on PostgreSQL).
+
+``reference_generation`` moves only when rows that many VEVENTs quote (agency, person,
+venue, region or election names) are changed or deleted: every stored VEVENT built
+before then is stale. ``changed_at`` (whole seconds) feeds ``Last-Modified``; each bump
+moves it at least one second on, so a date served before a change is always older than
+the date after it, even within the same second.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer, String, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.pool import Pool
+
+from tracker.extensions import db
+
+STATE_ID = 1
+# Tables whose rows a feed shows; writes to them move the generation.
+FEED_TABLES = frozenset(
+    {"meeting", "participation", "venue", "agency", "person", "region", "election"}
+)
+# Tables whose names are quoted inside many stored VEVENTs.
+REFERENCE_TABLES = FEED_TABLES - {"meeting", "participation"}
+# Execution option marking writes that change no feed (the VEVENT store itself).
+SILENT = "calendar_silent"
+_DML = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+_FEEDS = "calendar_feeds_changed"
+_REFS = "calendar_references_changed"
+
+
+class CalendarState(db.Model):
+    """The single row counting feed-visible changes (see the module docstring)."""
+
+    __tablename__ = "calendar_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # A random token drawn when the row is created: a rebuilt or emptied database never
+    # reuses the cache keys of an earlier one.
+    epoch: Mapped[str] = mapped_column(String(32))
+    generation: Mapped[int] = mapped_column(BigInteger, default=0)
+    reference_generation: Mapped[int] = mapped_column(BigInteger, default=0)
+    changed_at: Mapped[int] = mapped_column(BigInteger, default=0)  # Unix seconds
+
+
+@dataclass(frozen=True)
+class State:
+    """A reading of the counter row."""
+
+    epoch: str
+    generation: int
+    reference_generation: int
+    changed_at: int
+
+
+def _bump_sql(references: bool) -> str:
+    # Integers and a hex token only, formatted in: the statement runs on the raw DBAPI
+    # cursor, whose parameter style differs between sqlite3 and psycopg. ON CONFLICT ...
+    # DO UPDATE is spelled the same on SQLite (3.24+) and PostgreSQL.
+    now = int(time.time())
+    refs = (
+        "calendar_state.reference_generation + 1"
+        if references
+        else ("calendar_state.reference_generation")
+    )
+    return (
+        "INSERT INTO calendar_state (id, epoch, generation, reference_generation, changed_at) "
+        f"VALUES ({STATE_ID}, '{secrets.token_hex(16)}', 1, 1, {now}) "
+        "ON CONFLICT (id) DO UPDATE SET generation = calendar_state.generation + 1, "
+        f"reference_generation = {refs}, "
+        f"changed_at = CASE WHEN calendar_state.changed_at >= {now} "
+        f"THEN calendar_state.changed_at + 1 ELSE {now} END"
+    )
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _notice_writes(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> None:
+    match = _DML.match(statement)
+    if match is None:
+        return
+    table = match.group(2).lower()
+    if table not in FEED_TABLES:
+        return
+    if context is not None and context.execution_options.get(SILENT):
+        return
+    conn.info[_FEEDS] = True
+    if table in REFERENCE_TABLES and not match.group(1).upper().startswith("INSERT"):
+        conn.info[_REFS] = True
+
+
+@event.listens_for(Engine, "commit")
+def _bump_on_commit(conn: Any) -> None:
+    info = conn.info
+    if not info.pop(_FEEDS, False):
+        return
+    references = bool(info.pop(_REFS, False))
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(_bump_sql(references))
+    finally:
+        cursor.close()
+
+
+def _forget(info: dict[str, Any]) -> None:
+    info.pop(_FEEDS, None)
+    info.pop(_REFS, None)
+
+
+@event.listens_for(Engine, "rollback")
+def _forget_on_rollback(conn: Any) -> None:
+    _forget(conn.info)
+
+
+@event.listens_for(Pool, "reset")
+def _forget_on_reset(dbapi_connection: Any, record: Any, reset_state: Any) -> None:
+    if record is not None:
+        _forget(record.info)
+
+
+def mark_changed(references: bool = False) -> None:
+    """Note a change the listeners cannot see (e.g. raw SQL); bumps at the next commit."""
+    info = db.session.connection().info
+    info[_FEEDS] = True
+    if references:
+        info[_REFS] = True
+
+
+def read() -> State:
+    """The current counter row, creating it (with a fresh epoch) if it is missing."""
+    row = db.session.execute(
+        db.select(
+            CalendarState.epoch,
+            CalendarState.generation,
+            CalendarState.reference_generation,
+            CalendarState.changed_at,
+        ).where(CalendarState.id == STATE_ID)
+    ).first()
+    if row is None:
+        # A new or emptied database: draw the epoch now; the request's commit keeps it.
+        db.session.connection().exec_driver_sql(_bump_sql(False))
+        return read()
+    return State(row.epoch, row.generation, row.reference_generation, row.changed_at)
