@@ -136,12 +136,14 @@ def test_internal_meeting_leaves_no_trace(app, client, make_meeting, region, age
     for item in _urls(app, public, public_release, internal, release):
         path, args = item if isinstance(item, tuple) else (item, {})
         response = client.get(path, query_string=args)
+        body = response.get_data(as_text=True)
+        response.close()  # file-backed responses (calendar feeds) hold a handle open
         if response.status_code in (401, 403) or (
             response.status_code == 302 and "/login" in response.headers.get("Location", "")
         ):
             continue  # a staff page, not a public one
         assert response.status_code < 500, (path, args, response.status_code)
-        body = response.get_data(as_text=True)
+        assert body or response.status_code in (301, 302, 404), (path, args)
         assert MARKER.lower() not in body.lower(), (path, args)
         checked += 1
     assert checked >= 80
