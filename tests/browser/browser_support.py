@@ -67,12 +67,16 @@ def log_in(page: Any, server: LiveServer, next_path: str = "") -> None:
     assert page.get_by_role("button", name="Keluar").is_visible()
 
 
-def screenshot(page: Any, name: str, full_page: bool = True) -> Path:
-    """Save a screenshot to artifacts/, and to docs/ when UPDATE_SCREENSHOTS=1."""
+def screenshot(page: Any, name: str, full_page: bool = True, docs: bool = False) -> Path:
+    """Save a screenshot to artifacts/screenshots/.
+
+    With ``docs=True`` and ``UPDATE_SCREENSHOTS=1`` it also replaces the copy in
+    docs/screenshots/ that the README shows.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(target), full_page=full_page, animations="disabled")
-    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+    if docs and os.environ.get("UPDATE_SCREENSHOTS") == "1":
         DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(target, DOCS_SCREENSHOTS / target.name)
     return target

@@ -145,6 +145,9 @@ def context_factory(browser: Any) -> Iterator[Callable[..., Any]]:
     contexts: list[Any] = []
 
     def make(width: int = 1280, height: int = 900, **kwargs: Any) -> Any:
+        # An Indonesian reader's browser: date and time inputs show 24-hour, day-first.
+        kwargs.setdefault("locale", "id-ID")
+        kwargs.setdefault("timezone_id", "Asia/Makassar")
         context = browser.new_context(viewport={"width": width, "height": height}, **kwargs)
         context.set_default_timeout(15_000)
         contexts.append(context)

@@ -85,7 +85,7 @@ def test_journalist_finds_polda_kaltim_evidence(page: Any, live_server: LiveServ
     expect(page.get_by_role("heading", level=1)).to_have_text("Polda Kaltim")
     history = page.locator("table.attendance-history")
     expect(history).to_contain_text(SEED_MEETING)
-    screenshot(page, "agency")
+    screenshot(page, "agency", docs=True)
 
     history.get_by_role("link", name=SEED_MEETING).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(SEED_MEETING)
@@ -97,7 +97,7 @@ def test_journalist_finds_polda_kaltim_evidence(page: Any, live_server: LiveServ
     evidence = row.locator("blockquote.evidence")
     expect(evidence).to_be_visible()
     expect(evidence).to_contain_text(POLDA_EVIDENCE)
-    screenshot(page, "meeting")
+    screenshot(page, "meeting", full_page=False, docs=True)
 
 
 def _fetch(url: str) -> tuple[str, bytes]:
@@ -135,7 +135,7 @@ def test_subscriber_builds_a_bawaslu_kaltim_feed(page: Any, live_server: LiveSer
     built = page.locator(".built-feed")
     expect(built).to_contain_text("Bawaslu Kaltim")
     expect(built).to_contain_text("Kalimantan Timur")
-    screenshot(page, "subscribe")
+    screenshot(page, "subscribe", full_page=False, docs=True)
     https_url = built.get_by_role("textbox").input_value()
     webcal = built.get_by_role("link", name=re.compile("webcal")).get_attribute("href")
     google = built.get_by_role("link", name=re.compile("Google")).get_attribute("href")
