@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import EDITOR_EMAIL, EDITOR_PASSWORD, HERE, LiveServer, watch_errors
+
+from .browser_support import EDITOR_EMAIL, EDITOR_PASSWORD, HERE, LiveServer, watch_errors
 
 CHROMIUM = Path(os.environ.get("TRACKER_TEST_CHROMIUM", "/usr/bin/chromium"))
 BROWSER_REQUIRED = os.environ.get("TRACKER_TEST_REQUIRE_BROWSER") == "1"

@@ -6,7 +6,8 @@ import os
 from typing import Any
 
 import pytest
-from browser_support import (
+
+from .browser_support import (
     AXE_JS,
     EDITOR_EMAIL,
     EDITOR_PASSWORD,

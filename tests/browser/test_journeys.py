@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import icalendar
 import pytest
-from browser_support import LiveServer, log_in, screenshot
+
+from .browser_support import LiveServer, log_in, screenshot
 
 expect = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed").expect
 
