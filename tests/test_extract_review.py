@@ -200,3 +200,22 @@ def test_upload_html_file(client):
     )
     assert bad.status_code == 422
     assert "UTF-8" in bad.get_data(as_text=True)
+
+
+def test_api_extract_returns_the_contract_json(client):
+    refused = client.post("/api/v1/extract", json={"text": SEED})
+    assert refused.status_code == 401
+    assert refused.get_json()["error"]["code"] == 401
+    make_user()
+    login(client, "editor@kaltim.example")
+    response = client.post("/api/v1/extract", json={"text": SEED, "published": "2024-02-06"})
+    assert response.status_code == 200
+    proposal = response.get_json()
+    assert proposal["suggested_date"] == "2024-02-06"
+    assert any(w["code"] == "weekday_mismatch" for w in proposal["warnings"])
+    assert {"Polda Kaltim", "KPU Kaltim"} <= {a["name"] for a in proposal["agencies"]}
+    plain = client.post("/api/v1/extract", data=SEED, content_type="text/plain")
+    assert plain.get_json()["venue_name"] == "Hotel Novotel Balikpapan"
+    bad = client.post("/api/v1/extract", json={"text": SEED, "published": "6/2/2024"})
+    assert bad.status_code == 400
+    assert client.post("/api/v1/extract", json={"nope": 1}).status_code == 400

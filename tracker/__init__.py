@@ -125,6 +125,7 @@ def _register_staff_blueprints(app: Flask) -> None:
     """Accounts, staff forms and the admin registry (login required throughout)."""
     from tracker.agencies.staff_views import admin_bp as admin_agencies_bp
     from tracker.agencies.staff_views import staff_bp as staff_agencies_bp
+    from tracker.api.extract import bp as api_extract_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.meetings.staff_views import bp as staff_meetings_bp
     from tracker.press.extract_views import bp as press_extract_bp
@@ -135,6 +136,7 @@ def _register_staff_blueprints(app: Flask) -> None:
         staff_meetings_bp,
         staff_press_bp,
         press_extract_bp,
+        api_extract_bp,
         staff_agencies_bp,
         admin_agencies_bp,
     ):

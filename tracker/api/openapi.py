@@ -401,6 +401,82 @@ def _csv_ok() -> dict[str, Any]:
 SLUG = _param("slug", "Agency slug.", {"type": "string", "pattern": "^[a-z0-9-]{1,120}$"}, "path")
 
 
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+SCHEMAS["Proposal"] = _obj(
+    {
+        "title": _TEXT_OR_NULL,
+        "meeting_kind": _TEXT_OR_NULL,
+        "theme": _TEXT_OR_NULL,
+        "start_date": {"type": ["string", "null"], "format": "date"},
+        "suggested_date": {"type": ["string", "null"], "format": "date"},
+        "start_time": _TEXT_OR_NULL,
+        "end_time": _TEXT_OR_NULL,
+        "timezone": _TEXT_OR_NULL,
+        "venue_name": _TEXT_OR_NULL,
+        "venue_address": _TEXT_OR_NULL,
+        "city": _TEXT_OR_NULL,
+        "province": _TEXT_OR_NULL,
+        "chair": {"type": ["object", "null"]},
+        "agencies": {"type": "array", "items": {"type": "object"}},
+        "collective_attendees": {"type": "array", "items": {"type": "string"}},
+        "speakers": {"type": "array", "items": {"type": "object"}},
+        "election": _TEXT_OR_NULL,
+        "warnings": {
+            "type": "array",
+            "items": _obj(
+                {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "suggested_date": {"type": ["string", "null"]},
+                },
+                ["code", "message"],
+            ),
+        },
+    },
+    ["start_date", "agencies", "speakers", "warnings"],
+)
+EXTRACT_PATH = {
+    "post": {
+        "summary": "Propose a meeting from a press release (staff session required)",
+        "operationId": "extractMeeting",
+        "description": (
+            "Returns the extractor's proposal: the same JSON as `flask extract --json` and the "
+            "staff review form. Writes nothing. Needs a logged-in staff session cookie."
+        ),
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": _obj(
+                        {
+                            "text": {"type": "string"},
+                            "published": {"type": "string", "format": "date"},
+                        },
+                        ["text"],
+                    )
+                },
+                "text/plain": {"schema": {"type": "string"}},
+            },
+        },
+        "responses": {
+            "200": {
+                "description": "The proposal.",
+                "content": {"application/json": {"schema": _ref("Proposal")}},
+            },
+            "400": ERRORS["400"],
+            "401": {
+                "description": "Not logged in as staff.",
+                "content": {"application/json": {"schema": _ref("Error")}},
+            },
+            "413": {
+                "description": "Text over 1 MB.",
+                "content": {"application/json": {"schema": _ref("Error")}},
+            },
+        },
+    }
+}
+
+
 def openapi_document(server: str) -> dict[str, Any]:
     """The OpenAPI 3.1 document, with ``server`` as the base URL (…/api/v1)."""
     paths: dict[str, Any] = {
@@ -498,6 +574,7 @@ def openapi_document(server: str) -> dict[str, Any]:
         ),
         "/regions.csv": _get("Regions as CSV", "listRegionsCsv", REGION_FILTERS, _csv_ok()),
     }
+    paths["/extract"] = EXTRACT_PATH
     return {
         "openapi": "3.1.0",
         "info": {
