@@ -32,6 +32,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -353,13 +354,25 @@ def floor(url: str, retention_days: int) -> tuple[int, int]:
 
 
 class StatementCounter:
-    """Counts SQL statements sent by an engine (before_cursor_execute)."""
+    """Counts SQL statements and the time each statement text takes (cursor events)."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.started = 0.0
+        self.spent: dict[str, float] = {}
 
-    def __call__(self, *_args: Any) -> None:
+    def reset(self) -> None:
+        """Start a new series."""
+        self.count = 0
+        self.spent = {}
+
+    def before(self, *_args: Any) -> None:
         self.count += 1
+        self.started = time.perf_counter()
+
+    def after(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        text = " ".join(statement.split())
+        self.spent[text] = self.spent.get(text, 0.0) + time.perf_counter() - self.started
 
 
 def feed_rows(app: Any, url: str, repeat: int) -> tuple[list[Row], list[str]]:
@@ -433,6 +446,19 @@ class Series:
     statements: int
     count: int
     status: int
+    sql: float = 0.0  # mean seconds in SQL per request
+    top_sql: str = ""  # the statement text taking most time
+    top_sql_time: float = 0.0  # its mean seconds per request
+
+    def sql_note(self) -> str:
+        """Where the time goes, for the context list."""
+        # Long column lists say little; the FROM, WHERE and GROUP BY say where time goes.
+        text = re.sub(r"SELECT (?:(?!\bFROM\b).){60,}? FROM", "SELECT … FROM", self.top_sql)
+        text = text if len(text) <= 320 else text[:320] + " …"
+        return (
+            f"`{self.path}`: mean {_ms(self.sql)} in SQL per request; costliest statement "
+            f"{_ms(self.top_sql_time)} per request: `{text}`"
+        )
 
 
 def latency(
@@ -450,6 +476,7 @@ def latency(
     times: list[float] = []
     statements: list[int] = []
     deadline = time.monotonic() + SERIES_BUDGET
+    counter.reset()
     for _ in range(count):
         counter.count = 0
         started = time.perf_counter()
@@ -460,6 +487,8 @@ def latency(
         status = response.status_code
         if time.monotonic() > deadline:
             break
+    sql = sum(counter.spent.values()) / len(times)
+    top, top_time = max(counter.spent.items(), key=lambda x: x[1], default=("", 0.0))
     return Series(
         path,
         _percentile(times, 50),
@@ -467,6 +496,9 @@ def latency(
         max(statements),
         len(times),
         status,
+        sql,
+        top,
+        top_time / len(times),
     )
 
 
@@ -488,12 +520,13 @@ def busiest_agency(app: Any) -> str:
     return str(row[0])
 
 
-def latency_rows(app: Any, slug: str, count: int) -> list[Row]:
+def latency_rows(app: Any, slug: str, count: int, context: list[str]) -> list[Row]:
     """Pages, API and search against the static file through the same test client."""
     counter = StatementCounter()
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", counter)
+    event.listen(engine, "before_cursor_execute", counter.before)
+    event.listen(engine, "after_cursor_execute", counter.after)
     try:
         reference = latency(app, counter, STATIC_PATH, count)
         query = SEARCH_TERMS.replace(" ", "+")
@@ -520,6 +553,7 @@ def latency_rows(app: Any, slug: str, count: int) -> list[Row]:
         )
         for label, path, limit in cases:
             found = latency(app, counter, path, count)
+            context.append(found.sql_note())
             log(f"  {path}: p50 {_ms(found.p50)}, p95 {_ms(found.p95)}, {found.statements} SQL")
             ok = found.status == 200 and found.p95 < limit
             rows.append(
@@ -534,7 +568,8 @@ def latency_rows(app: Any, slug: str, count: int) -> list[Row]:
                 )
             )
     finally:
-        event.remove(engine, "before_cursor_execute", counter)
+        event.remove(engine, "before_cursor_execute", counter.before)
+        event.remove(engine, "after_cursor_execute", counter.after)
     return rows
 
 
@@ -898,7 +933,7 @@ def bench_one(backend: str, size: int, args: argparse.Namespace, wrk: str | None
             section.context += context
             slug = busiest_agency(app)
             section.context.append(f"busiest agency: `{slug}`; search terms: '{SEARCH_TERMS}'")
-            section.rows += latency_rows(app, slug, args.requests)
+            section.rows += latency_rows(app, slug, args.requests, section.context)
             paths = mixed_paths(app, slug)
         finally:
             with app.app_context():
