@@ -1,34 +1,44 @@
-"""Time a large calendar feed: built cold, assembled warm, against a raw-SQL floor.
+"""Time the full archive feed against a raw-SQL floor, on SQLite or PostgreSQL.
 
-Usage: python bench/feeds.py [--meetings 10000] [--repeat 5] [--seed 1]
+Usage:
+    python bench/feeds.py [--meetings 10000] [--repeat 5] [--seed 1] [--requests 2000]
+                          [--database-url postgresql://postgres@127.0.0.1:5432/tracker_bench_feeds]
+                          [--no-rss]
 
-Builds its own SQLite database in a temporary folder with ``flask synth`` and asks the
-app (through the test client, so routing, caching headers and the response are
-included) for the full archive of public meetings:
+Without ``--database-url`` the data goes to a SQLite file in a temporary folder. With a
+PostgreSQL URL the named database (its name must start with ``tracker_bench``) is
+dropped if it exists, created, filled and dropped again at the end. ``flask synth``
+makes the meetings; the app is asked through its test client (routing, headers and the
+response included) for the full archive of public meetings:
 
-- cold: no stored VEVENTs; every event is built with icalendar and stored;
-- warm: every VEVENT is stored; the feed is assembled from the pieces;
-- 304: a revalidation with the ETag of the warm answer;
-- gzip: the warm feed, compressed;
-- floor: the same rows fetched by one raw SQL query (sqlite3, no ORM) and written by a
-  minimal string formatter (no folding, no VTIMEZONE, no description): roughly the
-  least any exporter could do.
+- floor: the same rows fetched by one raw SQL query (sqlite3 or psycopg, no ORM) and
+  written by a minimal string formatter (no folding, no VTIMEZONE, no description);
+- cold: no stored VEVENT and no cached body: every event is written from Core rows;
+- warm: the same request again (the body cached for this feed generation);
+- 304: a revalidation with the warm answer's ETag, against a 200 for a static file
+  (``/static/css/app.css``) through the same app: requests per second of each, measured
+  in alternating blocks of ``--requests``;
+- RSS: a child process streams the archive (cold build, then from the cached body) and
+  reports how much its peak resident set (VmHWM) grew.
 
-Each figure is the best of ``--repeat`` runs (cold: one run per repeat, the cache being
-dropped before each). Ratios are against the floor.
+Each time is the best of ``--repeat`` runs (cold: one run per repeat, caches dropped
+before each). Prints a markdown table with the targets of issue 7.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sqlite3
-import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -37,6 +47,16 @@ from tracker.calendar import cache  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 
 URL = "/calendar/all.ics?archive=1"
+STATIC = "/static/css/app.css"
+WARM_UP = "/calendar/kind/apel.ics"
+FLOOR_QUERY = """
+    SELECT m.id, m.uid, m.title, m.starts_at, m.ends_at, m.timezone, m.status,
+           m.sequence, m.updated_at, v.name
+    FROM meeting AS m LEFT JOIN venue AS v ON v.id = m.venue_id
+    WHERE m.visibility = 'public'
+      AND NOT (m.status = 'cancelled' AND COALESCE(m.ends_at, m.starts_at) < {param})
+    ORDER BY m.starts_at, m.uid
+"""
 
 
 def _best(runs: int, action: Callable[[], object]) -> tuple[float, object]:
@@ -53,115 +73,277 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-def floor(path: Path, retention_days: int) -> tuple[int, int]:
-    """One raw query and a minimal formatter; returns (events, bytes)."""
-    keep = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(
-        days=retention_days
-    )
-    connection = sqlite3.connect(path)
-    rows = connection.execute(
-        """
-        SELECT m.id, m.uid, m.title, m.starts_at, m.ends_at, m.timezone, m.status,
-               m.sequence, m.updated_at, v.name
-        FROM meeting AS m LEFT JOIN venue AS v ON v.id = m.venue_id
-        WHERE m.visibility = 'public'
-          AND NOT (m.status = 'cancelled' AND COALESCE(m.ends_at, m.starts_at) < ?)
-        ORDER BY m.starts_at, m.uid
-        """,
-        (keep.strftime("%Y-%m-%d %H:%M:%S.%f"),),
-    ).fetchall()
-    connection.close()
+def _keep(retention_days: int) -> datetime:
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return today - timedelta(days=retention_days)
+
+
+def _format(rows: list[Any], stamp: Callable[[Any], str]) -> bytes:
     out = ["BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//floor//ID\r\n"]
     for mid, uid, title, start, end, _tz, status, sequence, updated, venue in rows:
-        stamp = updated[:19].replace("-", "").replace(":", "").replace(" ", "T") + "Z"
-        begin = start[:19].replace("-", "").replace(":", "").replace(" ", "T") + "Z"
-        finish = (end or start)[:19].replace("-", "").replace(":", "").replace(" ", "T") + "Z"
         out.append(
-            f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:{stamp}\r\nDTSTART:{begin}\r\n"
-            f"DTEND:{finish}\r\nSEQUENCE:{sequence}\r\nSUMMARY:{_escape(title)}\r\n"
+            f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:{stamp(updated)}\r\nDTSTART:{stamp(start)}\r\n"
+            f"DTEND:{stamp(end or start)}\r\nSEQUENCE:{sequence}\r\nSUMMARY:{_escape(title)}\r\n"
             f"STATUS:{'CANCELLED' if status == 'cancelled' else 'CONFIRMED'}\r\n"
             + (f"LOCATION:{_escape(venue)}\r\n" if venue else "")
             + f"URL:https://example.id/meetings/{mid}\r\nEND:VEVENT\r\n"
         )
     out.append("END:VCALENDAR\r\n")
-    body = "".join(out).encode()
-    return len(rows), len(body)
+    return "".join(out).encode()
+
+
+def _text_stamp(value: str) -> str:
+    # SQLite keeps UTC timestamps as text: "2024-02-06 01:00:00.000000".
+    return value[:19].replace("-", "").replace(":", "").replace(" ", "T") + "Z"
+
+
+def floor(path: Path, retention_days: int) -> tuple[int, int]:
+    """SQLite: one raw query and a minimal formatter; returns (events, bytes)."""
+    connection = sqlite3.connect(path)
+    rows = connection.execute(
+        FLOOR_QUERY.format(param="?"),
+        (_keep(retention_days).strftime("%Y-%m-%d %H:%M:%S.%f"),),
+    ).fetchall()
+    connection.close()
+    return len(rows), len(_format(rows, _text_stamp))
+
+
+def floor_pg(url: str, retention_days: int) -> tuple[int, int]:
+    """PostgreSQL: the same query through psycopg, the same formatter; (events, bytes)."""
+    import psycopg
+
+    def stamp(value: datetime) -> str:
+        return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    with psycopg.connect(_libpq(url)) as conn:
+        rows = conn.execute(FLOOR_QUERY.format(param="%s"), (_keep(retention_days),)).fetchall()
+    return len(rows), len(_format(rows, stamp))
+
+
+def _libpq(url: str) -> str:
+    """A SQLAlchemy URL (postgresql+psycopg://) as a libpq one."""
+    parts = urlsplit(url)
+    return urlunsplit(("postgresql", *parts[1:]))
+
+
+class Database:
+    """The benchmark's own database: a temporary SQLite file or a fresh PostgreSQL one."""
+
+    def __init__(self, url: str | None, folder: Path) -> None:
+        self.sqlite_path: Path | None = None
+        if url is None:
+            self.sqlite_path = folder / "bench.sqlite"
+            self.url = f"sqlite:///{self.sqlite_path}"
+            return
+        parts = urlsplit(url)
+        name = parts.path.lstrip("/")
+        if not parts.scheme.startswith("postgresql") or not name.startswith("tracker_bench"):
+            raise SystemExit("--database-url must name a PostgreSQL database tracker_bench*")
+        self.url = url
+        self.name = name
+        self.admin = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
+        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+
+    def _admin(self, *statements: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)  # type: ignore[arg-type]
+
+    def floor(self, retention_days: int) -> tuple[int, int]:
+        """The floor on this database."""
+        if self.sqlite_path is not None:
+            return floor(self.sqlite_path, retention_days)
+        return floor_pg(self.url, retention_days)
+
+    @property
+    def label(self) -> str:
+        """SQLite or PostgreSQL, for the table."""
+        return "SQLite" if self.sqlite_path is not None else "PostgreSQL"
+
+    def drop(self) -> None:
+        """Remove a PostgreSQL database again (the SQLite file goes with its folder)."""
+        if self.sqlite_path is None:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def _config(url: str, instance: str) -> dict[str, Any]:
+    return {
+        "SECRET_KEY": "bench-only",
+        "DATABASE_URL": url,
+        "INSTANCE_PATH": instance,
+        "PUBLIC_BASE_URL": "https://rakor.example.id",
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+def _rate(client: Any, url: str, count: int, headers: dict[str, str], status: int) -> float:
+    """Requests per second of ``count`` sequential requests."""
+    started = time.perf_counter()
+    for _ in range(count):
+        response = client.get(url, headers=headers)
+        response.get_data()
+        if response.status_code != status:
+            raise SystemExit(f"{url} answered {response.status_code}, not {status}")
+        response.close()
+    return count / (time.perf_counter() - started)
+
+
+def _peak_kib() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    raise SystemExit("no VmHWM in /proc/self/status (Linux only)")
+
+
+def rss_child(url: str, instance: str) -> None:
+    """Child mode: stream the archive cold, then cached; print the peak RSS growth."""
+    app = create_app(_config(url, instance))
+    client = app.test_client()
+    client.get(WARM_UP).get_data()  # load every module of the feed path first
+    out = {}
+    for case in ("cold", "cached"):
+        if case == "cold":
+            with app.app_context():
+                cache.forget_events()
+                db.session.commit()
+        baseline = _peak_kib()
+        response = client.get(URL, buffered=False)
+        size = sum(len(chunk) for chunk in response.response)
+        response.close()
+        out[case] = {"growth_mib": (_peak_kib() - baseline) / 1024, "bytes": size}
+    print(json.dumps(out))
+
+
+def _rss(url: str, instance: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--rss-child", url, "--instance", instance],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    """Run the benchmark and print a table."""
+    """Run the benchmark and print a markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--meetings", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=2000, help="per 304/static block")
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--no-rss", action="store_true", help="skip the memory measurement")
+    parser.add_argument("--rss-child", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--instance", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.rss_child:
+        rss_child(args.rss_child, args.instance)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.sqlite"
-        app = create_app(
-            {
-                "SECRET_KEY": "bench-only",
-                "DATABASE_URL": f"sqlite:///{path}",
-                "INSTANCE_PATH": tmp,
-                "PUBLIC_BASE_URL": "https://rakor.example.id",
-            }
-        )
+        database = Database(args.database_url, Path(tmp))
+        try:
+            run(args, database, tmp)
+        finally:
+            database.drop()
+
+
+def run(args: argparse.Namespace, database: Database, tmp: str) -> None:
+    """Fill the database, measure, print."""
+    instance = str(Path(tmp) / "instance")
+    app = create_app(_config(database.url, instance))
+    with app.app_context():
+        db.create_all()
+    started = time.perf_counter()
+    result = app.test_cli_runner().invoke(
+        args=["synth", "--meetings", str(args.meetings), "--seed", str(args.seed)]
+    )
+    if result.exit_code != 0:
+        raise SystemExit(result.output)
+    print(f"synth: {args.meetings} meetings in {time.perf_counter() - started:.1f} s")
+    client = app.test_client()
+    client.get(WARM_UP).get_data()
+
+    cold_times: list[float] = []
+    body = b""
+    for _ in range(max(1, args.repeat // 2)):
         with app.app_context():
-            db.create_all()
+            cache.forget_events()
+            db.session.commit()
         started = time.perf_counter()
-        result = app.test_cli_runner().invoke(
-            args=["synth", "--meetings", str(args.meetings), "--seed", str(args.seed)]
-        )
-        if result.exit_code != 0:
-            raise SystemExit(result.output)
-        print(f"synth: {args.meetings} meetings in {time.perf_counter() - started:.1f} s")
-        client = app.test_client()
+        body = client.get(URL).get_data()
+        cold_times.append(time.perf_counter() - started)
+    t_cold = min(cold_times)
+    t_warm, warm = _best(args.repeat, lambda: client.get(URL))
+    assert warm.get_data() == body, "warm body differs from the cold one"  # type: ignore[attr-defined]
+    etag = warm.headers["ETag"]  # type: ignore[attr-defined]
+    conditional = {"If-None-Match": etag}
+    events = body.count(b"BEGIN:VEVENT")
+    retention = app.config["CALENDAR_CANCELLED_RETENTION_DAYS"]
+    t_floor, (floor_events, _floor_bytes) = _best(args.repeat, lambda: database.floor(retention))
+    if floor_events != events:
+        raise SystemExit(f"row mismatch: feed {events}, floor {floor_events}")
 
-        def cold() -> bytes:
-            with app.app_context():
-                cache.forget_events()
-                db.session.commit()
-            started = time.perf_counter()
-            body = client.get(URL).get_data()
-            cold_times.append(time.perf_counter() - started)
-            return body
+    rates_304: list[float] = []
+    rates_static: list[float] = []
+    _rate(client, STATIC, 200, {}, 200)  # warm both paths up
+    _rate(client, URL, 200, conditional, 304)
+    for _ in range(3):
+        rates_static.append(_rate(client, STATIC, args.requests, {}, 200))
+        rates_304.append(_rate(client, URL, args.requests, conditional, 304))
+    r_304, r_static = max(rates_304), max(rates_static)
 
-        cold_times: list[float] = []
-        for _ in range(max(1, args.repeat // 2)):
-            body = cold()
-        t_cold = min(cold_times)
-        t_warm, warm = _best(args.repeat, lambda: client.get(URL))
-        etag = warm.headers["ETag"]  # type: ignore[attr-defined]
-        assert warm.get_data() == body  # type: ignore[attr-defined]
-        t_304, answer = _best(args.repeat, lambda: client.get(URL, headers={"If-None-Match": etag}))
-        assert answer.status_code == 304  # type: ignore[attr-defined]
-        t_gzip, packed = _best(
-            args.repeat, lambda: client.get(URL, headers={"Accept-Encoding": "gzip"})
-        )
-        events = body.count(b"BEGIN:VEVENT")
-        retention = app.config["CALENDAR_CANCELLED_RETENTION_DAYS"]
-        floor_times = []
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            floor_events, floor_bytes = floor(path, retention)
-            floor_times.append(time.perf_counter() - started)
-        t_floor = min(floor_times)
-        if floor_events != events:
-            raise SystemExit(f"row mismatch: feed {events}, floor {floor_events}")
+    rss = None if args.no_rss else _rss(database.url, instance)
 
-        gz_size = len(packed.get_data())  # type: ignore[attr-defined]
-        print(f"feed: {events} events, {len(body) / 1e6:.2f} MB, gzip {gz_size / 1e6:.2f} MB")
-        print(f"{'case':<8}{'seconds':>10}{'vs floor':>10}{'events/s':>12}")
-        for name, seconds in (
-            ("floor", t_floor),
-            ("cold", t_cold),
-            ("warm", t_warm),
-            ("gzip", t_gzip),
-            ("304", t_304),
-        ):
-            rate = events / seconds if seconds else float("inf")
-            print(f"{name:<8}{seconds:>10.3f}{seconds / t_floor:>9.1f}x{rate:>12,.0f}")
-        print(f"floor runs: median {statistics.median(floor_times):.3f} s")
+    size = len(body) / 1e6
+    print(f"\n{database.label}, {args.meetings:,} meetings: archive feed {events:,} events, ")
+    print(f"{size:.1f} MB; best of {args.repeat} (cold: of {len(cold_times)})\n")
+    print("| measure | value | reference | ratio | target | met |")
+    print("| --- | --- | --- | --- | --- | --- |")
+
+    def row(name: str, value: str, ref: str, ratio: float, target: str, ok: bool) -> None:
+        print(f"| {name} | {value} | {ref} | {ratio:.2f}x | {target} | {'yes' if ok else 'NO'} |")
+
+    print(f"| floor (raw SQL + minimal formatter) | {t_floor * 1000:.0f} ms | | 1.00x | | |")
+    ref = f"floor {t_floor * 1000:.0f} ms"
+    row(
+        "cold (no stored piece, no cached body)",
+        f"{t_cold * 1000:.0f} ms",
+        ref,
+        t_cold / t_floor,
+        "≤ 2x floor",
+        t_cold <= 2 * t_floor,
+    )
+    row(
+        "warm (cached body)",
+        f"{t_warm * 1000:.1f} ms",
+        ref,
+        t_warm / t_floor,
+        "≤ 0.3x floor",
+        t_warm <= 0.3 * t_floor,
+    )
+    row(
+        "304 to If-None-Match (in-process)",
+        f"{r_304:,.0f} req/s",
+        f"static file {r_static:,.0f} req/s",
+        r_304 / r_static,
+        "≥ 0.8x static",
+        r_304 >= 0.8 * r_static,
+    )
+    if rss is not None:
+        for case, label in (("cold", "built cold"), ("cached", "from the cached body")):
+            growth = rss[case]["growth_mib"]
+            row(
+                f"peak RSS growth, archive streamed {label}",
+                f"{growth:.1f} MiB",
+                f"{rss[case]['bytes'] / 1e6:.1f} MB body",
+                growth / 150,
+                "< 150 MiB",
+                growth < 150,
+            )
 
 
 if __name__ == "__main__":

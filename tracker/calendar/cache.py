@@ -22,8 +22,7 @@ from typing import Any
 
 from flask import current_app, has_request_context, request
 from flask_babel import force_locale
-from sqlalchemy import ColumnElement, bindparam, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, String, bindparam, select, type_coerce, update
 
 from tracker.calendar import state
 from tracker.calendar.ical import (
@@ -105,87 +104,124 @@ def piece_stamp(conf: CalendarSettings, references: int) -> str:
     return f"{conf.fingerprint}.{references}"
 
 
-_city = aliased(Region, name="city")
+_CITY = Region.__table__.alias("city")
 
 
 def _meeting_columns() -> tuple[Any, ...]:
+    m = Meeting.__table__.c
+    venue = Venue.__table__.c
+    city = _CITY.c
+    region = Region.__table__.c
+    election = Election.__table__.c
     return (
-        Meeting.id,
-        Meeting.uid,
-        Meeting.title,
-        Meeting.kind,
-        Meeting.theme,
-        Meeting.summary,
-        Meeting.starts_at,
-        Meeting.ends_at,
-        Meeting.timezone,
-        Meeting.time_unknown,
-        Meeting.status,
-        Meeting.status_reason,
-        Meeting.visibility,
-        Meeting.source_note,
-        Meeting.sequence,
-        Meeting.created_at,
-        Meeting.updated_at,
-        Venue.name.label("venue_name"),
-        Venue.address.label("venue_address"),
-        _city.name.label("venue_city"),
-        Venue.latitude,
-        Venue.longitude,
-        Region.name.label("region_name"),
-        Election.name.label("election_name"),
-        Meeting.version,
-        Meeting.ical_version,
-        Meeting.ical_event,
+        m.id,
+        m.uid,
+        m.title,
+        m.kind,
+        m.theme,
+        m.summary,
+        m.starts_at,
+        m.ends_at,
+        m.timezone,
+        m.time_unknown,
+        m.status,
+        m.status_reason,
+        m.visibility,
+        m.source_note,
+        m.sequence,
+        m.created_at,
+        m.updated_at,
+        venue.name.label("venue_name"),
+        venue.address.label("venue_address"),
+        city.name.label("venue_city"),
+        venue.latitude,
+        venue.longitude,
+        region.name.label("region_name"),
+        election.name.label("election_name"),
+        m.version,
+        m.ical_version,
+        m.ical_event,
     )
 
 
 def meeting_rows(conditions: Sequence[ColumnElement[bool]]) -> Any:
     """The meetings matching ``conditions`` with everything their VEVENT shows, in order.
 
-    One statement, streamed (a server-side cursor on PostgreSQL). Ordered by start,
-    then UID compared code point by code point (COLLATE "C" on PostgreSQL, SQLite's
-    default), the order Python's sort gives, so both databases write the same bytes.
+    One Core statement (no ORM objects), streamed (a server-side cursor on PostgreSQL).
+    Ordered by start, then UID compared code point by code point (COLLATE "C" on
+    PostgreSQL, SQLite's default), the order Python's sort gives, so both databases
+    write the same bytes.
     """
-    uid = Meeting.uid
+    columns = _meeting_columns()
+    m = Meeting.__table__
+    venue = Venue.__table__
+    city = _CITY
+    region = Region.__table__
+    election = Election.__table__
+    uid: Any = m.c.uid
     if db.session.get_bind().dialect.name == "postgresql":
-        uid = uid.collate("C")  # type: ignore[assignment]
+        uid = uid.collate("C")
     stmt = (
-        db.select(*_meeting_columns())
-        .join(Region, Region.id == Meeting.region_id)
-        .outerjoin(Venue, Venue.id == Meeting.venue_id)
-        .outerjoin(_city, _city.id == Venue.city_id)
-        .outerjoin(Election, Election.id == Meeting.election_id)
+        select(*columns)
+        .select_from(
+            m.join(region, region.c.id == m.c.region_id)
+            .outerjoin(venue, venue.c.id == m.c.venue_id)
+            .outerjoin(city, city.c.id == venue.c.city_id)
+            .outerjoin(election, election.c.id == m.c.election_id)
+        )
         .where(*conditions)
-        .order_by(Meeting.starts_at, uid)
+        .order_by(m.c.starts_at, uid)
         .execution_options(yield_per=CHUNK)
     )
     return db.session.execute(stmt)
 
 
-def participants(ids: Sequence[int]) -> dict[int, list[Participant]]:
+_ROLES: dict[str | None, frozenset[str]] = {}
+
+
+def _roles(text: str | None) -> frozenset[str]:
+    """RoleSet's decoding, memoised: only a handful of distinct values exist."""
+    found = _ROLES.get(text)
+    if found is None:
+        found = _ROLES[text] = frozenset(v for v in (text or "").split(",") if v)
+    return found
+
+
+def agency_names() -> dict[int, str]:
+    """Every agency's short name by id (a few thousand rows; cheaper than a join per row)."""
+    a = Agency.__table__.c
+    return {i: name for i, name in db.session.execute(select(a.id, a.short_name))}
+
+
+def participants(
+    ids: Sequence[int], agencies: dict[int, str] | None = None
+) -> dict[int, list[Participant]]:
     """The participations of these meetings, in their order, grouped by meeting."""
     grouped: dict[int, list[Participant]] = defaultdict(list)
     if not ids:
         return grouped
+    names = agency_names() if agencies is None else agencies
+    p = Participation.__table__.c
+    person = Person.__table__
     stmt = (
-        db.select(
-            Participation.meeting_id,
-            Participation.position,
-            Participation.roles,
-            Participation.represented_by,
-            Agency.short_name,
-            Person.name,
-            Person.rank,
-            Person.honorific,
-            Person.degrees,
-            Participation.collective_label,
+        select(
+            p.meeting_id,
+            p.position,
+            # The stored text, decoded by _roles: RoleSet's per-row decoding is slower.
+            type_coerce(p.roles, String),
+            p.represented_by,
+            p.agency_id,
+            person.c.name,
+            person.c.rank,
+            person.c.honorific,
+            person.c.degrees,
+            p.collective_label,
         )
-        .outerjoin(Agency, Agency.id == Participation.agency_id)
-        .outerjoin(Person, Person.id == Participation.person_id)
-        .where(Participation.meeting_id.in_(ids))
-        .order_by(Participation.meeting_id, Participation.order, Participation.id)
+        .select_from(Participation.__table__.outerjoin(person, person.c.id == p.person_id))
+        .where(p.meeting_id.in_(ids))
+        .order_by(p.meeting_id, p.order, p.id)
     )
+    make = Participant._make
     for (
         mid,
         position,
@@ -201,15 +237,18 @@ def participants(ids: Sequence[int]) -> dict[int, list[Participant]]:
         display = None
         if name is not None:
             # Person.display_name, from columns.
-            display = " ".join(p for p in (rank, honorific, name) if p)
+            display = " ".join(x for x in (rank, honorific, name) if x)
             if degrees:
                 display = f"{display}, {degrees}"
-        grouped[mid].append(Participant(position, roles, represented, agency, name, display, group))
+        short = names.get(agency) if agency is not None else None
+        grouped[mid].append(
+            make((position, _roles(roles), represented, short, name, display, group))
+        )
     return grouped
 
 
 def _record(row: Any, people: Sequence[Participant]) -> EventRecord:
-    return EventRecord(*row[:24], participants=tuple(people))
+    return EventRecord._make((*row[:24], tuple(people)))
 
 
 def _store(built: list[dict[str, object]]) -> None:
@@ -243,6 +282,7 @@ def stream_pieces(
     prefix = stamp + "\n"
     cut = len(prefix)
     to_store: list[dict[str, object]] = []
+    agencies: dict[int, str] | None = None
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         result = meeting_rows(conditions)
         for rows in result.partitions():
@@ -251,7 +291,11 @@ def stream_pieces(
                 for r in rows
                 if r.ical_version != r.version or not (r.ical_event or "").startswith(prefix)
             ]
-            people = participants(stale) if stale else {}
+            people: dict[int, list[Participant]] = {}
+            if stale:
+                if agencies is None:
+                    agencies = agency_names()
+                people = participants(stale, agencies)
             stale_ids = set(stale)
             chunk: list[Piece] = []
             for r in rows:

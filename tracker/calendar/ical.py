@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, NamedTuple
 
 from flask_babel import get_locale
@@ -58,9 +58,15 @@ class CalendarSettings:
         )
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
+    @cached_property
+    def _url_parts(self) -> tuple[str, str]:
+        before, _marker, after = self.meeting_path.partition("{id}")
+        return self.base_url + before, after
+
     def meeting_url(self, meeting_id: int) -> str:
         """The absolute address of a meeting's public page."""
-        return self.base_url + self.meeting_path.format(id=meeting_id)
+        before, after = self._url_parts
+        return f"{before}{meeting_id}{after}"
 
 
 @dataclass(frozen=True)
@@ -370,46 +376,51 @@ def write_event(record: EventRecord, settings: CalendarSettings, words: Phrases)
     """The serialized VEVENT of one meeting, written line by line (see ``writer``).
 
     Properties in icalendar's order: its canonical VEVENT order, then alphabetical.
+    Written for speed (a cold 100,000-event feed calls it 100,000 times): lines that
+    cannot pass 74 octets are not folded, values that need no escaping skip it.
     """
     cancelled = record.status == "cancelled"
+    tzid = record.timezone
     if record.time_unknown:
         first, after = _dates(record)
-        start_line = writer.date_line("DTSTART", first)
-        end_line = writer.date_line("DTEND", after)
+        span = (
+            f"DTSTART;VALUE=DATE:{writer.date_value(first)}\r\n"
+            f"DTEND;VALUE=DATE:{writer.date_value(after)}\r\n"
+        )
     else:
         start, end = _times(record, settings)
-        start_line = writer.zoned_line("DTSTART", start, record.timezone)
-        end_line = writer.zoned_line("DTEND", end, record.timezone)
+        param = writer.param_value(tzid)
+        span = writer.fold(f"DTSTART;TZID={param}:{writer.local_stamp(start)}") + "\r\n"
+        span += writer.fold(f"DTEND;TZID={param}:{writer.local_stamp(end)}") + "\r\n"
     stamp = writer.utc_stamp(record.updated_at)
-    url = settings.meeting_url(record.id)
-    out = [
-        "BEGIN:VEVENT\r\n",
-        writer.text_line("SUMMARY", (CANCELLED_PREFIX if cancelled else "") + record.title),
-        start_line,
-        end_line,
-        f"DTSTAMP:{stamp}\r\n",
-        writer.text_line("UID", record.uid),
-        f"SEQUENCE:{int(record.sequence or 0)}\r\n",
-        writer.fold(
-            "CATEGORIES:" + ",".join(writer.escape_text(c) for c in _categories(record, words))
-        )
-        + "\r\n",
-        "CLASS:PUBLIC\r\n" if record.visibility == "public" else "CLASS:PRIVATE\r\n",
-        f"CREATED:{writer.utc_stamp(record.created_at)}\r\n",
-        writer.text_line("DESCRIPTION", describe(record, settings, words)),
-    ]
-    if record.latitude is not None and record.longitude is not None:
-        out.append(f"GEO:{float(record.latitude)};{float(record.longitude)}\r\n")
-    out.append(f"LAST-MODIFIED:{stamp}\r\n")
+    categories = ",".join(writer.escape_text(c) for c in _categories(record, words))
     location = _location(record)
-    if location:
-        out.append(writer.text_line("LOCATION", location))
-    out.append(organizer_line(settings.organizer_email, settings.organizer_name))
-    out.append("STATUS:CANCELLED\r\n" if cancelled else "STATUS:CONFIRMED\r\n")
-    out.append("TRANSP:TRANSPARENT\r\n")
-    out.append(writer.plain_line("URL", writer.strip_breaks(url)))
-    out.append("END:VEVENT\r\n")
-    return "".join(out)
+    geo = (
+        f"GEO:{float(record.latitude)};{float(record.longitude)}\r\n"
+        if record.latitude is not None and record.longitude is not None
+        else ""
+    )
+    title = (CANCELLED_PREFIX + record.title) if cancelled else record.title
+    return (
+        "BEGIN:VEVENT\r\n"
+        f"{writer.text_line('SUMMARY', title)}"
+        f"{span}"
+        f"DTSTAMP:{stamp}\r\n"
+        f"{writer.text_line('UID', record.uid)}"
+        f"SEQUENCE:{int(record.sequence or 0)}\r\n"
+        f"{writer.fold('CATEGORIES:' + categories)}\r\n"
+        f"{'CLASS:PUBLIC' if record.visibility == 'public' else 'CLASS:PRIVATE'}\r\n"
+        f"CREATED:{writer.utc_stamp(record.created_at)}\r\n"
+        f"{writer.text_line('DESCRIPTION', describe(record, settings, words))}"
+        f"{geo}"
+        f"LAST-MODIFIED:{stamp}\r\n"
+        f"{writer.text_line('LOCATION', location) if location else ''}"
+        f"{organizer_line(settings.organizer_email, settings.organizer_name)}"
+        f"{'STATUS:CANCELLED' if cancelled else 'STATUS:CONFIRMED'}\r\n"
+        "TRANSP:TRANSPARENT\r\n"
+        f"{writer.plain_line('URL', writer.strip_breaks(settings.meeting_url(record.id)))}"
+        "END:VEVENT\r\n"
+    )
 
 
 def event_text(meeting: Any, settings: CalendarSettings) -> str:

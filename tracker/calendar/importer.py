@@ -81,12 +81,17 @@ class _Block:
 
 def _decode(data: bytes) -> str:
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ImportRejected(
             [ImportProblem(line, _("Berkas bukan teks UTF-8 yang sah."))]
         ) from error
+    if "\x00" in text:
+        # RFC 5545 forbids control characters, and PostgreSQL cannot store NUL.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportRejected([ImportProblem(line, _("Berkas berisi karakter NUL (kode 0)."))])
+    return text
 
 
 def _logical_lines(text: str) -> list[tuple[int, str]]:

@@ -145,18 +145,22 @@ def mark_changed(references: bool = False) -> None:
         info[_REFS] = True
 
 
+_READ = (
+    "SELECT epoch, generation, reference_generation, changed_at FROM calendar_state "
+    f"WHERE id = {STATE_ID}"
+)
+
+
 def read() -> State:
-    """The current counter row, creating it (with a fresh epoch) if it is missing."""
-    row = db.session.execute(
-        db.select(
-            CalendarState.epoch,
-            CalendarState.generation,
-            CalendarState.reference_generation,
-            CalendarState.changed_at,
-        ).where(CalendarState.id == STATE_ID)
-    ).first()
+    """The current counter row, creating it (with a fresh epoch) if it is missing.
+
+    A plain statement on the session's connection (no ORM compilation): a revalidation
+    costs one tiny query, and the request's teardown ends the read transaction.
+    """
+    row = db.session.connection().exec_driver_sql(_READ).first()
     if row is None:
-        # A new or emptied database: draw the epoch now; the request's commit keeps it.
+        # A new or emptied database: draw the epoch now, for every later reader.
         db.session.connection().exec_driver_sql(_bump_sql(False))
-        return read()
-    return State(row.epoch, row.generation, row.reference_generation, row.changed_at)
+        db.session.commit()
+        row = db.session.connection().exec_driver_sql(_READ).one()
+    return State(row[0], int(row[1]), int(row[2]), int(row[3]))

@@ -26,11 +26,14 @@ CRLF = "\r\n"
 FOLD = "\r\n "
 LIMIT = 74  # octets per physical line before the fold's leading space
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPECIAL = re.compile("[\x00-\x1f\x7f\\\\;,]")
 _QUOTABLE = re.compile("[,;:\u2019]")
 
 
 def escape_text(value: str) -> str:
     """Escape a TEXT value (RFC 5545 §3.3.11)."""
+    if _SPECIAL.search(value) is None:
+        return value
     if _CONTROLS.search(value):
         value = _CONTROLS.sub("", value)
     return (
@@ -43,6 +46,7 @@ def escape_text(value: str) -> str:
     )
 
 
+@cache
 def param_value(value: str) -> str:
     """A parameter value, RFC 6868-escaped and quoted when it holds , ; or :."""
     value = (
@@ -112,6 +116,8 @@ def utc_stamp(moment: datetime) -> str:
         raise ValueError("naive datetime in calendar export")
     if moment.utcoffset():
         moment = moment.astimezone(UTC)
+    if moment.year >= 1000:
+        return moment.strftime("%Y%m%dT%H%M%SZ")
     return (
         f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
         f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z"
@@ -120,6 +126,8 @@ def utc_stamp(moment: datetime) -> str:
 
 def local_stamp(moment: datetime) -> str:
     """A DATE-TIME value without zone suffix (the TZID parameter carries the zone)."""
+    if moment.year >= 1000:
+        return moment.strftime("%Y%m%dT%H%M%S")
     return (
         f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
         f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
@@ -128,6 +136,8 @@ def local_stamp(moment: datetime) -> str:
 
 def date_value(day: date) -> str:
     """A DATE value, e.g. ``20240206``."""
+    if day.year >= 1000:
+        return day.strftime("%Y%m%d")
     return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
