@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -206,13 +205,11 @@ def import_press(path: Path) -> None:
     """Import a folder of .txt/.html press releases or a JSONL file."""
     from tracker.press.intake import import_documents, iter_documents
 
-    documents = list(iter_documents(path))
     results = []
-    with click.progressbar(length=len(documents), label="press releases", file=sys.stderr) as bar:
-        for result in import_documents(documents):
-            results.append(result)
-            bar.update(1)
-    for result in results:
+    for result in import_documents(iter_documents(path)):
+        # Each result is committed before it is yielded; printing (and flushing) it at
+        # once means every line shown is saved, even if the process dies mid-import.
+        results.append(result)
         click.echo(f"{result.outcome:<13} {result.source}: {result.detail}")
     summary: dict[str, int] = {}
     for result in results:

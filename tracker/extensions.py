@@ -48,3 +48,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _install_text_guard() -> None:
+    """Check text against its column (NUL, length) before every flush, on any database."""
+    from sqlalchemy.orm import Session
+
+    from tracker.validation import guard_text_columns
+
+    if not event.contains(Session, "before_flush", guard_text_columns):
+        event.listen(Session, "before_flush", guard_text_columns)
+
+
+_install_text_guard()

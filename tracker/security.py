@@ -25,7 +25,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-
 def _error_title(code: int) -> str:
     titles = {
         400: _("Permintaan tidak valid"),
@@ -52,6 +51,23 @@ def _error_hint(code: int) -> str:
     return hints.get(code, "")
 
 
+def _nul_field() -> str | None:
+    """The first part of the request (path, query or form field) holding a NUL character."""
+    if "\x00" in request.path:
+        return _("alamat")
+    sources = [request.args]
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        sources.append(request.form)
+    for source in sources:
+        for key, value in source.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                return key.replace("\x00", "")
+    return None
+
+
 def register(app: Flask) -> None:
     """Install headers, proxy handling and error pages."""
     if app.config.get("PROXY_FIX"):
@@ -64,6 +80,25 @@ def register(app: Flask) -> None:
         if request.is_secure:
             app.config["SESSION_COOKIE_SECURE"] = True
             app.config["REMEMBER_COOKIE_SECURE"] = True
+
+    @app.before_request
+    def refuse_nul() -> Response | None:
+        # PostgreSQL cannot store or even compare text with NUL in it (the driver
+        # raises); answer with a plain 400 naming the field instead of a 500.
+        field = _nul_field()
+        if field is None:
+            return None
+        message = _(
+            "Karakter NUL (kode 0) tidak diterima pada %(field)s; hapus karakter itu lalu kirim "
+            "ulang.",
+            field=field,
+        )
+        if request.path.startswith("/api/"):
+            from tracker.api.errors import error_response
+
+            return error_response(400, message, {field: message})
+        page = render_template("errors/error.html", code=400, title=_error_title(400), hint=message)
+        return Response(page, status=400, mimetype="text/html")
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

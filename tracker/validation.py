@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import inspect
+
+from tracker.i18n import gettext as _
 
 
 class ValidationError(ValueError):
@@ -17,3 +22,27 @@ def check(errors: dict[str, str]) -> None:
     """Raise when any error was collected."""
     if errors:
         raise ValidationError(errors)
+
+
+def guard_text_columns(session: Any, _context: Any, _instances: Any) -> None:
+    """Refuse text no database column can hold, before the database sees it.
+
+    PostgreSQL rejects NUL characters in text and values longer than a VARCHAR
+    with a driver error (a 500 in a view, a crash in a CLI import) while SQLite
+    stores both; checking every new or changed row here gives both databases the
+    same readable ValidationError, whichever form, importer or command wrote it.
+    """
+    errors: dict[str, str] = {}
+    for instance in (*session.new, *session.dirty):
+        state = inspect(instance)
+        for column in state.mapper.columns:
+            key = state.mapper.get_property_by_column(column).key
+            value = state.dict.get(key)  # loaded values only; never triggers a load
+            if not isinstance(value, str):
+                continue
+            if "\x00" in value:
+                errors[key] = _("Teks tidak boleh berisi karakter NUL (kode 0).")
+            length = getattr(column.type, "length", None)
+            if length is not None and len(value) > length:
+                errors.setdefault(key, _("Paling panjang %(max)d karakter.", max=length))
+    check(errors)

@@ -438,6 +438,9 @@ def import_one(source: str, record: dict[str, Any], user: User | None = None) ->
     """
     if record.get("error"):
         return ImportResult(source, "rejected", record["error"])
+    if any(isinstance(v, str) and "\x00" in v for v in record.values()):
+        # PostgreSQL cannot hold NUL in text; say so instead of failing mid-import.
+        return ImportResult(source, "rejected", _("berisi karakter NUL (kode 0)"))
     body = plain_body(record["body"])
     existing = press_ops.find_by_content(body)
     if existing is not None:
