@@ -1,0 +1,1 @@
+"""Adversarial tests: authorization, hostile input, fuzzing, crash safety, privacy."""
