@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from tracker.extensions import db
 from tracker.meetings.operations import add_participation
+from tracker.models import Meeting
 
 
 def test_list_shows_the_seed_meeting_in_indonesian(client, runner):
@@ -66,3 +67,16 @@ def test_wib_and_wit_meetings(client, make_meeting, region):
     html = client.get("/meetings/").get_data(as_text=True)
     assert "Sabtu, 10 Februari 2024 pukul 13.30 WIB" in html
     assert "Jumat, 9 Februari 2024 pukul 09.00 WIT" in html
+
+
+def test_shared_sentence_is_quoted_once_then_referred_to(client, runner):
+    runner.invoke(args=["seed-demo"])
+    meeting_id = db.session.execute(
+        db.select(Meeting.id).filter_by(title="Rakor Forkopimda se-Kaltim Menjelang Pemilu 2024")
+    ).scalar_one()
+    html = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    # One sentence supports the six speakers and the four groups: quoted in full once,
+    # then folded into a numbered reference in every other row.
+    assert html.count('id="kutipan-2"') == 1
+    assert html.count("Kutipan [2], sama dengan di atas") == 9
+    assert 'id="kutipan-1"' in html and "Akmal Malik memimpin langsung" in html

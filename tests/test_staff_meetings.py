@@ -335,6 +335,17 @@ def test_rejected_meeting_keeps_input_and_marks_each_field(client):
     assert db.session.execute(db.select(db.func.count(Venue.id))).scalar() == 0
 
 
+def test_end_before_start_is_shown_with_the_other_errors(client):
+    _staff(client)
+    data = meeting_data(title="", time_unknown="", start_time="10:00", end_time="09:00")
+    response = client.post("/staff/meetings/new", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="title-error"' in html
+    assert 'id="end_time-error"' in html and "tidak boleh sebelum waktu mulai" in html
+    assert 'value="10:00"' in html and 'value="09:00"' in html
+
+
 def test_time_is_required_unless_marked_not_stated(client):
     _staff(client)
     response = client.post("/staff/meetings/new", data=meeting_data(time_unknown=""))

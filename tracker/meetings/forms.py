@@ -24,6 +24,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     StopValidation,
+    ValidationError,
 )
 
 from tracker.formtools import MultiCheckboxField, StaffForm, options
@@ -195,6 +196,13 @@ class MeetingForm(StaffForm):
         description=_l("Catatan publik tentang sumber, mis. tanggal yang salah cetak."),
     )
     participations = FieldList(FormField(ParticipationRowForm), min_entries=1)
+
+    def validate_end_time(self, field: TimeField) -> None:
+        """Refuse an end before the start at once, beside the other field errors."""
+        if self.time_unknown.data or not field.data or not self.start_time.data:
+            return
+        if field.data < self.start_time.data:
+            raise ValidationError(_l("Waktu selesai tidak boleh sebelum waktu mulai."))
 
     def __init__(self, *args: Any, choices: dict[str, list[Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

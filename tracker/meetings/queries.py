@@ -252,6 +252,43 @@ def evidence_by_release(participation: Participation) -> list[tuple[Any, list[st
     return list(grouped.values())
 
 
+@dataclass(frozen=True)
+class Quote:
+    """A supporting sentence as shown: numbered, quoted in full only where first seen."""
+
+    sentence: str
+    number: int
+    first: bool
+
+
+def numbered_evidence(
+    groups: list[tuple[str, list[Participation]]],
+) -> dict[int, list[tuple[Any, list[Quote]]]]:
+    """Each participation's sentences by release, numbered in page order.
+
+    One sentence often supports many participants ("... dihadiri oleh A, B, C"); the
+    page quotes it once and points back to it after that.
+    """
+    numbers: dict[tuple[int, str], int] = {}
+    out: dict[int, list[tuple[Any, list[Quote]]]] = {}
+    for _role, items in groups:
+        for participation in items:
+            if participation.id in out:
+                continue
+            shown = []
+            for release, sentences in evidence_by_release(participation):
+                quotes = []
+                for sentence in sentences:
+                    key = (release.id, sentence)
+                    first = key not in numbers
+                    if first:
+                        numbers[key] = len(numbers) + 1
+                    quotes.append(Quote(sentence, numbers[key], first))
+                shown.append((release, quotes))
+            out[participation.id] = shown
+    return out
+
+
 def countdown_days(meeting: Meeting) -> int | None:
     """Days from the meeting's local date to its election's polling day."""
     if meeting.election is None:

@@ -40,11 +40,12 @@ def detail(meeting_id: int) -> str:
     if meeting is None:
         abort(404)
     url = url_for("meetings.detail", meeting_id=meeting.id, _external=True)
+    groups = queries.participations_by_role(meeting)
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
-        groups=queries.participations_by_role(meeting),
-        evidence_by_release=queries.evidence_by_release,
+        groups=groups,
+        evidence=queries.numbered_evidence(groups),
         countdown=queries.countdown_label(meeting),
         json_ld=script_json(meeting_event(meeting, url)),
     )
