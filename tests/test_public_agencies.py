@@ -119,3 +119,11 @@ def test_bar_chart_escapes_labels_and_scales():
     heights = [int(h) for h in re.findall(r'height="(\d+)" class="bar"', svg)]
     assert heights[1] == 2 * heights[0]
     assert str(bar_chart([], "kosong")).startswith("<svg")
+
+
+def test_agency_search_understands_head_titles(client):
+    html = client.get("/agencies/?q=Kapolda+Kaltim").get_data(as_text=True)
+    assert 'href="/agencies/polda-kaltim"' in html
+    assert 'href="/agencies/polda-jatim"' not in html
+    html = client.get("/agencies/?q=Ketua+KPU+Kaltim").get_data(as_text=True)
+    assert 'href="/agencies/kpu-kaltim"' in html

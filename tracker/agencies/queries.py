@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -19,6 +20,7 @@ from tracker.models import (
     AgencyAlias,
     Meeting,
     Participation,
+    Region,
     Venue,
 )
 from tracker.models.agency import normalize_name
@@ -59,9 +61,25 @@ def agency_list(q: str = "", kind: str = "", eager: bool = True) -> Select[tuple
                 func.lower(Agency.short_name).like(like),
                 func.lower(Agency.full_name).like(like),
                 Agency.id.in_(alias_hit),
+                *_title_matches(needle),
             )
         )
     return stmt
+
+
+def _title_matches(needle: str) -> list[Any]:
+    """Conditions for "<head's title> <region>": "kapolda kaltim" is Polda Kaltim."""
+    words = needle.split()
+    conditions = []
+    for cut in range(1, len(words)):
+        title, place = " ".join(words[:cut]), " ".join(words[cut:])
+        regions = select(Region.id).where(
+            or_(func.lower(Region.short) == place, func.lower(Region.name) == place)
+        )
+        conditions.append(
+            and_(func.lower(Agency.head_title) == title, Agency.region_id.in_(regions))
+        )
+    return conditions
 
 
 def meeting_counts(agency_ids: list[int]) -> dict[int, int]:
