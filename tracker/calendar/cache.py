@@ -144,7 +144,7 @@ def _meeting_columns() -> tuple[Any, ...]:
     )
 
 
-def meeting_rows(conditions: Sequence[ColumnElement[bool]]) -> Any:
+def meeting_rows(conditions: Sequence[ColumnElement[bool]], executor: Any = None) -> Any:
     """The meetings matching ``conditions`` with everything their VEVENT shows, in order.
 
     One Core statement (no ORM objects), streamed (a server-side cursor on PostgreSQL).
@@ -159,7 +159,8 @@ def meeting_rows(conditions: Sequence[ColumnElement[bool]]) -> Any:
     region = Region.__table__
     election = Election.__table__
     uid: Any = m.c.uid
-    if db.session.get_bind().dialect.name == "postgresql":
+    executor = executor or db.session
+    if db.engine.dialect.name == "postgresql":
         uid = uid.collate("C")
     stmt = (
         select(*columns)
@@ -173,7 +174,7 @@ def meeting_rows(conditions: Sequence[ColumnElement[bool]]) -> Any:
         .order_by(m.c.starts_at, uid)
         .execution_options(yield_per=CHUNK)
     )
-    return db.session.execute(stmt)
+    return executor.execute(stmt)
 
 
 _ROLES: dict[str | None, frozenset[str]] = {}
@@ -187,20 +188,21 @@ def _roles(text: str | None) -> frozenset[str]:
     return found
 
 
-def agency_names() -> dict[int, str]:
+def agency_names(executor: Any = None) -> dict[int, str]:
     """Every agency's short name by id (a few thousand rows; cheaper than a join per row)."""
     a = Agency.__table__.c
-    return {i: name for i, name in db.session.execute(select(a.id, a.short_name))}
+    return {i: name for i, name in (executor or db.session).execute(select(a.id, a.short_name))}
 
 
 def participants(
-    ids: Sequence[int], agencies: dict[int, str] | None = None
+    ids: Sequence[int], agencies: dict[int, str] | None = None, executor: Any = None
 ) -> dict[int, list[Participant]]:
     """The participations of these meetings, in their order, grouped by meeting."""
     grouped: dict[int, list[Participant]] = defaultdict(list)
     if not ids:
         return grouped
-    names = agency_names() if agencies is None else agencies
+    executor = executor or db.session
+    names = agency_names(executor) if agencies is None else agencies
     p = Participation.__table__.c
     person = Person.__table__
     stmt = (
@@ -233,7 +235,7 @@ def participants(
         honorific,
         degrees,
         group,
-    ) in db.session.execute(stmt):
+    ) in executor.execute(stmt):
         display = None
         if name is not None:
             # Person.display_name, from columns.
@@ -251,7 +253,7 @@ def _record(row: Any, people: Sequence[Participant]) -> EventRecord:
     return EventRecord._make((*row[:24], tuple(people)))
 
 
-def _store(built: list[dict[str, object]]) -> None:
+def _store(built: list[dict[str, object]], executor: Any = None) -> None:
     """Write pieces back, only where the meeting is still at the version they came from."""
     if not built:
         return
@@ -261,9 +263,11 @@ def _store(built: list[dict[str, object]]) -> None:
         .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
         .values(ical_event=bindparam("b_text"), ical_version=bindparam("b_version"))
     )
-    db.session.execute(
-        stmt, built, execution_options={"synchronize_session": False, state.SILENT: True}
-    )
+    options: dict[str, Any] = {state.SILENT: True}
+    if executor is None:
+        executor = db.session
+        options["synchronize_session"] = False
+    executor.execute(stmt, built, execution_options=options)
 
 
 def stream_pieces(
@@ -271,6 +275,7 @@ def stream_pieces(
     conf: CalendarSettings,
     references: int,
     store_limit: int = STORE_PER_REQUEST,
+    executor: Any = None,
 ) -> Iterator[list[Piece]]:
     """Yield the VEVENTs of the selected meetings in feed order, chunk by chunk.
 
@@ -284,7 +289,7 @@ def stream_pieces(
     to_store: list[dict[str, object]] = []
     agencies: dict[int, str] | None = None
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        result = meeting_rows(conditions)
+        result = meeting_rows(conditions, executor)
         for rows in result.partitions():
             stale = [
                 r.id
@@ -294,8 +299,8 @@ def stream_pieces(
             people: dict[int, list[Participant]] = {}
             if stale:
                 if agencies is None:
-                    agencies = agency_names()
-                people = participants(stale, agencies)
+                    agencies = agency_names(executor)
+                people = participants(stale, agencies, executor)
             stale_ids = set(stale)
             chunk: list[Piece] = []
             for r in rows:
@@ -311,7 +316,7 @@ def stream_pieces(
                     Piece(r.id, r.uid, r.starts_at, r.timezone, r.time_unknown, r.updated_at, text)
                 )
             yield chunk
-    _store(to_store)
+    _store(to_store, executor)
 
 
 def pieces(conditions: Sequence[ColumnElement[bool]], conf: CalendarSettings) -> list[Piece]:

@@ -402,6 +402,7 @@ def _body(
     path: str,
     reading: state.State,
 ) -> Response:
+    closers: list[Callable[[], None]] = []
     cached = bodies.open_body(key, gzip)
     if cached is not None:
         db.session.commit()
@@ -414,16 +415,22 @@ def _body(
         check: Callable[[], bool] | None = None
     else:
         info = feed_info(scope, conf, path)
-        text = build_chunks(info, conf, conditions(scope, moment), reading.reference_generation)
+        db.session.commit()
+        # A connection of the body's own: a streamed body outlives the request's
+        # teardown, which removes the session (and would close a server-side cursor).
+        connection = db.engine.connect()
+        closers.append(connection.close)
+        where = conditions(scope, moment)
+        text = build_chunks(info, conf, where, reading.reference_generation, connection)
         source = (chunk.encode("utf-8") for chunk in text)
 
         def check() -> bool:
             # Keep the VEVENTs stored for this answer; cache the body only if nothing
             # changed while it was read (it would carry a newer state than its key).
-            db.session.commit()
-            return state.read().generation == reading.generation
+            connection.commit()
+            return state.read(connection).generation == reading.generation
 
-    produced = _produce(_gzip(source) if gzip else source, bodies.Writer(key, gzip), check)
+    produced = _produce(_gzip(source) if gzip else source, bodies.Writer(key, gzip), check, closers)
     head: list[bytes] = []
     size = 0
     for block in produced:
@@ -446,7 +453,10 @@ def _body(
 
 
 def _produce(
-    blocks: Iterable[bytes], writer: bodies.Writer, check: Callable[[], bool] | None
+    blocks: Iterable[bytes],
+    writer: bodies.Writer,
+    check: Callable[[], bool] | None,
+    closers: Sequence[Callable[[], None]] = (),
 ) -> Iterator[bytes]:
     """Yield the body while copying it to the cache; keep the copy only if complete."""
     try:
@@ -457,6 +467,8 @@ def _produce(
             writer.commit()
     finally:
         writer.abort()  # a no-op once committed; else the client left or it failed
+        for close in closers:
+            close()
 
 
 def build_chunks(
@@ -464,12 +476,17 @@ def build_chunks(
     conf: CalendarSettings,
     where: Sequence[ColumnElement[bool]],
     references: int,
+    connection: Any = None,
 ) -> Iterator[str]:
     """The calendar text of a feed in pieces: header, events chunk by chunk, footer."""
-    zones = db.session.execute(
-        db.select(Meeting.timezone).where(*where, Meeting.time_unknown.is_(False)).distinct()
-    ).scalars()
+    zones = (
+        (connection or db.session)
+        .execute(
+            db.select(Meeting.timezone).where(*where, Meeting.time_unknown.is_(False)).distinct()
+        )
+        .scalars()
+    )
     yield calendar_head(info, conf, set(zones))
-    for chunk in cache.stream_pieces(where, conf, references):
+    for chunk in cache.stream_pieces(where, conf, references, executor=connection):
         yield "".join(p.text for p in chunk)
     yield CALENDAR_FOOTER

@@ -128,7 +128,8 @@ def _forget(info: dict[str, Any]) -> None:
 
 @event.listens_for(Engine, "rollback")
 def _forget_on_rollback(conn: Any) -> None:
-    _forget(conn.info)
+    if not conn.closed and not conn.invalidated:
+        _forget(conn.info)
 
 
 @event.listens_for(Pool, "reset")
@@ -151,12 +152,16 @@ _READ = (
 )
 
 
-def read() -> State:
+def read(connection: Any = None) -> State:
     """The current counter row, creating it (with a fresh epoch) if it is missing.
 
     A plain statement on the session's connection (no ORM compilation): a revalidation
     costs one tiny query, and the request's teardown ends the read transaction.
     """
+    if connection is not None:
+        row = connection.exec_driver_sql(_READ).first()
+        if row is not None:
+            return State(row[0], int(row[1]), int(row[2]), int(row[3]))
     row = db.session.connection().exec_driver_sql(_READ).first()
     if row is None:
         # A new or emptied database: draw the epoch now, for every later reader.
