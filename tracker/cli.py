@@ -49,6 +49,13 @@ def _load_reference() -> tuple[int, int, int]:
     return load_reference_regions(), load_reference_elections(), load_reference_agencies()
 
 
+def _printable(text: str) -> str:
+    """Text from a file, safe for a one-line report: control, bidi and line-break
+    characters become escapes, so a crafted name cannot forge or hide report lines.
+    """
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 @click.command("init")
 @with_appcontext
 def init() -> None:
@@ -210,7 +217,7 @@ def import_press(path: Path) -> None:
         # Each result is committed before it is yielded; printing (and flushing) it at
         # once means every line shown is saved, even if the process dies mid-import.
         results.append(result)
-        click.echo(f"{result.outcome:<13} {result.source}: {result.detail}")
+        click.echo(f"{result.outcome:<13} {_printable(result.source)}: {_printable(result.detail)}")
     summary: dict[str, int] = {}
     for result in results:
         summary[result.outcome] = summary.get(result.outcome, 0) + 1
