@@ -100,3 +100,29 @@ def test_an_interrupted_stream_caches_nothing(client, meetings, monkeypatch):
     response.close()  # the subscriber hung up
     assert list(bodies.folder().glob("*.ics")) == []
     assert list(bodies.folder().glob(".*")) == []
+
+
+@pytest.mark.parametrize("app_config", [{"CALENDAR_STATE_MAX_AGE": 30.0}])
+def test_recent_revalidation_needs_no_query_and_writes_show_at_once(client, meetings, app):
+    from sqlalchemy import event
+
+    first = client.get("/calendar/all.ics")
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        again = client.get("/calendar/all.ics", headers={"If-None-Match": first.headers["ETag"]})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert again.status_code == 304
+    assert statements == []
+    # A write in this process forgets the remembered reading: the next answer is fresh.
+    m = db.session.get(Meeting, meetings["seed"].id)
+    m.title = "Judul baru"
+    db.session.commit()
+    changed = client.get("/calendar/all.ics", headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != first.headers["ETag"]

@@ -356,9 +356,20 @@ def serve_feed(
     conf = cache.settings()
     moment = now()
     today = day_start(moment)
-    reading = state.read()
-    key = feed_key(reading, today, conf, scope_key(args, private), path)
     gzip = _accepts_gzip()
+    if request.if_none_match:
+        # Subscribers poll far more often than feeds change: answer a matching ETag
+        # from a reading at most CALENDAR_STATE_MAX_AGE seconds old, with no query.
+        recent = state.read_recent(current_app.config.get("CALENDAR_STATE_MAX_AGE", 1.0))
+        if recent is not None:
+            recent_key = feed_key(recent, today, conf, scope_key(args, private), path)
+            recent_etag = recent_key + ("-gz" if gzip else "")
+            if not is_resource_modified(request.environ, etag=recent_etag):
+                modified = max(datetime.fromtimestamp(recent.changed_at, UTC), today)
+                return _not_modified(recent_etag, modified, private)
+    reading = state.read()
+    state.remember(reading)
+    key = feed_key(reading, today, conf, scope_key(args, private), path)
     etag = key + ("-gz" if gzip else "")
     # The newest change anywhere, or today's midnight (the window moves daily). A meeting
     # leaving a feed changes it without a newer date among its events, so a feed-wide

@@ -119,6 +119,7 @@ def _bump_on_commit(conn: Any) -> None:
         cursor.execute(_bump_sql(references))
     finally:
         cursor.close()
+    _recent.clear()  # this process wrote: its next revalidation reads afresh
 
 
 def _forget(info: dict[str, Any]) -> None:
@@ -150,6 +151,29 @@ _READ = (
     "SELECT epoch, generation, reference_generation, changed_at FROM calendar_state "
     f"WHERE id = {STATE_ID}"
 )
+
+
+# The last reading per database, for revalidations: {url: (monotonic time, State)}.
+_recent: dict[str, tuple[float, State]] = {}
+
+
+def read_recent(max_age: float) -> State | None:
+    """The reading of at most ``max_age`` seconds ago in this process, if any.
+
+    Lets a conditional feed request answer 304 without touching the database. Writes
+    in this process clear it at once; another server's write shows within ``max_age``.
+    """
+    if max_age <= 0:
+        return None
+    entry = _recent.get(str(db.engine.url))
+    if entry is None or time.monotonic() - entry[0] > max_age:
+        return None
+    return entry[1]
+
+
+def remember(reading: State) -> None:
+    """Keep a fresh reading for ``read_recent``."""
+    _recent[str(db.engine.url)] = (time.monotonic(), reading)
 
 
 def read(connection: Any = None) -> State:
