@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,27 @@ class ValidationError(ValueError):
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors = dict(errors)
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+
+# Contact details of a person: an e-mail address, or an Indonesian mobile or landline
+# number (+62 / 62 / 0 prefix, groups split by spaces, dots or dashes).
+CONTACT_DETAILS = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.-]+"
+    r"|(?<![\w])(?:\+62|62|0)[\s.-]?\(?\d{2,4}\)?(?:[\s.-]?\d{3,4}){2,3}(?![\w])"
+)
+
+
+def refuse_contact_details(values: Mapping[str, object], fields: tuple[str, ...]) -> None:
+    """Refuse e-mail addresses and phone numbers in fields naming a person.
+
+    Names are published; contact details of officials and staff never are.
+    """
+    errors = {
+        field: _("Jangan tulis alamat surel atau nomor telepon di sini; data ini dipublikasikan.")
+        for field in fields
+        if isinstance(values.get(field), str) and CONTACT_DETAILS.search(values[field])
+    }
+    check(errors)
 
 
 def check(errors: dict[str, str]) -> None:

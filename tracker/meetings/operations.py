@@ -29,7 +29,7 @@ from tracker.models import (
     Venue,
     utcnow,
 )
-from tracker.validation import ValidationError, check
+from tracker.validation import ValidationError, check, refuse_contact_details
 
 MEETING_FIELDS = (
     "title",
@@ -279,6 +279,7 @@ def _validate_participation(values: dict[str, Any]) -> None:
     if values.get("represented_by") and values.get("attendance") != "represented":
         errors["represented_by"] = _("Isi 'diwakili oleh' hanya bila kehadirannya diwakilkan.")
     check(errors)
+    refuse_contact_details(values, ("represented_by", "position", "collective_label"))
 
 
 def add_participation(
@@ -352,6 +353,9 @@ def find_or_create_person(
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"person": _("Nama wajib diisi.")})
+    refuse_contact_details(
+        {"person": " ".join(p for p in (name, rank, honorific, degrees) if p)}, ("person",)
+    )
     person = db.session.execute(
         db.select(Person).filter_by(name=name, rank=rank)
     ).scalar_one_or_none()
