@@ -292,6 +292,9 @@ def _one(name: str) -> dict[str, Any]:
 
 
 def _param(name: str, description: str, schema: dict[str, Any], where: str = "query") -> dict:
+    if schema.get("type") == "string" and "pattern" not in schema:
+        # NUL is refused with 400 everywhere (PostgreSQL cannot compare text holding it).
+        schema = schema | {"pattern": "^[^\\u0000]*$"}
     return {
         "name": name,
         "in": where,
