@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -972,7 +973,8 @@ def render(machine_info: list[tuple[str, str]], sections: list[Section], argv: s
         "against gunicorn with 4 sync workers on 127.0.0.1, on the same machine (304 and "
         f"static file: {WRK_ROUNDS} alternating rounds each, the best of each); "
         "the login rate limiter is off because all load comes from one address. "
-        "Memory is `ru_maxrss` growth of a fresh process streaming the feed.",
+        "Memory is the growth of the peak resident set (VmHWM) of a fresh process "
+        "streaming the feed.",
         "",
     ]
     for section in sections:
@@ -1041,7 +1043,10 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as error:  # noqa: BLE001 - record it and go on with the rest
                 failed = True
                 log(f"{backend} {size}: FAILED: {error}")
-                sections.append(Section(backend, size, skipped=f"failed: {error}"))
+                traceback.print_exc()
+                sections.append(
+                    Section(backend, size, skipped=f"failed: {type(error).__name__}: {error}")
+                )
     if "postgres" not in backends and not args.skip_postgres:
         sections += [Section("postgres", s, skipped=pg_reason) for s in args.sizes]
     info.append(("load average at end (1, 5, 15 min)", _load()))
