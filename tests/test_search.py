@@ -110,3 +110,32 @@ def test_reindex_command(runner, make_meeting):
     result = runner.invoke(args=["meetings", "reindex"])
     assert result.exit_code == 0, result.output
     assert "1 meetings indexed" in result.output
+
+
+def test_sqlite_searches_through_fts5_and_stays_in_step(client, make_meeting, backend):
+    from sqlalchemy import event, text
+
+    from tracker.models import Meeting
+    from tracker.search import search_condition
+
+    meeting = make_meeting(title="Rakor Zamrud Khatulistiwa")
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert "zamrud" in client.get("/meetings/?q=Zamrud").get_data(as_text=True).lower()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    if backend == "sqlite":
+        assert any("MATCH" in s and "meeting_search_fts" in s for s in statements)
+    else:
+        assert any("@@" in s for s in statements)
+    db.session.delete(db.session.get(Meeting, meeting.id))
+    db.session.commit()
+    hits = db.session.execute(db.select(Meeting.id).where(search_condition("zamrud"))).all()
+    assert hits == []
+    if backend == "sqlite":
+        # FTS5's own check that the index matches its content table.
+        db.session.execute(
+            text("INSERT INTO meeting_search_fts(meeting_search_fts) VALUES ('integrity-check')")
+        )

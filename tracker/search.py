@@ -6,11 +6,11 @@ so "Kapolda Kaltim" finds meetings of Polda Kaltim) and the press releases cover
 it. The row is rebuilt whenever the ORM flushes a change to any of those records
 (see ``_collect`` and ``_reindex_before_commit``), so write operations need no call.
 
-Why a plain table rather than an SQLite FTS5 virtual table: the models are the one
-schema both databases share (tests build SQLite with ``create_all`` and compare the
-migrations with the models), and FTS5's shadow tables cannot be described there.
-PostgreSQL searches the same column through a GIN index on
-``to_tsvector('simple', document)``; SQLite matches word prefixes with LIKE.
+The documents live in a plain table both databases share. PostgreSQL searches it
+through a GIN index on ``to_tsvector('simple', document)``; SQLite through an FTS5
+index (``meeting_search_fts``, external content, kept in step by triggers), which
+the models cannot describe, so it is created by DDL after the table (``FTS_DDL``,
+used by the migration and by ``create_all``) and left out of schema comparisons.
 """
 
 from __future__ import annotations
@@ -21,18 +21,19 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     ColumnElement,
     ForeignKey,
     Index,
     Select,
     Text,
-    and_,
     delete,
     event,
     func,
     insert,
     literal_column,
     select,
+    table,
     update,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
@@ -76,6 +77,41 @@ class MeetingSearch(db.Model):
     # column rather than an expression index, so the models describe it on both
     # databases (expression indexes cannot be compared by Alembic on SQLite).
     tsv: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
+
+
+FTS_TABLE = "meeting_search_fts"
+# SQLite's FTS5 index over meeting_search.document, and the triggers that keep it
+# in step with every insert, update and delete (cascades included).
+FTS_DDL = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
+    "document, content='meeting_search', content_rowid='meeting_id', tokenize='unicode61')",
+    "CREATE TRIGGER meeting_search_fts_ai AFTER INSERT ON meeting_search BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, document) VALUES (new.meeting_id, new.document); END",
+    "CREATE TRIGGER meeting_search_fts_ad AFTER DELETE ON meeting_search BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, document) "
+    "VALUES ('delete', old.meeting_id, old.document); END",
+    "CREATE TRIGGER meeting_search_fts_au AFTER UPDATE ON meeting_search BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, document) "
+    "VALUES ('delete', old.meeting_id, old.document); "
+    f"INSERT INTO {FTS_TABLE}(rowid, document) VALUES (new.meeting_id, new.document); END",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+)
+
+
+def is_fts_name(name: str | None) -> bool:
+    """Whether a table belongs to the FTS5 index (left out of schema comparisons)."""
+    return bool(name) and str(name).startswith(FTS_TABLE)
+
+
+for _statement in FTS_DDL:
+    event.listen(
+        MeetingSearch.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite")
+    )
+event.listen(
+    MeetingSearch.__table__,
+    "before_drop",
+    DDL(f"DROP TABLE IF EXISTS {FTS_TABLE}").execute_if(dialect="sqlite"),
+)
 
 
 def normalize(text: str | None) -> str:
@@ -218,17 +254,21 @@ def search_condition(q: str | None) -> ColumnElement[bool] | None:
     terms = query_terms(q)
     if not terms:
         return None
-    doc = MeetingSearch.document
     if db.session.get_bind().dialect.name == "postgresql":
         # 'simple' keeps words as written: PostgreSQL ships no Indonesian stemmer,
         # and English or other stemmers would mangle Indonesian affixes. The
         # tsquery text is built from [a-z0-9] words only, so it cannot be malformed.
         query = func.to_tsquery(SIMPLE, " & ".join(f"{t}:*" for t in terms))
         matched = MeetingSearch.tsv.op("@@")(query)
-    else:
-        # Terms are [a-z0-9] only after normalising, so no LIKE wildcard gets in.
-        matched = and_(*(doc.like(f"% {t}%") for t in terms))
-    return Meeting.id.in_(select(MeetingSearch.meeting_id).where(matched))
+        return Meeting.id.in_(select(MeetingSearch.meeting_id).where(matched))
+    # FTS5: every term as a word prefix. Terms are [a-z0-9] only after normalising,
+    # so quoting them is enough to keep FTS5 query syntax out.
+    match = " ".join(f'"{t}"*' for t in terms)
+    fts = literal_column(FTS_TABLE)
+    hits = (
+        select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(fts.op("MATCH")(match))
+    )
+    return Meeting.id.in_(hits)
 
 
 def apply_search(stmt: Select[Any], q: str | None) -> Select[Any]:
