@@ -306,3 +306,16 @@ def test_hostile_text_comes_out_inert_everywhere(world: World, runner: Any, tmp_
         world.actors["anonymous"].client.get("/api/v1/meetings.csv").get_data(as_text=True), "csv"
     )
     assert any(cell == "'" + meeting.title for row in rows for cell in row)
+
+
+def test_extraction_api_answers_hostile_text_with_plain_json(world: World) -> None:
+    """The API's one POST route (extraction, staff only) echoes text back only as JSON."""
+    client = world.actors["editor"].client
+    for text in (MIX + " Rakor digelar di Samarinda, Senin (12/2/2024).", LONG, CRLF, "\x00x"):
+        response = client.post("/api/v1/extract", json={"text": text, "published": "2024-02-12"})
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        assert response.mimetype == "application/json"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        check_json(response.get_data(as_text=True), "extract")
+    response = client.post("/api/v1/extract", data=SCRIPT, content_type="text/html")
+    assert response.status_code in (200, 400) and response.mimetype == "application/json"
