@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_time as babel_format_time
 from flask import Flask
 
 from tracker.i18n import current_language, gettext
@@ -28,21 +29,42 @@ def zone_label(tz_name: str) -> str:
     return zone_abbreviation(datetime(2024, 1, 1, tzinfo=ZoneInfo(tz_name)))
 
 
+@lru_cache(maxsize=16)
+def _babel_locale(code: str) -> Locale:
+    # Parsing the locale is most of what one formatted date costs; list pages format
+    # dozens per request.
+    return Locale.parse(code)
+
+
+@lru_cache(maxsize=4096)
+def _format_date(value: date, pattern: str, code: str) -> str:
+    return babel_format_date(value, pattern, locale=_babel_locale(code))
+
+
+def _date_text(value: date, pattern: str, locale: str | None) -> str:
+    code = locale or current_language()
+    # Only plain dates are memoised: equal datetimes in different zones hash alike.
+    if type(value) is date:
+        return _format_date(value, pattern, code)
+    return babel_format_date(value, pattern, locale=_babel_locale(code))
+
+
 def format_day(value: date, locale: str | None = None) -> str:
     """'Selasa, 6 Februari 2024' / 'Tuesday, 6 February 2024'."""
-    return babel_format_date(value, "EEEE, d MMMM y", locale=locale or current_language())
+    return _date_text(value, "EEEE, d MMMM y", locale)
 
 
 def format_short_day(value: date, locale: str | None = None) -> str:
     """'6 Feb 2024'."""
-    return babel_format_date(value, "d MMM y", locale=locale or current_language())
+    return _date_text(value, "d MMM y", locale)
 
 
 def format_clock(moment: datetime, locale: str | None = None) -> str:
     """'09.00 WITA' in Indonesian, '09:00 WITA' in English."""
     loc = locale or current_language()
-    pattern = "HH.mm" if loc == "id" else "HH:mm"
-    return f"{babel_format_time(moment, pattern, locale=loc)} {zone_abbreviation(moment)}"
+    # Babel's HH.mm / HH:mm: two digits each, the same digits in both languages.
+    separator = "." if loc == "id" else ":"
+    return f"{moment.hour:02d}{separator}{moment.minute:02d} {zone_abbreviation(moment)}"
 
 
 def format_local(moment: datetime, tz_name: str, locale: str | None = None) -> str:

@@ -35,12 +35,12 @@ def index() -> str:
     """List agencies by name or alias, busiest first."""
     q = request.args.get("q", "").strip()[:120]
     kind = request.args.get("kind", "")
-    page = db.paginate(
-        queries.agency_list(q, kind),
+    page = queries.agency_page(
+        q,
+        kind,
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["PAGE_SIZE"] * 2,
         max_per_page=200,
-        error_out=False,
     )
     counts = queries.meeting_counts([a.id for a in page.items])
     return render_template("agencies/index.html", page=page, q=q, kind=kind, counts=counts)

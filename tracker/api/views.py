@@ -213,7 +213,13 @@ def agencies(csv: bool = False) -> Response:
                 for a, aliases, n in rows
             ),
         )
-    page = _paginate(agency_queries.agency_list(q, kind))
+    page = agency_queries.agency_page(
+        q,
+        kind,
+        page=_int_arg("page", 1, 1, 1_000_000),
+        per_page=_int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        max_per_page=MAX_PER_PAGE,
+    )
     counts = agency_queries.meeting_counts([a.id for a in page.items])
     items = [serializers.agency_to_dict(a, counts.get(a.id, 0)) for a in page.items]
     return _page_body(page, "api.agencies", items)

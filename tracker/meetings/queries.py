@@ -154,20 +154,22 @@ def parse_filters(args: Mapping[str, str]) -> MeetingFilters:
 
 
 def _local_day_bound(day: date, op: str) -> ColumnElement[bool]:
-    """Meetings starting on/after (ge) or before the end of (le) a local calendar day.
+    """Meetings starting on/after (ge), before (lt) or by the end of (le) a local day.
 
     Each meeting's day is the one in its own zone; Indonesia's zones have no DST,
-    so one condition per zone is exact.
+    so one condition per zone is exact. The plain range around all the zones' bounds
+    lets the database walk its starts_at index instead of testing every meeting.
     """
-    parts = []
-    for zone in INDONESIAN_ZONES:
-        if op == "ge":
-            bound = datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(zone))
-            parts.append(and_(Meeting.timezone == zone, Meeting.starts_at >= bound))
-        else:
-            bound = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=ZoneInfo(zone))
-            parts.append(and_(Meeting.timezone == zone, Meeting.starts_at < bound))
-    return or_(*parts)
+    if op == "le":
+        day, op = day + timedelta(days=1), "lt"
+    bounds = {
+        zone: datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(zone)) for zone in INDONESIAN_ZONES
+    }
+    if op == "ge":
+        exact = [and_(Meeting.timezone == z, Meeting.starts_at >= b) for z, b in bounds.items()]
+        return and_(Meeting.starts_at >= min(bounds.values()), or_(*exact))
+    exact = [and_(Meeting.timezone == z, Meeting.starts_at < b) for z, b in bounds.items()]
+    return and_(Meeting.starts_at < max(bounds.values()), or_(*exact))
 
 
 def filter_conditions(filters: MeetingFilters) -> list[ColumnElement[bool]]:
@@ -322,7 +324,8 @@ def upcoming_and_recent(today: date, limit: int = 5) -> tuple[list[Meeting], lis
         .scalars()
         .all()
     )
-    recent = db.session.execute(public_meetings().where(~start).limit(limit)).scalars().all()
+    before = _local_day_bound(today, "lt")
+    recent = db.session.execute(public_meetings().where(before).limit(limit)).scalars().all()
     return list(upcoming), list(recent)
 
 

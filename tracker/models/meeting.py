@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -46,6 +46,9 @@ class Meeting(db.Model):
 
     __table_args__ = (
         CheckConstraint("ends_at IS NULL OR ends_at >= starts_at", name="end_after_start"),
+        # Public lists walk this in order (newest first) and stop at the page's end,
+        # instead of sorting every public meeting.
+        Index("ix_meeting_visibility_starts_at", "visibility", "starts_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,7 +68,7 @@ class Meeting(db.Model):
     election_id: Mapped[int | None] = mapped_column(ForeignKey("election.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="scheduled", index=True)
     status_reason: Mapped[str | None] = mapped_column(Text)
-    visibility: Mapped[str] = mapped_column(String(16), default="public", index=True)
+    visibility: Mapped[str] = mapped_column(String(16), default="public")
     # A public note on the sources, e.g. a misprinted date in the press release.
     source_note: Mapped[str | None] = mapped_column(Text)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
@@ -134,13 +137,15 @@ class Participation(db.Model):
             "agency_id IS NOT NULL OR person_id IS NOT NULL OR collective_label IS NOT NULL",
             name="has_participant",
         ),
+        # Both directions, index-only: an agency's meetings, and a meeting's agencies
+        # (co-attendance counts, counts per agency).
+        Index("ix_participation_agency_meeting", "agency_id", "meeting_id"),
+        Index("ix_participation_meeting_agency", "meeting_id", "agency_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
-    )
-    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     collective_label: Mapped[str | None] = mapped_column(String(200))
     position: Mapped[str | None] = mapped_column(String(200))  # as stated in the source

@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -50,14 +50,17 @@ class PressRelease(db.Model):
 class Coverage(db.Model):
     """A press release reporting, announcing or mentioning a meeting."""
 
-    __table_args__ = (UniqueConstraint("meeting_id", "press_release_id"),)
+    __table_args__ = (
+        # The unique constraint indexes (meeting, release); this index is the other way,
+        # so "releases covering a public meeting" is answered from the index alone.
+        UniqueConstraint("meeting_id", "press_release_id"),
+        Index("ix_coverage_release_meeting", "press_release_id", "meeting_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
-    )
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
     press_release_id: Mapped[int] = mapped_column(
-        ForeignKey("press_release.id", ondelete="CASCADE"), index=True
+        ForeignKey("press_release.id", ondelete="CASCADE")
     )
     relation: Mapped[str] = mapped_column(String(16), default="reports")
 
