@@ -100,3 +100,65 @@ def test_partners_count_each_shared_public_meeting_once(client, make_meeting, ag
     partners = [(p["agency"]["slug"], p["meetings"]) for p in data["meets_most_with"]]
     assert partners == [("kejati-kaltim", 2), ("kpu-kaltim", 1)]
     assert data["meetings"] == 2
+
+
+def test_meeting_list_total_and_menus_follow_every_committed_write(client, make_meeting, agency):
+    first = _meeting(make_meeting, agency, ["polda-kaltim"])
+    html = client.get("/meetings/").get_data(as_text=True)
+    assert "1 rapat" in html and 'value="polda-kaltim"' in html
+    assert 'value="kejati-kaltim"' not in html
+    _meeting(make_meeting, agency, ["kejati-kaltim"], day=7)
+    html = client.get("/meetings/").get_data(as_text=True)
+    assert "2 rapat" in html and 'value="kejati-kaltim"' in html
+    filtered = client.get("/meetings/", query_string={"agency": "polda-kaltim"})
+    assert "1 rapat" in filtered.get_data(as_text=True)
+    update_meeting(first, {"visibility": "internal"})
+    db.session.commit()
+    html = client.get("/meetings/").get_data(as_text=True)
+    assert "1 rapat" in html and 'value="polda-kaltim"' not in html
+    # Filtering by an agency that is in no public meeting still shows it, selected.
+    html = client.get("/meetings/", query_string={"agency": "polda-kaltim"}).get_data(as_text=True)
+    assert '<option value="polda-kaltim" selected>' in html
+    assert "Tidak ada rapat yang cocok" in html
+
+
+def test_kept_results_are_reused_until_a_commit_moves_the_counter(app, make_meeting, agency):
+    from tracker.kept import kept
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert kept("probe", compute) == 1
+    assert kept("probe", compute) == 1 and kept("other", compute) == 2
+    db.session.rollback()  # a transaction that wrote nothing moves nothing
+    assert kept("probe", compute) == 1
+    _meeting(make_meeting, agency, ["polda-kaltim"])
+    assert kept("probe", compute) == 3
+
+
+def test_agency_page_history_and_figures_follow_every_committed_write(client, make_meeting, agency):
+    meetings = [
+        _meeting(make_meeting, agency, ["polda-kaltim"], day=day, title=f"Rakor nomor {day}")
+        for day in range(1, 28)
+    ]
+    html = client.get("/agencies/polda-kaltim").get_data(as_text=True)
+    assert "<dt>Rapat publik</dt><dd>27</dd>" in html and "Halaman 1 dari 2" in html
+    history = html.split("Riwayat kehadiran", 1)[1]
+    # Newest first: 27 February down to 3 February on the first page.
+    assert history.index("Rakor nomor 27") < history.index("Rakor nomor 3<")
+    assert "Rakor nomor 2<" not in history
+    second = client.get("/agencies/polda-kaltim?page=2").get_data(as_text=True)
+    history = second.split("Riwayat kehadiran", 1)[1]
+    assert "Rakor nomor 2<" in history and "Rakor nomor 1<" in history
+    assert "Rakor nomor 3<" not in history
+    update_meeting(meetings[-1], {"visibility": "internal"})
+    update_meeting(meetings[-2], {"visibility": "internal"})
+    db.session.commit()
+    html = client.get("/agencies/polda-kaltim").get_data(as_text=True)
+    assert "<dt>Rapat publik</dt><dd>25</dd>" in html and "Halaman 1 dari" not in html
+    assert "Rakor nomor 27" not in html and "Rakor nomor 26" not in html
+    assert "Rakor nomor 1<" in html
+    assert client.get("/agencies/polda-kaltim?page=9").status_code == 200

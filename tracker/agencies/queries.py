@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,8 +13,8 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
-from tracker.calendar import state
 from tracker.extensions import db
+from tracker.kept import kept, paginate_ids
 from tracker.labels import ROLE_ORDER
 from tracker.meetings.queries import PUBLIC
 from tracker.models import (
@@ -43,28 +44,19 @@ def public_meeting_counts() -> Select[tuple[int, int]]:
     )
 
 
-# Every agency's public meeting count for one reading of the change counter, per
-# database: {engine url: ((epoch, generation), {agency id: count})}.
-_counts: dict[str, tuple[tuple[str, int], dict[int, int]]] = {}
-
-
 def all_meeting_counts() -> dict[int, int]:
     """Every agency's public meeting count, recounted only after a committed write.
 
-    Counting reads every participation, too much for each request. The calendar change
-    counter moves at the commit of any write to meetings or participations (a change of
-    visibility included) and its epoch is drawn per database, so counts kept under its
-    reading are never stale, and they never counted anything but public meetings.
+    Counting reads every participation, too much for each request; the result is kept
+    under the change counter (``tracker/kept.py``), which moves with any write to
+    meetings or participations, a change of visibility included. Only public meetings
+    are ever counted.
     """
-    reading = state.read()
-    key = (reading.epoch, reading.generation)
-    url = str(db.engine.url)
-    kept = _counts.get(url)
-    if kept is not None and kept[0] == key:
-        return kept[1]
-    counts = {agency_id: n for agency_id, n in db.session.execute(public_meeting_counts())}
-    _counts[url] = (key, counts)
-    return counts
+
+    def count() -> dict[int, int]:
+        return {agency_id: n for agency_id, n in db.session.execute(public_meeting_counts())}
+
+    return kept("agency_public_meeting_counts", count)
 
 
 def agency_list(q: str = "", kind: str = "", eager: bool = True) -> Select[tuple[Agency]]:
@@ -97,33 +89,15 @@ def ranked_agency_ids(q: str = "", kind: str = "") -> list[int]:
     return sorted(ids.scalars(), key=lambda agency_id: -counts.get(agency_id, 0))
 
 
-class RankedPagination(Pagination):
-    """A page of agencies in the order of ``ranked_agency_ids`` (computed in Python)."""
-
-    def _query_items(self) -> list[Any]:
-        ids = self._query_args["ids"][self._query_offset : self._query_offset + self.per_page]
-        if not ids:
-            return []
-        found = db.session.execute(
-            select(Agency)
-            .where(Agency.id.in_(ids))
-            .options(selectinload(Agency.region), selectinload(Agency.aliases))
-        ).scalars()
-        by_id = {agency.id: agency for agency in found}
-        return [by_id[agency_id] for agency_id in ids if agency_id in by_id]
-
-    def _query_count(self) -> int:
-        return len(self._query_args["ids"])
-
-
 def agency_page(q: str, kind: str, page: int, per_page: int, max_per_page: int) -> Pagination:
     """One page of matching agencies, busiest first; out-of-range pages are empty."""
-    return RankedPagination(
+    return paginate_ids(
+        select(Agency).options(selectinload(Agency.region), selectinload(Agency.aliases)),
+        Agency.id,
+        ranked_agency_ids(q, kind),
         page=page,
         per_page=per_page,
         max_per_page=max_per_page,
-        error_out=False,
-        ids=ranked_agency_ids(q, kind),
     )
 
 
@@ -167,15 +141,50 @@ def attendance(agency: Agency) -> Select[tuple[Participation]]:
     )
 
 
-@dataclass
+def attendance_page(agency: Agency, page: int, per_page: int, max_per_page: int) -> Pagination:
+    """A page of the agency's attendance history, newest first.
+
+    The order of the whole history is kept until the next committed write (as ids), so
+    a page loads only its own rows instead of sorting and counting the record each time.
+    """
+    agency_id = agency.id
+    ordered = (
+        select(Participation.id)
+        .join(Meeting, Meeting.id == Participation.meeting_id)
+        .where(Participation.agency_id == agency_id, PUBLIC)
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc(), Participation.id)
+    )
+
+    def ids() -> array[int]:
+        return array("q", db.session.execute(ordered).scalars())
+
+    return paginate_ids(
+        attendance(agency),
+        Participation.id,
+        kept(("agency_attendance_ids", agency_id), ids),
+        page=page,
+        per_page=per_page,
+        max_per_page=max_per_page,
+    )
+
+
+@dataclass(frozen=True)
+class Partner:
+    """Another agency as a partner list names it (plain data, kept between requests)."""
+
+    slug: str
+    short_name: str
+
+
+@dataclass(frozen=True)
 class AgencyStats:
     """Counts for an agency page: meetings, roles, attendance, months, partners."""
 
     meetings: int
-    by_role: list[tuple[str, int]]
-    by_attendance: list[tuple[str, int]]
-    per_month: list[tuple[str, int]]
-    partners: list[tuple[Agency, int]]
+    by_role: tuple[tuple[str, int], ...]
+    by_attendance: tuple[tuple[str, int], ...]
+    per_month: tuple[tuple[str, int], ...]
+    partners: tuple[tuple[Partner, int], ...]
 
 
 def _month_series(months: Counter[str]) -> list[tuple[str, int]]:
@@ -222,7 +231,20 @@ def local_month() -> ColumnElement[str]:
 
 
 def agency_stats(agency: Agency, partner_limit: int = 10) -> AgencyStats:
-    """Aggregate an agency's public attendance in a fixed number of statements.
+    """An agency's public attendance figures, kept until the next committed write.
+
+    Every figure comes from meetings, participations and agencies, all of which move
+    the change counter (``tracker/kept.py``).
+    """
+    agency_id = agency.id
+    return kept(
+        ("agency_stats", agency_id, partner_limit),
+        lambda: _compute_stats(agency_id, partner_limit),
+    )
+
+
+def _compute_stats(agency_id: int, partner_limit: int) -> AgencyStats:
+    """Aggregate an agency's public attendance in three statements.
 
     Every figure is grouped in SQL from the agency's own meetings, so the cost follows
     the agency's record, not the size of the archive.
@@ -230,7 +252,7 @@ def agency_stats(agency: Agency, partner_limit: int = 10) -> AgencyStats:
     base = (
         select(Participation.roles, Participation.attendance, func.count())
         .join(Meeting, Meeting.id == Participation.meeting_id)
-        .where(Participation.agency_id == agency.id, PUBLIC)
+        .where(Participation.agency_id == agency_id, PUBLIC)
         .group_by(Participation.roles, Participation.attendance)
     )
     roles: Counter[str] = Counter()
@@ -245,7 +267,7 @@ def agency_stats(agency: Agency, partner_limit: int = 10) -> AgencyStats:
         dict(
             db.session.execute(
                 select(month, func.count())
-                .where(Meeting.id.in_(_own_public_meetings(agency.id)))
+                .where(Meeting.id.in_(_own_public_meetings(agency_id)))
                 .group_by(month)
             ).all()
         )
@@ -256,22 +278,22 @@ def agency_stats(agency: Agency, partner_limit: int = 10) -> AgencyStats:
     shared = func.count(func.distinct(other.meeting_id)).label("n")
     counted = (
         select(other.agency_id, shared)
-        .where(other.meeting_id.in_(_own_public_meetings(agency.id)), other.agency_id != agency.id)
+        .where(other.meeting_id.in_(_own_public_meetings(agency_id)), other.agency_id != agency_id)
         .group_by(other.agency_id)
         .subquery()
     )
     partner_rows = db.session.execute(
-        select(Agency, counted.c.n)
+        select(Agency.slug, Agency.short_name, counted.c.n)
         .join(counted, counted.c.agency_id == Agency.id)
         .order_by(counted.c.n.desc(), Agency.short_name, Agency.id)
         .limit(partner_limit)
     ).all()
     return AgencyStats(
         meetings=sum(months.values()),
-        by_role=[(r, roles[r]) for r in ROLE_ORDER if roles[r]],
-        by_attendance=[(a, presence[a]) for a in ATTENDANCE if presence[a]],
-        per_month=_month_series(months),
-        partners=[(a, n) for a, n in partner_rows],
+        by_role=tuple((r, roles[r]) for r in ROLE_ORDER if roles[r]),
+        by_attendance=tuple((a, presence[a]) for a in ATTENDANCE if presence[a]),
+        per_month=tuple(_month_series(months)),
+        partners=tuple((Partner(slug, name), n) for slug, name, n in partner_rows),
     )
 
 

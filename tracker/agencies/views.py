@@ -53,12 +53,11 @@ def detail(slug: str) -> str | Response:
     if isinstance(agency, Response):
         return agency
     stats = queries.agency_stats(agency)
-    page = db.paginate(
-        queries.attendance(agency),
+    page = queries.attendance_page(
+        agency,
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["PAGE_SIZE"],
         max_per_page=100,
-        error_out=False,
     )
     chart = bar_chart(stats.per_month, _("Rapat per bulan: %(name)s", name=agency.short_name))
     return render_template(

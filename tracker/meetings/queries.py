@@ -12,12 +12,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.extensions import db
 from tracker.i18n import gettext as _
+from tracker.kept import kept
 from tracker.labels import ROLE_ORDER
 from tracker.models import (
     INDONESIAN_ZONES,
@@ -43,13 +44,18 @@ REFERENCE_KEYS = frozenset({"region", "agency", "election"})
 
 
 def list_options() -> list[Any]:
-    """Eager loads for what a list row shows (constant statements per page)."""
+    """Eager loads for what a list row shows (constant statements per page).
+
+    Many-to-one relations ride along in the page's own statement; participations come
+    in one more, with their agency and person joined.
+    """
     return [
-        selectinload(Meeting.venue).selectinload(Venue.city),
-        selectinload(Meeting.region),
-        selectinload(Meeting.election),
-        selectinload(Meeting.participations).selectinload(Participation.agency),
-        selectinload(Meeting.participations).selectinload(Participation.person),
+        joinedload(Meeting.venue).joinedload(Venue.city),
+        joinedload(Meeting.region),
+        joinedload(Meeting.election),
+        selectinload(Meeting.participations).options(
+            joinedload(Participation.agency), joinedload(Participation.person)
+        ),
     ]
 
 
@@ -329,32 +335,60 @@ def upcoming_and_recent(today: date, limit: int = 5) -> tuple[list[Meeting], lis
     return list(upcoming), list(recent)
 
 
-def filter_choices() -> dict[str, Any]:
-    """Options for the filter form: regions, elections, and agencies seen in public meetings."""
-    regions = (
-        db.session.execute(
-            select(Region).options(selectinload(Region.parent)).order_by(Region.code)
-        )
-        .scalars()
-        .all()
-    )
-    elections = db.session.execute(select(Election).order_by(Election.polling_day)).scalars().all()
-    agencies = (
-        db.session.execute(
-            select(Agency)
-            .where(
-                exists().where(
-                    Participation.agency_id == Agency.id,
-                    Participation.meeting_id == Meeting.id,
-                    PUBLIC,
-                )
+@dataclass(frozen=True)
+class Choice:
+    """One option of a filter menu: plain data, so it can be kept between requests."""
+
+    value: str
+    label: str
+    nested: bool = False
+
+
+def _compute_choices() -> dict[str, list[Choice]]:
+    regions = db.session.execute(
+        select(Region.code, Region.name, Region.parent_id).order_by(Region.code)
+    ).all()
+    elections = db.session.execute(
+        select(Election.slug, Election.name).order_by(Election.polling_day)
+    ).all()
+    agencies = db.session.execute(
+        select(Agency.slug, Agency.short_name)
+        .where(
+            exists().where(
+                Participation.agency_id == Agency.id,
+                Participation.meeting_id == Meeting.id,
+                PUBLIC,
             )
-            .order_by(Agency.short_name)
         )
-        .scalars()
-        .all()
-    )
-    return {"regions": regions, "elections": elections, "agencies": agencies}
+        .order_by(Agency.short_name)
+    ).all()
+    return {
+        "regions": [Choice(code, name, parent_id is not None) for code, name, parent_id in regions],
+        "elections": [Choice(slug, name) for slug, name in elections],
+        "agencies": [Choice(slug, name) for slug, name in agencies],
+    }
+
+
+def filter_choices() -> dict[str, list[Choice]]:
+    """Options for the filter form: regions, elections, and agencies seen in public meetings.
+
+    Kept until the next committed write (all three come from tables that move the
+    change counter): building them reads every agency's participations.
+    """
+    return kept("meeting_filter_choices", _compute_choices)
+
+
+def count_meetings(filters: MeetingFilters) -> int:
+    """How many public meetings match the filters.
+
+    Kept until the next committed write, except for text searches: their documents
+    include press releases, whose writes do not move the change counter.
+    """
+    stmt = select(func.count()).select_from(Meeting).where(PUBLIC, *filter_conditions(filters))
+    if filters.q:
+        return int(db.session.execute(stmt).scalar_one())
+    key = ("public_meeting_total", tuple(sorted(filters.args().items())))
+    return kept(key, lambda: int(db.session.execute(stmt).scalar_one()))
 
 
 def meetings_for_export(filters: MeetingFilters, limit: int) -> list[Meeting]:

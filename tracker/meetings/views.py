@@ -26,7 +26,9 @@ def index() -> tuple[str, int]:
             per_page=current_app.config["PAGE_SIZE"],
             max_per_page=100,
             error_out=False,
+            count=False,
         )
+        page.total = queries.count_meetings(filters)
     html = render_template(
         "meetings/index.html", page=page, filters=filters, choices=queries.filter_choices()
     )
