@@ -28,6 +28,7 @@ def index() -> tuple[str, int]:
             error_out=False,
             count=False,
         )
+        # Counted apart: the total is kept between writes (see count_meetings).
         page.total = queries.count_meetings(filters)
     html = render_template(
         "meetings/index.html", page=page, filters=filters, choices=queries.filter_choices()
