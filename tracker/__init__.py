@@ -88,7 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from tracker import auth_loader, i18n
+    from tracker import auth_loader, i18n, limiter
     from tracker.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -97,6 +97,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     auth_loader.configure(login_manager)
+    limiter.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

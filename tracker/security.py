@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.middleware.proxy_fix import ProxyFix
 
+from tracker import proxies
 from tracker.i18n import gettext as _
 
 # No inline script or style anywhere: every asset is a file the app serves.
@@ -70,9 +70,11 @@ def _nul_field() -> str | None:
 
 def register(app: Flask) -> None:
     """Install headers, proxy handling and error pages."""
-    if app.config.get("PROXY_FIX"):
-        # Behind a reverse proxy: trust one hop for scheme and host (HTTPS detection).
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    hops = proxies.hop_count(app.config.get("PROXY_FIX"))
+    if hops:
+        # Behind reverse proxies: client address and scheme (HTTPS detection), from them only.
+        trusted = proxies.networks(app.config.get("TRUSTED_PROXIES"))
+        app.wsgi_app = proxies.TrustedProxyFix(app.wsgi_app, hops, trusted)  # type: ignore[method-assign]
 
     @app.before_request
     def secure_session_cookie() -> None:

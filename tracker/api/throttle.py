@@ -1,29 +1,28 @@
-"""Rate limit for the read API, per client address (in-process, or Redis when configured)."""
+"""Rate limit for the API: one API_RATE_LIMIT budget per client address over every API route."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
-from werkzeug.exceptions import TooManyRequests
+from flask import Flask, request
+from limits import parse
 
-from tracker.auth.ratelimit import RequestLimiter, make_store, parse_rate
+from tracker.limiter import app_limiter
+
+
+def _preflight() -> bool:
+    # CORS preflights carry no query; browsers send them before real requests.
+    return request.method == "OPTIONS"
 
 
 def init_app(app: Flask) -> None:
-    """Build the API limiter from API_RATE_LIMIT and RATELIMIT_ENABLED."""
+    """Put API_RATE_LIMIT on the read API and the extraction API, shared between them."""
     app.config.setdefault("API_RATE_LIMIT", "600 per minute")
-    store = app.extensions.get("rate_limit_store") or make_store(app)
-    app.extensions["rate_limit_store"] = store
-    app.extensions["api_limiter"] = RequestLimiter(
-        parse_rate(app.config["API_RATE_LIMIT"]),
-        store,
-        enabled=bool(app.config.get("RATELIMIT_ENABLED", True)),
+    # Flask-Limiter would log an unreadable rate and skip it; refuse to start instead.
+    parse(app.config["API_RATE_LIMIT"])
+    from tracker.api.extract import bp as extract_bp
+    from tracker.api.views import bp as api_bp
+
+    shared = app_limiter(app).shared_limit(
+        app.config["API_RATE_LIMIT"], scope="api", exempt_when=_preflight
     )
-    app.before_request(_throttle)
-
-
-def _throttle() -> None:
-    if not request.path.startswith("/api/") or request.method == "OPTIONS":
-        return
-    limiter: RequestLimiter = current_app.extensions["api_limiter"]
-    if not limiter.allow(f"api:address:{request.remote_addr or 'unknown'}"):
-        raise TooManyRequests(retry_after=int(limiter.rate.window))
+    shared(api_bp)
+    shared(extract_bp)

@@ -44,20 +44,20 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | tuple[str, int] | str:
+def login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]] | str:
     """Log a staff member in; failures never say whether the account exists."""
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
-    keys = (ratelimit.account_key(form.email.data), ratelimit.address_key(request.remote_addr))
-    limiter = ratelimit.limiter()
-    if limiter.blocked(*keys):
+    attempt = ratelimit.login_attempt(form.email.data)
+    wait = attempt.wait()
+    if wait:
         form.form_errors.append(
             _("Terlalu banyak percobaan masuk. Tunggu beberapa menit lalu coba lagi.")
         )
-        return render_template("auth/login.html", form=form), 429
+        return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
     user = operations.find_user_by_email(form.email.data)
     if user is None:
         operations.dummy_verify()  # answer as slowly as for a real account
@@ -65,10 +65,10 @@ def login() -> Response | tuple[str, int] | str:
     else:
         accepted = operations.verify_password(user, form.password.data) and user.is_active
     if not accepted or user is None:
-        limiter.fail(*keys)
+        attempt.failed()
         form.form_errors.append(_("Alamat surel atau kata sandi salah."))
         return render_template("auth/login.html", form=form), 422
-    limiter.succeed(keys[0])
+    attempt.succeeded()
     login_user(user)
     operations.note_login(user)
     db.session.commit()
