@@ -3,16 +3,19 @@
 A feed's bytes depend only on its cache key (database epoch and generation, day,
 settings, scope and address; see ``feeds.feed_key``), so once built they are written to
 ``<instance>/calendar-feeds/<key>.ics`` (and ``.ics.gz``) and later requests stream the
-file. Files are written to a temporary name and renamed into place, so readers never
-see half a file and several workers may build the same feed at once. Files of other
-keys are removed when the folder grows past ``CALENDAR_FEED_CACHE_MB``, oldest first.
-Every process on the machine shares them; each app server of a cluster has its own.
+file. Files are written to a temporary name of their process and thread and renamed into
+place, so readers never see half a file and several workers may build the same feed at
+once. Files of other keys are removed when the folder grows past
+``CALENDAR_FEED_CACHE_MB``, oldest first. Every process on the machine shares them (each
+app server of a cluster has its own), so any file may be created, renamed or removed by
+another process at any moment: a file that vanished is skipped, never an error.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -44,14 +47,25 @@ def open_body(key: str, gzip: bool) -> tuple[IO[bytes], int] | None:
     return handle, os.fstat(handle.fileno()).st_size
 
 
+def size_limit() -> int:
+    """The folder's size limit in bytes (CALENDAR_FEED_CACHE_MB)."""
+    return int(current_app.config.get("CALENDAR_FEED_CACHE_MB", 512)) * 1024 * 1024
+
+
 class Writer:
-    """Collects a body being streamed out and renames it into place when complete."""
+    """Collects a body being streamed out and renames it into place when complete.
+
+    Everything it needs is taken at creation, in the request: the end of a streamed
+    body runs after the response started, with no app context.
+    """
 
     def __init__(self, key: str, gzip: bool) -> None:
         self.final = path(key, gzip)
-        self.final.parent.mkdir(parents=True, exist_ok=True)
-        self.temp = self.final.with_name(f".{self.final.name}.{secrets.token_hex(6)}")
-        self.handle: IO[bytes] | None = self.temp.open("wb")
+        self.limit = size_limit()
+        # Unique per process and thread, so no two builders ever share a temporary file.
+        token = f"{os.getpid()}.{threading.get_ident()}.{secrets.token_hex(4)}"
+        self.temp = self.final.with_name(f".{self.final.name}.{token}")
+        self.handle: IO[bytes] | None = _create(self.temp)
 
     def write(self, data: bytes) -> None:
         """Append bytes."""
@@ -64,8 +78,11 @@ class Writer:
             return
         self.handle.close()
         self.handle = None
-        os.replace(self.temp, self.final)
-        prune()
+        try:
+            os.replace(self.temp, self.final)
+        except FileNotFoundError:
+            return  # another process cleared the folder meanwhile: nothing to keep
+        prune(self.final.parent, self.limit)
 
     def abort(self) -> None:
         """Drop a partial body (client gone, error, or data changed meanwhile)."""
@@ -76,6 +93,17 @@ class Writer:
         self.temp.unlink(missing_ok=True)
 
 
+def _create(temp: Path) -> IO[bytes] | None:
+    """Open a new temporary file, or None (the body is then sent but not kept)."""
+    for _attempt in range(2):
+        temp.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return temp.open("xb")
+        except FileNotFoundError:
+            continue  # the folder was removed between mkdir and open
+    return None
+
+
 def tee(chunks: Iterable[bytes], writer: Writer | None) -> Iterator[bytes]:
     """Yield chunks while copying them to the writer (which the caller commits)."""
     for chunk in chunks:
@@ -84,22 +112,32 @@ def tee(chunks: Iterable[bytes], writer: Writer | None) -> Iterator[bytes]:
         yield chunk
 
 
-def prune() -> None:
-    """Keep the folder under its size limit, removing the least recently written files."""
-    limit = int(current_app.config.get("CALENDAR_FEED_CACHE_MB", 512)) * 1024 * 1024
+def _entries(where: Path) -> list[os.DirEntry[str]]:
+    """The folder's entries; none if the folder itself is gone."""
+    try:
+        with os.scandir(where) as found:
+            return list(found)
+    except FileNotFoundError:
+        return []
+
+
+def prune(where: Path, limit: int) -> None:
+    """Keep the folder under ``limit`` bytes, removing the least recently written files."""
     entries = []
     total = 0
     now = time.time()
-    with os.scandir(folder()) as found:
-        for entry in found:
+    for entry in _entries(where):
+        try:
             stat = entry.stat()
-            if entry.name.startswith("."):
-                # A temporary file an interrupted worker left behind.
-                if now - stat.st_mtime > ABANDONED:
-                    Path(entry.path).unlink(missing_ok=True)
-                continue
-            entries.append((stat.st_mtime, stat.st_size, entry.path))
-            total += stat.st_size
+        except FileNotFoundError:
+            continue  # renamed into place or removed by another process since the listing
+        if entry.name.startswith("."):
+            # A temporary file an interrupted worker left behind.
+            if now - stat.st_mtime > ABANDONED:
+                Path(entry.path).unlink(missing_ok=True)
+            continue
+        entries.append((stat.st_mtime, stat.st_size, entry.path))
+        total += stat.st_size
     if total <= limit:
         return
     for _mtime, size, name in sorted(entries):
@@ -111,8 +149,5 @@ def prune() -> None:
 
 def clear() -> None:
     """Remove every cached body."""
-    where = folder()
-    if not where.is_dir():
-        return
-    for entry in where.iterdir():
-        entry.unlink(missing_ok=True)
+    for entry in _entries(folder()):
+        Path(entry.path).unlink(missing_ok=True)

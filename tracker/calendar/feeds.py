@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import chain
 from typing import Any
 
 from flask import abort, current_app, request, stream_with_context, url_for
@@ -444,18 +443,20 @@ def _body(
     produced = _produce(_gzip(source) if gzip else source, bodies.Writer(key, gzip), check, closers)
     head: list[bytes] = []
     size = 0
+    limit = int(current_app.config.get("CALENDAR_STREAM_AFTER", STREAM_AFTER))
     for block in produced:
         head.append(block)
         size += len(block)
-        if size >= STREAM_AFTER:
+        if size >= limit:
             break
     else:
         response = Response(b"".join(head), mimetype="text/calendar")
         response.content_length = size
         return response
     # Too big to hold: send what is built and stream the rest as it is written (with
-    # the request context when the rest still reads the database).
-    rest = chain(head, produced)
+    # the request context when the rest still reads the database; the cache writer
+    # needs none).
+    rest = _resume(head, produced)
     return Response(
         rest if plain is not None else stream_with_context(rest),
         mimetype="text/calendar",
@@ -463,12 +464,22 @@ def _body(
     )
 
 
+def _resume(head: list[bytes], produced: Generator[bytes, None, None]) -> Iterator[bytes]:
+    """The blocks already built, then the rest; closing it closes the producer too."""
+    try:
+        yield from head
+        yield from produced
+    finally:
+        # Done: a no-op. The client left: the partial copy and the connection go now.
+        produced.close()
+
+
 def _produce(
     blocks: Iterable[bytes],
     writer: bodies.Writer,
     check: Callable[[], bool] | None,
     closers: Sequence[Callable[[], None]] = (),
-) -> Iterator[bytes]:
+) -> Generator[bytes, None, None]:
     """Yield the body while copying it to the cache; keep the copy only if complete."""
     try:
         for block in blocks:
