@@ -76,6 +76,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from tracker import security
 
     security.register(app)
+    from tracker import routing
+
+    routing.register(app)
     from tracker.api import throttle
 
     throttle.init_app(app)

@@ -25,6 +25,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+class Refusal(HTTPException):
+    """A 4xx whose description is a message for the visitor, already in their language."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(description=message)
+        self.code = code
+
+
 def _error_title(code: int) -> str:
     titles = {
         400: _("Permintaan tidak valid"),
@@ -117,8 +125,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         code = error.code or 500
+        said = error.description if isinstance(error, Refusal) else None
         if request.path.startswith("/api/"):
-            body = {"error": {"code": code, "message": _error_title(code)}}
+            body = {"error": {"code": code, "message": said or _error_title(code)}}
             response = jsonify(body)
         else:
             response = Response(
@@ -126,7 +135,7 @@ def register(app: Flask) -> None:
                     "errors/error.html",
                     code=code,
                     title=_error_title(code),
-                    hint=_error_hint(code),
+                    hint=said or _error_hint(code),
                 ),
                 mimetype="text/html",
             )

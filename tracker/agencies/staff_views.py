@@ -18,6 +18,7 @@ from tracker.formtools import apply_errors
 from tracker.i18n import gettext as _
 from tracker.meetings.editing import agency_options, resolve_agency, search_agencies
 from tracker.models import Agency, AgencyAlias, Participation, Region
+from tracker.routing import page_number
 from tracker.validation import ValidationError
 
 staff_bp = Blueprint("staff_agencies", __name__, url_prefix="/staff/agencies")
@@ -80,7 +81,7 @@ def index() -> str:
         )
     page = db.paginate(
         stmt.order_by(Agency.short_name, Agency.id),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
         max_per_page=100,
         error_out=False,

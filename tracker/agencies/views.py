@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from tracker.agencies import queries
@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.meetings.queries import find_agency
 from tracker.models import Agency
+from tracker.routing import page_number, same_query, url_with_query
 
 bp = Blueprint("agencies", __name__, url_prefix="/agencies")
 
@@ -26,7 +27,7 @@ def _agency_or_redirect(slug: str, endpoint: str) -> Agency | Response:
     if agency is None:
         abort(404)
     if agency.slug != slug:
-        return redirect(url_for(endpoint, slug=agency.slug, **request.args), 301)
+        return redirect(url_with_query(endpoint, same_query(), slug=agency.slug), 301)
     return agency
 
 
@@ -38,7 +39,7 @@ def index() -> str:
     page = queries.agency_page(
         q,
         kind,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["PAGE_SIZE"] * 2,
         max_per_page=200,
     )
@@ -55,7 +56,7 @@ def detail(slug: str) -> str | Response:
     stats = queries.agency_stats(agency)
     page = queries.attendance_page(
         agency,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
         max_per_page=100,
     )

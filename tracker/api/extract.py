@@ -7,7 +7,10 @@ session because extraction is a staff tool and costs CPU.
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
@@ -22,6 +25,10 @@ bp = Blueprint("api_extract", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 MAX_TEXT = 1_000_000
+# The payload is one flat object; Python's decoder recurses once per level.
+MAX_JSON_DEPTH = 20
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
 @bp.errorhandler(ApiError)
@@ -30,13 +37,43 @@ def api_error(error: ApiError) -> Response:
     return error_response(error.status, error.message, error.fields)
 
 
+def _nesting_exceeds(raw: str, limit: int) -> bool:
+    """Whether arrays and objects in a JSON text nest deeper than ``limit``, counted in a loop."""
+    depth = 0
+    for bracket in _BRACKET.finditer(_JSON_STRING.sub('""', raw)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def _json_payload() -> Any:
+    """The JSON body, or None when it is not JSON.
+
+    :raises ApiError: 400 when it nests deeper than ``MAX_JSON_DEPTH``.
+    """
+    raw = request.get_data(as_text=True)
+    if _nesting_exceeds(raw, MAX_JSON_DEPTH):
+        raise ApiError(
+            400,
+            _(
+                "JSON bersarang terlalu dalam (paling banyak %(depth)d tingkat).",
+                depth=MAX_JSON_DEPTH,
+            ),
+        )
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
 @bp.post("/extract")
 def extract() -> Response:
     """Propose a meeting from a press release sent as JSON or plain text."""
     if not current_user.is_authenticated:
         raise ApiError(401, _("Masuk sebagai staf untuk memakai ekstraksi."))
     if request.is_json:
-        payload = request.get_json(silent=True)
+        payload = _json_payload()
         if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
             raise ApiError(400, _('Kirim JSON {"text": "...", "published": "YYYY-MM-DD"}.'))
         text, published_raw = payload["text"], payload.get("published")

@@ -324,12 +324,12 @@ MEETING_FILTERS = [
     ),
     _param(
         "date_from",
-        "Meetings on or after this local date (YYYY-MM-DD).",
+        "Meetings on or after this local date (YYYY-MM-DD, 1900-01-01 to 2999-12-31).",
         {"type": "string", "format": "date"},
     ),
     _param(
         "date_to",
-        "Meetings on or before this local date (YYYY-MM-DD).",
+        "Meetings on or before this local date (YYYY-MM-DD, 1900-01-01 to 2999-12-31).",
         {"type": "string", "format": "date"},
     ),
     _param(

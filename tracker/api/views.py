@@ -23,6 +23,7 @@ from tracker.meetings import queries as meeting_queries
 from tracker.models import AGENCY_KINDS, Agency, Election, Region
 from tracker.models.region import REGION_KINDS
 from tracker.press import queries as press_queries
+from tracker.routing import MAX_PAGE, same_query, url_with_query
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 errors.register(bp)
@@ -31,6 +32,7 @@ DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
 # A CSV export carries every matching row up to this many.
 CSV_MAX_ROWS = 50_000
+AGENCY_FILTER_KEYS = ("q", "kind")
 
 
 @bp.after_request
@@ -65,22 +67,29 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
 def _paginate(stmt: Any) -> Pagination:
     return db.paginate(
         stmt,
-        page=_int_arg("page", 1, 1, 1_000_000),
+        page=_int_arg("page", 1, 1, MAX_PAGE),
         per_page=_int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
         max_per_page=MAX_PER_PAGE,
         error_out=False,
     )
 
 
-def _page_body(page: Pagination, endpoint: str, items: list[Any], **view_args: Any) -> Response:
-    """A list body: data, paging meta and links that keep the query's filters."""
-    args = {k: v for k, v in request.args.items() if k not in ("page", "format")}
-    args["per_page"] = page.per_page
+def _page_body(
+    page: Pagination,
+    endpoint: str,
+    items: list[Any],
+    keys: tuple[str, ...] = (),
+    **view_args: Any,
+) -> Response:
+    """A list body: data, paging meta and links that keep the query's filters (``keys``)."""
+    # Only the endpoint's own filters are carried; anything else the visitor typed is dropped.
+    carried = [(key, value) for key in keys for value in request.args.getlist(key)]
 
     def link(number: int | None) -> str | None:
         if number is None:
             return None
-        return url_for(endpoint, page=number, _external=True, **view_args, **args)
+        query = [*carried, ("page", number), ("per_page", page.per_page)]
+        return url_with_query(endpoint, query, external=True, **view_args)
 
     pages = max(page.pages, 1)
     return jsonify(
@@ -161,7 +170,8 @@ def meetings(csv: bool = False) -> Response:
             map(serializers.meeting_csv_row, rows),
         )
     page = _paginate(meeting_queries.filtered_meetings(filters))
-    return _page_body(page, "api.meetings", [serializers.meeting_summary(m) for m in page.items])
+    items = [serializers.meeting_summary(m) for m in page.items]
+    return _page_body(page, "api.meetings", items, meeting_queries.FILTER_KEYS)
 
 
 @bp.get("/v1/meetings/<int:meeting_id>")
@@ -216,13 +226,13 @@ def agencies(csv: bool = False) -> Response:
     page = agency_queries.agency_page(
         q,
         kind,
-        page=_int_arg("page", 1, 1, 1_000_000),
+        page=_int_arg("page", 1, 1, MAX_PAGE),
         per_page=_int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
         max_per_page=MAX_PER_PAGE,
     )
     counts = agency_queries.meeting_counts([a.id for a in page.items])
     items = [serializers.agency_to_dict(a, counts.get(a.id, 0)) for a in page.items]
-    return _page_body(page, "api.agencies", items)
+    return _page_body(page, "api.agencies", items, AGENCY_FILTER_KEYS)
 
 
 def _agency(slug: str, endpoint: str, **extra: Any) -> Agency | Response:
@@ -234,7 +244,7 @@ def _agency(slug: str, endpoint: str, **extra: Any) -> Agency | Response:
     if found is None:
         raise ApiError(404, _("Instansi tidak ditemukan."))
     if found.slug != slug:
-        return redirect(url_for(endpoint, slug=found.slug, **extra, **request.args), 301)
+        return redirect(url_with_query(endpoint, same_query(), slug=found.slug, **extra), 301)
     return found
 
 

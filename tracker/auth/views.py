@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_user, logout_user
@@ -18,6 +16,7 @@ from tracker.extensions import db
 from tracker.formtools import apply_errors
 from tracker.i18n import gettext as _
 from tracker.models import User
+from tracker.routing import local_path
 from tracker.validation import ValidationError
 
 bp = Blueprint("auth", __name__)
@@ -32,15 +31,7 @@ def _configure(state: BlueprintSetupState) -> None:
 
 def safe_next(target: str | None) -> str:
     """A local path to go to after login; anything else goes to the staff start page."""
-    default = url_for("staff_meetings.index")
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    if "\\" in target:
-        return default
-    return target
+    return local_path(target, url_for("staff_meetings.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -29,6 +29,7 @@ from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.meetings import queries
 from tracker.models import Agency, AgencySlugRedirect, Election, Meeting, Region
+from tracker.routing import same_query, url_with_query
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar", cli_group=None)
 
@@ -100,7 +101,7 @@ def agency_feed(slug: str) -> Response:
     """Public meetings an agency attends; merged agencies' old slugs redirect."""
     moved = db.session.get(AgencySlugRedirect, slug)
     if moved is not None:
-        return redirect(url_for(".agency_feed", slug=moved.agency.slug, **request.args), 301)
+        return redirect(url_with_query(".agency_feed", same_query(), slug=moved.agency.slug), 301)
     return _public({"agency": slug, **_archive()}, f"rapat-{slug}.ics")
 
 

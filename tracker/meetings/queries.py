@@ -41,6 +41,10 @@ PUBLIC = Meeting.visibility == "public"
 FILTER_KEYS = ("q", "date_from", "date_to", "region", "agency", "election", "kind", "status")
 # Filters naming a record: an unknown value is "not found" rather than malformed.
 REFERENCE_KEYS = frozenset({"region", "agency", "election"})
+# Filter dates beyond these name no meeting, and a zone's midnight on 0001-01-01 or the
+# day after 9999-12-31 is no datetime at all: such dates are refused as malformed.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
 
 
 def list_options() -> list[Any]:
@@ -107,10 +111,18 @@ def _parse_date(value: str, key: str, errors: dict[str, str]) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         errors[key] = _("Tanggal harus berformat TTTT-BB-HH, misalnya 2024-02-06.")
         return None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        errors[key] = _(
+            "Tanggal harus antara %(earliest)s dan %(latest)s.",
+            earliest=EARLIEST_DAY.isoformat(),
+            latest=LATEST_DAY.isoformat(),
+        )
+        return None
+    return day
 
 
 def find_agency(slug: str) -> Agency | None:

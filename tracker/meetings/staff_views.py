@@ -20,6 +20,7 @@ from tracker.i18n import gettext as _
 from tracker.meetings import editing, history, operations, queries
 from tracker.meetings.forms import CancelForm, MeetingForm, PostponeForm
 from tracker.models import Meeting
+from tracker.routing import page_number
 from tracker.validation import ValidationError
 
 bp = Blueprint("staff_meetings", __name__, url_prefix="/staff/meetings")
@@ -89,7 +90,7 @@ def index() -> str:
         stmt = stmt.where(func.lower(Meeting.title).like(f"%{escaped}%", escape="\\"))
     page = db.paginate(
         stmt,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
         max_per_page=100,
         error_out=False,

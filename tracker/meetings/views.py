@@ -9,6 +9,7 @@ from tracker import search
 from tracker.extensions import db
 from tracker.meetings import queries
 from tracker.meetings.jsonld import meeting_event, script_json
+from tracker.routing import page_number
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 bp.add_app_template_filter(queries.countdown_label, "countdown")
@@ -22,7 +23,7 @@ def index() -> tuple[str, int]:
     if not filters.errors:
         page = db.paginate(
             queries.filtered_meetings(filters),
-            page=request.args.get("page", 1, type=int),
+            page=page_number(),
             per_page=current_app.config["PAGE_SIZE"],
             max_per_page=100,
             error_out=False,

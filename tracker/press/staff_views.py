@@ -21,6 +21,7 @@ from tracker.meetings.operations import local_datetime
 from tracker.models import Coverage, Meeting, Participation, PressRelease
 from tracker.press import operations
 from tracker.press.forms import CoverageForm, EvidenceForm, PressReleaseForm
+from tracker.routing import page_number
 from tracker.validation import ValidationError
 
 bp = Blueprint("staff_press", __name__, url_prefix="/staff/press")
@@ -120,7 +121,7 @@ def index() -> str:
         db.select(PressRelease).order_by(
             PressRelease.published_at.desc().nulls_last(), PressRelease.id.desc()
         ),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
         max_per_page=100,
         error_out=False,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template
 
 from tracker.extensions import db
 from tracker.press import queries
+from tracker.routing import page_number
 
 bp = Blueprint("press", __name__, url_prefix="/press")
 
@@ -15,7 +16,7 @@ def index() -> str:
     """List press releases about public meetings, newest first."""
     page = db.paginate(
         queries.public_releases(),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
         max_per_page=100,
         error_out=False,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -11,6 +9,7 @@ from tracker.extensions import db
 from tracker.i18n import LANG_COOKIE
 from tracker.meetings.queries import upcoming_and_recent, wib_today
 from tracker.models import Election
+from tracker.routing import local_path
 
 bp = Blueprint("site", __name__)
 
@@ -28,12 +27,8 @@ def home() -> str:
 @bp.get("/lang/<code>")
 def set_language(code: str) -> Response:
     """Remember the chosen language in a cookie and go back where the visitor was."""
-    target = request.args.get("next") or url_for("site.home")
     # Only local paths: never bounce visitors to another site.
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        target = url_for("site.home")
-    response = redirect(target)
+    response = redirect(local_path(request.args.get("next"), url_for("site.home")))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
             LANG_COOKIE,
