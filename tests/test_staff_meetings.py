@@ -406,6 +406,33 @@ def test_cancel_needs_a_reason_and_postpone_a_date(client, make_meeting):
     assert db.session.get(Meeting, meeting.id).status == "held"
 
 
+def test_marking_a_held_meeting_held_again_changes_nothing_and_says_so(client, make_meeting):
+    meeting = make_meeting()
+    _staff(client)
+    first = client.post(f"/staff/meetings/{meeting.id}/held", follow_redirects=True)
+    assert "Rapat ditandai terlaksana." in first.get_data(as_text=True)
+    db.session.expire_all()
+    held = db.session.get(Meeting, meeting.id)
+    before = (held.status, held.version, held.sequence, held.updated_at)
+    entries = db.session.execute(
+        db.select(db.func.count()).select_from(ChangeLog).filter_by(meeting_id=meeting.id)
+    ).scalar_one()
+    again = client.post(f"/staff/meetings/{meeting.id}/held", follow_redirects=True)
+    assert "Rapat ini sudah tercatat terlaksana; tidak ada yang diubah." in again.get_data(
+        as_text=True
+    )
+    db.session.expire_all()
+    held = db.session.get(Meeting, meeting.id)
+    assert (held.status, held.version, held.sequence, held.updated_at) == before
+    assert (
+        db.session.execute(
+            db.select(db.func.count()).select_from(ChangeLog).filter_by(meeting_id=meeting.id)
+        ).scalar_one()
+        == entries
+    )
+    assert meeting_ops.mark_held(held) is False
+
+
 def test_agency_search_covers_names_and_aliases(client):
     _staff(client)
     results = client.get("/staff/agencies/search?q=Kodam VI Mlw").get_json()["results"]

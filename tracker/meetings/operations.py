@@ -222,12 +222,15 @@ def cancel_meeting(meeting: Meeting, reason: str, user: User | None = None) -> N
     db.session.flush()
 
 
-def mark_held(meeting: Meeting, user: User | None = None) -> None:
-    """Record that a scheduled or postponed meeting took place."""
+def mark_held(meeting: Meeting, user: User | None = None) -> bool:
+    """Record that a scheduled or postponed meeting took place; False if it already was."""
     if meeting.status == "cancelled":
         raise ValidationError(
             {"status": _("Rapat yang dibatalkan tidak bisa ditandai terlaksana.")}
         )
+    if meeting.status == "held":
+        # Nothing a subscriber sees changes: no SEQUENCE bump, no history entry.
+        return False
     before = changes.snapshot(meeting, STATUS_FIELDS)
     meeting.status = "held"
     _touch(meeting, user)
@@ -240,6 +243,7 @@ def mark_held(meeting: Meeting, user: User | None = None) -> None:
         meeting.id,
     )
     db.session.flush()
+    return True
 
 
 def _touch(meeting: Meeting, user: User | None) -> None:

@@ -262,14 +262,16 @@ def held(meeting_id: int) -> Response:
     meeting = _load(meeting_id)
     if ConfirmForm().validate_on_submit():
         try:
-            operations.mark_held(meeting, current_user)
+            changed = operations.mark_held(meeting, current_user)
             db.session.commit()
         except ValidationError as error:
             db.session.rollback()
             for message in error.errors.values():
                 flash(message, "error")
         else:
-            flash(_("Rapat ditandai terlaksana."), "info")
+            done = _("Rapat ditandai terlaksana.")
+            already = _("Rapat ini sudah tercatat terlaksana; tidak ada yang diubah.")
+            flash(done if changed else already, "info")
     return redirect(url_for("staff_meetings.detail", meeting_id=meeting_id))
 
 
