@@ -41,7 +41,7 @@ run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: demo
-	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) --access-logfile - 'tracker:create_app()'
+	$(BIN)/gunicorn --config python:tracker.gunicorn_conf --workers 4 --bind $(HOST):$(PORT) 'tracker:create_app()'
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

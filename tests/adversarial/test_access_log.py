@@ -1,0 +1,98 @@
+"""The access log of a real gunicorn names the private feed's route, never its token."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from staff_helpers import make_user
+
+from tracker import ROOT
+from tracker.calendar.operations import regenerate_feed_token
+from tracker.extensions import db
+
+from .test_concurrent_feeds import GUNICORN, _wait_ready
+
+BASE_URL = "https://rakor.example.id"
+
+
+@pytest.fixture
+def app_config(backend: str, tmp_path: Path) -> dict[str, Any]:
+    """SQLite in a file, so the gunicorn process reads the rows this test writes."""
+    if backend == "sqlite":
+        return {"DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.sqlite'}"}
+    return {}
+
+
+def _serve_and_request(app: Flask, tmp_path: Path, requests: list[tuple[str, dict]]) -> str:
+    """Run gunicorn as ``make serve`` does, send the requests, stop it; return the access log."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env.update(
+        TRACKER_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        TRACKER_INSTANCE_PATH=str(tmp_path / "instance"),
+        TRACKER_SECRET_KEY="access-log-secret",
+        TRACKER_PUBLIC_BASE_URL=BASE_URL,
+    )
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    out = tmp_path / "gunicorn.out"
+    access = tmp_path / "access.log"
+    command = [str(GUNICORN), "-c", "python:tracker.gunicorn_conf", "--workers", "1"]
+    # The same settings as `make serve`, with the access log in a file instead of stdout.
+    command += ["--bind", f"fd://{listener.fileno()}", "--access-logfile", str(access)]
+    with out.open("wb") as sink:
+        proc = subprocess.Popen(
+            [*command, "tracker:create_app()"],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            pass_fds=(listener.fileno(),),
+            start_new_session=True,
+        )
+    listener.close()
+    try:
+        _wait_ready(port, proc, out)
+        for path, headers in requests:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200, (path, response.status)
+            conn.close()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    return access.read_text()
+
+
+def test_the_access_log_redacts_private_feed_tokens(app: Flask, tmp_path: Path) -> None:
+    user = make_user("feed.log@kaltim.example")
+    token = regenerate_feed_token(user)
+    db.session.commit()
+    feed = f"/calendar/private/{token}.ics"
+    log = _serve_and_request(
+        app,
+        tmp_path,
+        [
+            (feed, {}),
+            (f"{feed}?archive=1", {"Referer": f"{BASE_URL}{feed}"}),
+            # Percent-encoded, the same route: the raw request line must not carry it either.
+            (f"/calendar/private%2F{token[:5]}%{ord(token[5]):02X}{token[6:]}.ics", {}),
+            ("/calendar/all.ics", {}),
+        ],
+    )
+    lines = log.splitlines()
+    assert len(lines) >= 5, log  # the readiness probe, then the four requests
+    assert token not in log and token[6:] not in log
+    private = [line for line in lines if "/calendar/private/" in line]
+    assert len(private) == 3
+    assert all("/calendar/private/<token>.ics" in line and '" 200 ' in line for line in private)
+    assert any('"GET /calendar/all.ics HTTP/1.1" 200' in line for line in lines)
