@@ -42,6 +42,7 @@ from .checks import check_ics
 MEETINGS = 2000  # the archive feed is about 1.6 MB: streamed, not built in memory
 WORKERS, THREADS, CLIENTS = 2, 4, 8
 ROUNDS = 2
+DECOYS = 2000
 ARCHIVE = "/calendar/all.ics?archive=1"
 FEEDS = (
     ARCHIVE,
@@ -148,6 +149,16 @@ def server(database: tuple[str, Flask], tmp_path: Path) -> Iterator[tuple[int, P
         # Streams the gzip archive too (218 kB here; 1 MB would take ~10,000 meetings).
         TRACKER_CALENDAR_STREAM_AFTER=str(128 * 1024),
     )
+    # Other feeds' bodies, as a live folder holds: every prune lists and stats them all,
+    # long enough for the workers' temporary files to come and go meanwhile. Dated
+    # ahead, so pruning (oldest first) keeps them.
+    where = tmp_path / "instance" / bodies.FOLDER
+    where.mkdir(parents=True, exist_ok=True)
+    ahead = time.time() + 86400
+    for number in range(DECOYS):
+        decoy = where / f"{number:040x}.ics"
+        decoy.write_bytes(b"BEGIN:VCALENDAR\r\n" + END)
+        os.utime(decoy, (ahead, ahead))
     listener = socket.create_server(("127.0.0.1", 0), backlog=64)
     port = listener.getsockname()[1]
     log = tmp_path / "gunicorn.log"
