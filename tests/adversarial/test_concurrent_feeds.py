@@ -305,6 +305,16 @@ def test_files_vanishing_between_listing_and_stat_are_skipped(
     assert sorted(p.name for p in where.iterdir()) == ["mine.ics", "next.ics"]
 
 
+def test_a_body_finished_after_the_folder_was_cleared_is_dropped(tmp_path: Path) -> None:
+    app = make_app("sqlite", tmp_path)
+    with app.app_context():
+        writer = bodies.Writer("cleared", False)
+        writer.write(b"body")
+        bodies.clear()  # `calendar-refresh --all` in another process, mid-stream
+        writer.commit()
+        assert list(bodies.folder().iterdir()) == []
+
+
 def test_a_body_completes_outside_the_app_context(tmp_path: Path) -> None:
     app = make_app("sqlite", tmp_path)
     with app.app_context():
