@@ -6,10 +6,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy.engine import URL, make_url
 
+from tracker import safefiles
 from tracker.extensions import db
 
 
@@ -73,11 +76,44 @@ def backup(target: Path) -> None:
 def restore(source: Path) -> None:
     """Replace the live database's contents with a backup made by ``backup``."""
     url = _url()
-    source = Path(source)
-    if not source.is_file():
-        raise BackupError(f"{source} does not exist")
-    if url.get_backend_name() == "sqlite":
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        handle = safefiles.open_file(source)
+    except safefiles.Refused as refused:
+        raise BackupError(f"{source}: {refused}") from None
+    with handle:
+        if url.get_backend_name() == "sqlite":
+            _restore_sqlite(handle, url, source)
+            return
+        if url.get_backend_name() == "postgresql":
+            _restore_postgres(handle, url)
+            return
+    raise BackupError(f"no restore method for {url.get_backend_name()}")
+
+
+def _restore_postgres(handle: BinaryIO, url: URL) -> None:
+    db.session.remove()
+    db.engine.dispose()
+    cmd = [
+        _tool("pg_restore"),
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--single-transaction",
+        "--exit-on-error",
+    ]
+    # pg_restore reads the checked descriptor as its stdin, never the name again.
+    run(cmd + _pg_args(url), _pg_env(url), stdin=handle)
+
+
+def _restore_sqlite(handle: BinaryIO, url: URL, source: Path) -> None:
+    # SQLite opens files only by name, so the checked descriptor is copied to a private
+    # file first, next to the live database (where there is room for one).
+    live = url.database if url.database and url.database != ":memory:" else None
+    with tempfile.TemporaryDirectory(dir=Path(live).parent if live else None) as folder:
+        copy = Path(folder) / "restore.sqlite"
+        with copy.open("wb") as out:
+            shutil.copyfileobj(handle, out)
+        src = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
         try:
             if src.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise BackupError(f"{source} is not a sound SQLite database")
@@ -90,26 +126,11 @@ def restore(source: Path) -> None:
                 raw.close()
         finally:
             src.close()
-        db.engine.dispose()
-        return
-    if url.get_backend_name() == "postgresql":
-        db.session.remove()
-        db.engine.dispose()
-        cmd = [
-            _tool("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            "--exit-on-error",
-        ]
-        run(cmd + _pg_args(url) + [str(source)], _pg_env(url))
-        return
-    raise BackupError(f"no restore method for {url.get_backend_name()}")
+    db.engine.dispose()
 
 
-def run(cmd: list[str], env: dict[str, str]) -> None:
+def run(cmd: list[str], env: dict[str, str], stdin: BinaryIO | None = None) -> None:
     """Run a client tool, turning a failure into a BackupError with its message."""
-    result = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(cmd, env=env, stdin=stdin, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BackupError(result.stderr.strip() or f"{cmd[0]} failed ({result.returncode})")

@@ -14,8 +14,13 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from tracker import safefiles
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.validation import ValidationError
+
+# Largest CSV `load-regions` reads; every regency and city of Indonesia is about 50 kB.
+MAX_CSV_BYTES = 10_000_000
 
 
 def register(app: Flask) -> None:
@@ -47,6 +52,21 @@ def _load_reference() -> tuple[int, int, int]:
     from tracker.regions.operations import load_reference_elections, load_reference_regions
 
     return load_reference_regions(), load_reference_elections(), load_reference_agencies()
+
+
+def read_argument(path: str | Path, limit: int) -> bytes:
+    """The bytes of a regular file named on the command line (see ``tracker.safefiles``)."""
+    try:
+        return safefiles.read_file(path, limit)
+    except safefiles.Refused as refused:
+        raise click.ClickException(f"{path}: {refused}") from None
+
+
+def _read_text(path: str | Path, limit: int) -> str:
+    try:
+        return read_argument(path, limit).decode("utf-8")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{path}: {_('berkas bukan teks UTF-8')}") from None
 
 
 def _printable(text: str) -> str:
@@ -91,13 +111,14 @@ def load_reference() -> None:
 
 @click.command("load-regions")
 @with_appcontext
-@click.argument("csv_file", type=click.File("r", encoding="utf-8"))
-def load_regions(csv_file: click.File) -> None:
+@click.argument("csv_file", type=click.Path(dir_okay=False))
+def load_regions(csv_file: str) -> None:
     """Load regencies and cities from CSV (code,name,kind,parent_code,short,timezone)."""
     from tracker.regions.operations import load_regions_csv
 
+    text = _read_text(csv_file, MAX_CSV_BYTES)
     try:
-        created = load_regions_csv(csv_file.read())  # type: ignore[attr-defined]
+        created = load_regions_csv(text)
     except ValidationError as error:
         _fail(error)
     db.session.commit()
@@ -186,14 +207,15 @@ def restore_command(source: str, yes: bool) -> None:
 
 @click.command("extract")
 @with_appcontext
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--published", type=click.DateTime(["%Y-%m-%d"]), help="Publication date.")
 @click.option("--json", "as_json", is_flag=True, help="Print the proposal as JSON.")
-def extract_command(file: click.File, published: datetime | None, as_json: bool) -> None:
+def extract_command(file: str, published: datetime | None, as_json: bool) -> None:
     """Propose a meeting from a press release (plain text or pasted HTML)."""
-    from tracker.press.intake import propose
+    from tracker.press.intake import MAX_RELEASE_BYTES, propose
 
-    proposal = propose(file.read(), published.date() if published else None)  # type: ignore[attr-defined]
+    text = _read_text(file, MAX_RELEASE_BYTES)
+    proposal = propose(text, published.date() if published else None)
     if as_json:
         click.echo(json.dumps(proposal, ensure_ascii=False, indent=2))
         return

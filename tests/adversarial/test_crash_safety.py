@@ -7,10 +7,8 @@ a file-backed SQLite database and against PostgreSQL (in a schema of its own).
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,8 @@ from tracker.extensions import db
 from tracker.models import Meeting, PressRelease
 from tracker.press.intake import plain_body
 from tracker.press.operations import find_by_content
+
+from .child import child_database, child_env, drop_schema, flask_command
 
 FILES = 40
 KILL_AFTER = 8  # report lines seen before the kill
@@ -39,33 +39,6 @@ def _release(number: int) -> str:
         f"{city} dan dihadiri Kapolresta {city}, Dandim, Kajari dan Ketua KPU Kota {city} "
         f"untuk membahas kesiapan Pemilu 2024 bulan {MONTHS[month - 1]}."
     )
-
-
-def _env(url: str, instance: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        TRACKER_DATABASE_URL=url,
-        TRACKER_INSTANCE_PATH=str(instance),
-        TRACKER_SECRET_KEY="crash-test-secret",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def _flask(*args: str) -> list[str]:
-    return [sys.executable, "-m", "flask", "--app", "tracker", *args]
-
-
-def _database(backend: str, tmp_path: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'crash.sqlite'}"
-    engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    engine.dispose()
-    separator = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{separator}options=-csearch_path%3D{SCHEMA},public"
 
 
 def _check_consistent(backend: str, url: str) -> None:
@@ -97,12 +70,12 @@ def test_killed_import_keeps_what_it_reported_and_resumes(backend: str, tmp_path
         name = f"{number:03d}-rilis.txt"
         bodies[name] = _release(number)
         (folder / name).write_text(bodies[name], encoding="utf-8")
-    url = _database(backend, tmp_path)
-    env = _env(url, tmp_path / "instance")
-    subprocess.run(_flask("init"), env=env, check=True, capture_output=True)
+    url = child_database(backend, tmp_path, SCHEMA)
+    env = child_env(url, tmp_path / "instance")
+    subprocess.run(flask_command("init"), env=env, check=True, capture_output=True)
 
     child = subprocess.Popen(
-        _flask("import-press", str(folder)),
+        flask_command("import-press", str(folder)),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -130,7 +103,11 @@ def test_killed_import_keeps_what_it_reported_and_resumes(backend: str, tmp_path
         db.engine.dispose()
 
     rerun = subprocess.run(
-        _flask("import-press", str(folder)), env=env, capture_output=True, text=True, check=True
+        flask_command("import-press", str(folder)),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     lines = [line for line in rerun.stdout.splitlines() if line.strip()][:-1]
     assert len(lines) == FILES
@@ -148,8 +125,4 @@ def test_killed_import_keeps_what_it_reported_and_resumes(backend: str, tmp_path
             assert find_by_content(plain_body(body)) is not None, name
         db.session.remove()
         db.engine.dispose()
-    if backend == "postgres":
-        engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-        with engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {SCHEMA} CASCADE"))
-        engine.dispose()
+    drop_schema(backend, SCHEMA)

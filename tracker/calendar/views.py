@@ -25,6 +25,7 @@ from tracker.calendar import cache, feeds, operations, state
 from tracker.calendar.forms import FeedBuilderForm, ImportForm, RegenerateTokenForm
 from tracker.calendar.ical import CALENDAR_FOOTER, FeedInfo, calendar_head
 from tracker.calendar.importer import ImportRejected, import_calendar
+from tracker.cli import read_argument
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.meetings import queries
@@ -272,13 +273,13 @@ def _import_summary(result: Any) -> str:
 
 
 @bp.cli.command("import-ics")
-@click.argument("ics_file", type=click.File("rb"))
+@click.argument("ics_file", type=click.Path(dir_okay=False))
 @click.option("--region", "region_code", required=True, help="Region code, e.g. 64.")
 @click.option("--kind", default="rakor", show_default=True)
 @click.option("--visibility", type=click.Choice(["public", "internal"]), default="public")
 @click.option("--election", "election_slug", default=None, help="Election slug, optional.")
 def import_ics_command(
-    ics_file: Any, region_code: str, kind: str, visibility: str, election_slug: str | None
+    ics_file: str, region_code: str, kind: str, visibility: str, election_slug: str | None
 ) -> None:
     """Create or update meetings from an .ics file (matched by UID), all or nothing."""
     region = db.session.execute(db.select(Region).filter_by(code=region_code)).scalar_one_or_none()
@@ -293,12 +294,17 @@ def import_ics_command(
             raise click.BadParameter(f"no election {election_slug!r}", param_hint="--election")
     try:
         result = import_calendar(
-            ics_file.read(), region, kind=kind, visibility=visibility, election=election
+            # The same size limit as an upload through /calendar/import.
+            read_argument(ics_file, current_app.config["MAX_CONTENT_LENGTH"]),
+            region,
+            kind=kind,
+            visibility=visibility,
+            election=election,
         )
     except ImportRejected as rejected:
         db.session.rollback()
         for problem in rejected.problems:
-            click.echo(f"{ics_file.name}:{problem.line}: {problem.reason}", err=True)
+            click.echo(f"{ics_file}:{problem.line}: {problem.reason}", err=True)
         raise SystemExit(1) from None
     db.session.commit()
     click.echo(_import_summary(result))

@@ -12,10 +12,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy.orm import selectinload
 
+from tracker import safefiles
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.meetings import operations as meeting_ops
@@ -38,6 +39,11 @@ from tracker.validation import ValidationError
 
 # Warnings that mean the date needs a person's judgement before a meeting is made.
 DATE_DOUBTS = {"weekday_mismatch", "several_dates", "date_missing", "countdown_mismatch"}
+# Largest release file read (as the upload on the review form); real ones are a few kB.
+MAX_RELEASE_BYTES = 1_000_000
+# A JSONL line holds one release as JSON, whose escapes can make it a few times longer.
+MAX_JSONL_LINE = 8_000_000
+RELEASE_SUFFIXES = (".txt", ".html", ".htm")
 KIND_CODES = {
     "rakor forkopimda": "rakor_forkopimda",
     "rapat terbatas": "rapat_terbatas",
@@ -398,27 +404,63 @@ class ImportResult:
 
 
 def iter_documents(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yield (source name, record) from a folder of .txt/.html files or a JSONL file."""
-    if path.is_dir():
-        for file in sorted(path.iterdir()):
-            if file.suffix.lower() in (".txt", ".html", ".htm"):
-                try:
-                    yield file.name, {"body": file.read_text(encoding="utf-8")}
-                except UnicodeDecodeError:
-                    yield file.name, {"error": _("berkas bukan teks UTF-8")}
-        return
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                if not isinstance(record, dict) or not isinstance(record.get("body"), str):
-                    raise ValueError(_('baris harus objek JSON dengan kunci "body"'))
-            except ValueError as exc:
-                yield f"{path.name}:{number}", {"error": str(exc)}
-                continue
-            yield f"{path.name}:{number}", record
+    """Yield (source name, record) from a folder of .txt/.html files or a JSONL file.
+
+    Only regular files directly in the folder are read; links, sub-folders, FIFOs,
+    devices and sockets are yielded as errors (``tracker.safefiles`` says why).
+    """
+    try:
+        if path.is_dir():
+            with safefiles.open_folder(path) as folder:
+                yield from _folder_documents(folder)
+        else:
+            with safefiles.open_file(path) as handle:
+                yield from _jsonl_documents(path.name, handle)
+    except safefiles.Refused as refused:
+        yield path.name, {"error": str(refused)}
+
+
+def _folder_documents(folder: safefiles.Folder) -> Iterator[tuple[str, dict[str, Any]]]:
+    for name in folder.names():
+        try:
+            with folder.open(name) as handle:
+                if Path(name).suffix.lower() not in RELEASE_SUFFIXES:
+                    continue  # a regular file of another kind: not a release
+                raw = safefiles.read(handle, MAX_RELEASE_BYTES)
+            body = raw.decode("utf-8")
+        except safefiles.Refused as refused:
+            yield name, {"error": str(refused)}
+        except UnicodeDecodeError:
+            yield name, {"error": _("berkas bukan teks UTF-8")}
+        else:
+            yield name, {"body": body}
+
+
+def _jsonl_documents(name: str, handle: BinaryIO) -> Iterator[tuple[str, dict[str, Any]]]:
+    for number, line in enumerate(safefiles.read_lines(handle, MAX_JSONL_LINE), start=1):
+        record = _jsonl_record(line)
+        if record is not None:
+            yield f"{name}:{number}", record
+
+
+def _jsonl_record(line: bytes | None) -> dict[str, Any] | None:
+    """One JSONL line as a record, as an error record, or None when blank."""
+    if line is None:
+        size = safefiles.megabytes(MAX_JSONL_LINE)
+        return {"error": _("baris terlalu panjang (paling panjang %(size)s MB)", size=size)}
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return {"error": _("baris bukan teks UTF-8")}
+    if not text.strip():
+        return None
+    try:
+        record = json.loads(text)
+    except ValueError as exc:
+        return {"error": str(exc)}
+    if not isinstance(record, dict) or not isinstance(record.get("body"), str):
+        return {"error": _('baris harus objek JSON dengan kunci "body"')}
+    return record
 
 
 def _published(record: dict[str, Any]) -> datetime | None:

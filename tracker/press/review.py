@@ -17,8 +17,8 @@ from tracker.meetings.forms import MeetingForm, ParticipationRowForm
 from tracker.press import intake
 
 TOO_LONG = _l("Paling panjang %(max)d karakter.")
-# Largest paste or upload accepted; real releases are a few kilobytes.
-MAX_BODY = 1_000_000
+# Largest paste or upload accepted: the same limit as a release file import-press reads.
+MAX_BODY = intake.MAX_RELEASE_BYTES
 
 
 class ReleaseFields:
