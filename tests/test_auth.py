@@ -344,3 +344,67 @@ def test_production_hashes_use_memory_hard_defaults(tmp_path):
     app = make_app("sqlite", tmp_path, PASSWORD_HASH_PARAMS=None)
     with app.app_context():
         assert ",".join(["m=65536", "t=3", "p=4"]) in hash_password("kata-sandi-panjang")
+
+
+def _change_password(client, current, new, confirm=None):
+    return client.post(
+        "/staff/account/password",
+        data={
+            "current_password": current,
+            "new_password": new,
+            "confirm_password": new if confirm is None else confirm,
+        },
+    )
+
+
+def test_password_change_refuses_with_the_reason_under_each_field(client):
+    editor = make_user("editor@kaltim.example")
+    login(client, "editor@kaltim.example")
+    assert client.get("/staff/account/password").status_code == 200
+    new = "kata-sandi-baru-123"
+    cases = [
+        (("salah-sekali-1234", new), "current_password", "Kata sandi saat ini salah."),
+        ((PASSWORD, "pendek"), "new_password", "Kata sandi minimal 10 karakter."),
+        ((PASSWORD, PASSWORD), "new_password", "Kata sandi baru harus berbeda dari yang sekarang."),
+        ((PASSWORD, new, new + "x"), "confirm_password", "Kedua kata sandi baru tidak sama."),
+    ]
+    for args, field, message in cases:
+        response = _change_password(client, *args)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, message
+        assert message in html and f'id="{field}-error"' in html, message
+        assert args[0] not in html  # passwords are never echoed back
+    client.get("/lang/en")
+    html = _change_password(client, "salah-sekali-1234", new).get_data(as_text=True)
+    assert "The current password is wrong." in html
+    db.session.expire_all()
+    assert operations.verify_password(db.session.get(User, editor.id), PASSWORD)
+
+
+def test_password_change_is_logged_without_the_secret(client):
+    editor = make_user("editor@kaltim.example")
+    login(client, "editor@kaltim.example")
+    response = _change_password(client, PASSWORD, "kata-sandi-baru-123")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/staff/account/sessions")
+    entry = db.session.execute(
+        db.select(ChangeLog).filter_by(entity="user", entity_id=editor.id, action="password")
+    ).scalar_one()
+    assert entry.changes == {"password": ["(lama)", "(baru)"]}
+    assert client.get("/staff/meetings/").status_code == 200
+
+
+def test_sessions_page_shows_agent_and_address_escaped(client):
+    make_user("editor@kaltim.example")
+    login(
+        client,
+        "editor@kaltim.example",
+        headers={"User-Agent": "<script>alert(1)</script> Firefox/128.0"},
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    )
+    html = client.get("/staff/account/sessions").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Firefox/128.0" in html
+    assert "<script>alert" not in html
+    assert "10.1.2.3" in html and "Sesi ini" in html
+    assert "Sesi aktif" in html and "Ganti kata sandi" in html  # in the staff navigation
+    assert "Sesi aktif" not in client.post("/logout", follow_redirects=True).get_data(as_text=True)

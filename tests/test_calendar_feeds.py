@@ -26,14 +26,12 @@ def meetings(make_meeting, region, agency):
 
 
 def staff(client, email="staf@example.id"):
-    """Create a staff user and log them in through the session."""
+    """Create a staff user and log them in through the login form."""
     from tracker.auth.operations import create_user
 
     user = create_user(email, "Staf Kalender", "kata-sandi-yang-panjang-sekali")
     db.session.commit()
-    with client.session_transaction() as s:
-        s["_user_id"] = str(user.id)
-        s["_fresh"] = True
+    client.post("/login", data={"email": user.email, "password": "kata-sandi-yang-panjang-sekali"})
     return user
 
 

@@ -217,9 +217,7 @@ def login(client):
 
     user = create_user("impor@example.id", "Staf Impor", "kata-sandi-yang-panjang-sekali")
     db.session.commit()
-    with client.session_transaction() as s:
-        s["_user_id"] = str(user.id)
-        s["_fresh"] = True
+    client.post("/login", data={"email": user.email, "password": "kata-sandi-yang-panjang-sekali"})
     return user
 
 

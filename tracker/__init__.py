@@ -130,6 +130,7 @@ def _register_staff_blueprints(app: Flask) -> None:
     from tracker.agencies.staff_views import admin_bp as admin_agencies_bp
     from tracker.agencies.staff_views import staff_bp as staff_agencies_bp
     from tracker.api.extract import bp as api_extract_bp
+    from tracker.auth.account_views import bp as account_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.meetings.staff_views import bp as staff_meetings_bp
     from tracker.press.extract_views import bp as press_extract_bp
@@ -137,6 +138,7 @@ def _register_staff_blueprints(app: Flask) -> None:
 
     for blueprint in (
         auth_bp,
+        account_bp,
         staff_meetings_bp,
         staff_press_bp,
         press_extract_bp,

@@ -25,6 +25,7 @@ import pytest
 from staff_helpers import make_user
 from werkzeug.routing import Rule
 
+from tracker.auth.operations import open_login
 from tracker.calendar.operations import regenerate_feed_token
 from tracker.extensions import db
 from tracker.meetings.operations import add_participation, create_meeting
@@ -104,6 +105,10 @@ def fill(world: World, rule: Rule, method: str) -> dict[str, Any]:
             values[arg] = victim.id if fresh else world.editor.id
         elif arg == "agency_id":
             values[arg] = world.agency.id
+        elif arg == "login_id":
+            # The editor's own login: the editor may end it; to anyone else it does not exist.
+            values[arg] = open_login(world.editor, "matriks", "127.0.0.1")[0].id
+            db.session.commit()
         elif arg == "slug":
             values[arg] = "pemilu-2024" if "election" in rule.endpoint else "polda-kaltim"
         elif arg == "code":

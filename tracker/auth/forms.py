@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from tracker.auth.operations import MIN_PASSWORD_LENGTH
 from tracker.formtools import StaffForm, options
 from tracker.i18n import lazy_gettext as _l
 
 ROLE_CHOICES = options([("editor", _l("Editor")), ("admin", _l("Admin"))])
+
+
+def new_password_validators() -> list[DataRequired | Length]:
+    """The form-side checks of a new password (the operation checks the same rule)."""
+    return [
+        DataRequired(message=_l("Isi kata sandi.")),
+        Length(min=MIN_PASSWORD_LENGTH, message=_l("Kata sandi minimal %(min)d karakter.")),
+    ]
 
 
 class LoginForm(StaffForm):
@@ -47,13 +55,7 @@ class UserCreateForm(StaffForm):
     )
     password = PasswordField(
         _l("Kata sandi awal"),
-        validators=[
-            DataRequired(message=_l("Isi kata sandi.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                message=_l("Kata sandi minimal %(min)d karakter."),
-            ),
-        ],
+        validators=new_password_validators(),
         description=_l(
             "Minimal %(n)d karakter; sampaikan kepada pengguna lewat jalur aman.",
             n=MIN_PASSWORD_LENGTH,
@@ -61,6 +63,30 @@ class UserCreateForm(StaffForm):
         render_kw={"autocomplete": "new-password"},
     )
     role = SelectField(_l("Peran"), choices=ROLE_CHOICES, default="editor")
+
+
+class PasswordChangeForm(StaffForm):
+    """The current password, then the new one twice."""
+
+    current_password = PasswordField(
+        _l("Kata sandi saat ini"),
+        validators=[DataRequired(message=_l("Isi kata sandi saat ini."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("Kata sandi baru"),
+        validators=new_password_validators(),
+        description=_l("Minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[
+            DataRequired(message=_l("Ulangi kata sandi baru.")),
+            EqualTo("new_password", message=_l("Kedua kata sandi baru tidak sama.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class UserRoleForm(StaffForm):

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
+from sqlalchemy.orm import contains_eager
 
 from tracker import changes
+from tracker.calendar.operations import regenerate_feed_token
 from tracker.extensions import db
 from tracker.i18n import gettext as _
-from tracker.models import USER_ROLES, User, utcnow
+from tracker.models import USER_ROLES, LoginSession, User, utcnow
 from tracker.validation import ValidationError, check
 
 MIN_PASSWORD_LENGTH = 10
+# Longer than any token we issue: anything bigger is refused before hashing.
+MAX_TOKEN_LENGTH = 100
 
 
 @cache
@@ -68,8 +74,7 @@ def create_user(
         errors["email"] = _("Alamat surel ini sudah terdaftar.")
     if not name:
         errors["name"] = _("Nama wajib diisi.")
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors["password"] = _("Kata sandi minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH)
+    errors.update(password_errors(password, "password"))
     if role not in USER_ROLES:
         errors["role"] = _("Peran harus admin atau editor.")
     check(errors)
@@ -80,14 +85,42 @@ def create_user(
     return user
 
 
+def password_errors(password: str, field: str) -> dict[str, str]:
+    """The rule every new password meets (new accounts and password changes)."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        return {field: _("Kata sandi minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH)}
+    return {}
+
+
+def change_password(user: User, current: str, new: str, keep: LoginSession | None = None) -> None:
+    """Set a new password after checking the current one; every other login ends."""
+    errors = password_errors(new, "new_password")
+    if not verify_password(user, current):
+        errors["current_password"] = _("Kata sandi saat ini salah.")
+    elif not errors and new == current:
+        errors["new_password"] = _("Kata sandi baru harus berbeda dari yang sekarang.")
+    check(errors)
+    user.password_hash = hash_password(new)
+    # The log says that the password changed, never anything about it.
+    changes.record("user", user.id, "password", {"password": ["(lama)", "(baru)"]}, user)
+    end_logins(user, keep)
+    db.session.flush()
+
+
 def set_active(user: User, active: bool, actor: User | None = None) -> None:
-    """Activate or deactivate an account; a deactivated user is refused at once."""
+    """Activate or deactivate an account; deactivation ends every session at once."""
     if actor is not None and actor.id == user.id and not active:
         raise ValidationError({"active": _("Anda tidak bisa menonaktifkan akun sendiri.")})
-    if user.active != active:
-        changes.record("user", user.id, "update", {"active": [user.active, active]}, actor)
-        user.active = active
-        db.session.flush()
+    if user.active == active:
+        return
+    changes.record("user", user.id, "update", {"active": [user.active, active]}, actor)
+    user.active = active
+    if not active:
+        end_logins(user)
+    elif user.feed_token is not None:
+        # A feed address handed out before the deactivation must not come back to life.
+        regenerate_feed_token(user, actor)
+    db.session.flush()
 
 
 def set_role(user: User, role: str, actor: User | None = None) -> None:
@@ -113,3 +146,75 @@ def note_login(user: User) -> None:
     """Stamp a successful login."""
     user.last_login_at = utcnow()
     db.session.flush()
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a login token (a leaked table opens no session)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_login(user: User, user_agent: str, address: str | None) -> tuple[LoginSession, str]:
+    """Record a new login; return it with the token for the session cookie."""
+    token = secrets.token_urlsafe(32)
+    record = LoginSession(
+        user=user,
+        token_hash=token_hash(token),
+        # Headers are the client's to fill: keep what fits the columns, never a NUL.
+        user_agent=(user_agent or "").replace("\x00", "")[:255],
+        address=(address or "")[:45],
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record, token
+
+
+def rotate_login(record: LoginSession) -> str:
+    """Give a login a new token; copies of the old cookie stop working."""
+    token = secrets.token_urlsafe(32)
+    record.token_hash = token_hash(token)
+    db.session.flush()
+    return token
+
+
+def find_login(token: str) -> LoginSession | None:
+    """The live login a cookie token names: not revoked, and its user active."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return db.session.execute(
+        db.select(LoginSession)
+        .join(LoginSession.user)
+        .options(contains_eager(LoginSession.user))
+        .where(
+            LoginSession.token_hash == token_hash(token),
+            LoginSession.revoked_at.is_(None),
+            User.active.is_(True),
+        )
+    ).scalar_one_or_none()
+
+
+def live_logins(user: User) -> list[LoginSession]:
+    """The user's logins that still open pages, most recently seen first."""
+    return list(
+        db.session.execute(
+            db.select(LoginSession)
+            .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+            .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())
+        ).scalars()
+    )
+
+
+def end_login(record: LoginSession) -> None:
+    """Revoke one login; its cookie is worth nothing from the next request on."""
+    if record.revoked_at is None:
+        record.revoked_at = utcnow()
+        db.session.flush()
+
+
+def end_logins(user: User, keep: LoginSession | None = None) -> int:
+    """Revoke every live login of the user except ``keep``; return how many ended."""
+    ended = 0
+    for record in live_logins(user):
+        if keep is None or record.id != keep.id:
+            end_login(record)
+            ended += 1
+    return ended

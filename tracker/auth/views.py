@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
-from tracker.auth import operations, ratelimit
+from tracker.auth import logins, operations, ratelimit
 from tracker.auth.access import role_required
 from tracker.auth.cookies import SchemeAwareSessionInterface
 from tracker.auth.forms import ConfirmForm, LoginForm, UserCreateForm, UserRoleForm
@@ -60,7 +60,7 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]] | st
         form.form_errors.append(_("Alamat surel atau kata sandi salah."))
         return render_template("auth/login.html", form=form), 422
     attempt.succeeded()
-    login_user(user)
+    logins.begin(user)
     operations.note_login(user)
     db.session.commit()
     flash(_("Selamat datang, %(name)s.", name=user.name), "info")
@@ -69,8 +69,9 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]] | st
 
 @bp.post("/logout")
 def logout() -> Response:
-    """Log out (POST only, so a link on another site cannot do it)."""
-    logout_user()
+    """Log out and end the session on the server (POST only: no other site can link it)."""
+    logins.end()
+    db.session.commit()
     flash(_("Anda sudah keluar."), "info")
     return redirect(url_for("meetings.index"))
 
@@ -136,7 +137,7 @@ def user_deactivate(user_id: int) -> Response:
 @bp.post("/admin/users/<int:user_id>/reactivate")
 @role_required("admin")
 def user_reactivate(user_id: int) -> Response:
-    """Reactivate an account."""
+    """Reactivate an account; a private feed address it had is replaced."""
     return _set_active(user_id, True)
 
 

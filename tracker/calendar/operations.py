@@ -9,7 +9,7 @@ from tracker.extensions import db
 from tracker.models import User
 
 
-def regenerate_feed_token(user: User) -> str:
+def regenerate_feed_token(user: User, actor: User | None = None) -> str:
     """Give the user a new private feed token; the old address stops working at once."""
     had_token = user.feed_token is not None
     user.feed_token = secrets.token_urlsafe(32)
@@ -19,7 +19,7 @@ def regenerate_feed_token(user: User) -> str:
         user.id,
         "feed_token",
         {"feed_token": ["(lama)" if had_token else None, "(baru)"]},
-        user,
+        actor or user,
     )
     db.session.flush()
     return user.feed_token

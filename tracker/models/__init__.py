@@ -2,6 +2,7 @@
 
 from tracker.models.agency import AGENCY_KINDS, Agency, AgencyAlias, AgencySlugRedirect
 from tracker.models.change import ChangeLog
+from tracker.models.login_session import LoginSession
 from tracker.models.meeting import (
     ATTENDANCE,
     MEETING_KINDS,
@@ -42,6 +43,7 @@ __all__ = [
     "Coverage",
     "Election",
     "Evidence",
+    "LoginSession",
     "Meeting",
     "Participation",
     "Person",
