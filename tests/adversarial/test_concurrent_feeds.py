@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import PG_URL, make_app
+from conftest import make_app
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
 
 from tracker import create_app
 from tracker.calendar import bodies, feeds
@@ -38,6 +37,7 @@ from tracker.meetings.synth import synthesize
 from tracker.models import Meeting
 
 from .checks import check_ics
+from .child import child_database, child_env, drop_schema
 
 MEETINGS = 2000  # the archive feed is about 1.6 MB: streamed, not built in memory
 WORKERS, THREADS, CLIENTS = 2, 4, 8
@@ -68,18 +68,6 @@ class Answer:
     streamed: bool = False  # sent chunked, without a Content-Length
 
 
-def _pg_url() -> str:
-    """A schema of this test's own in the PostgreSQL test database, emptied."""
-    engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    engine.dispose()
-    separator = "&" if "?" in PG_URL else "?"
-    # This schema alone: with public on the path, alembic would find the suite's tables.
-    return f"{PG_URL}{separator}options=-csearch_path%3D{SCHEMA}"
-
-
 def _build(url: str, instance: Path) -> Flask:
     """Migrate, load the reference data and synthesise meetings, as ``init`` + ``synth``."""
     app = create_app(
@@ -102,19 +90,12 @@ def _build(url: str, instance: Path) -> Flask:
 @pytest.fixture
 def database(backend: str, tmp_path: Path) -> Iterator[tuple[str, Flask]]:
     """A database file (SQLite) or schema (PostgreSQL) with the synthetic meetings."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'feeds.sqlite'}"
-    else:
-        url = _pg_url()
+    url = child_database(backend, tmp_path, SCHEMA)
     app = _build(url, tmp_path / "instance")
     yield url, app
     with app.app_context():
         db.engine.dispose()
-    if backend == "postgres":
-        engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-        with engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {SCHEMA} CASCADE"))
-        engine.dispose()
+    drop_schema(backend, SCHEMA)
 
 
 def _wait_ready(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
@@ -138,11 +119,8 @@ def _wait_ready(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
 def server(database: tuple[str, Flask], tmp_path: Path) -> Iterator[tuple[int, Path]]:
     """gunicorn with 2 threaded workers on a socket bound here to a free port."""
     url, _app = database
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env = child_env(url, tmp_path / "instance")
     env.update(
-        TRACKER_DATABASE_URL=url,
-        TRACKER_INSTANCE_PATH=str(tmp_path / "instance"),
-        TRACKER_SECRET_KEY="concurrent-feeds-secret",
         TRACKER_PUBLIC_BASE_URL=BASE_URL,
         # Small enough that every commit prunes other generations' files.
         TRACKER_CALENDAR_FEED_CACHE_MB="4",
