@@ -40,6 +40,9 @@ demo: init
 run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# gunicorn counts as production, which refuses to start without PUBLIC_BASE_URL
+# (tracker/production.py): links name this server unless TRACKER_PUBLIC_BASE_URL is set.
+serve: export TRACKER_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 serve: demo
 	$(BIN)/gunicorn --config python:tracker.gunicorn_conf --workers 4 --bind $(HOST):$(PORT) 'tracker:create_app()'
 

@@ -80,6 +80,9 @@ def make_app(backend: str, tmp_path: Any, **extra: Any) -> Flask:
         "DATABASE_URL": url,
         "WTF_CSRF_ENABLED": False,
         "INSTANCE_PATH": str(tmp_path / "instance"),
+        # The test client's own host, configured as production configures it: absolute
+        # links never come from the request (tests of the development fallback unset it).
+        "PUBLIC_BASE_URL": "http://localhost",
         "RATELIMIT_ENABLED": False,
         # Cheap Argon2 for speed; production keeps the library's RFC 9106 defaults.
         "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},

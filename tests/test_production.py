@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import PG_URL, make_app
+from flask import Flask
 from sqlalchemy import text
 
+from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Meeting, Region
+from tracker.production import ConfigurationError, is_production
 
 
 def test_security_headers(client):
@@ -162,3 +168,74 @@ def test_four_writers_at_once(backend, tmp_path, request):
             assert db.session.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
         db.session.remove()
         db.engine.dispose()
+
+
+STRONG_KEY = "k" * 64
+BASE = "https://rakor.example.id"
+
+
+def _served_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **config: object) -> Flask:
+    """An app created as gunicorn creates it: not TESTING, not DEBUG, not the flask command."""
+    for name in ("SECRET_KEY", "PUBLIC_BASE_URL", "DEBUG", "TESTING"):
+        monkeypatch.delenv(f"TRACKER_{name}", raising=False)
+    if not config.pop("flask command", False):
+        monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    base = {"INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": "sqlite://"}
+    return create_app({**base, **config})
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "PUBLIC_BASE_URL"])
+def test_production_refuses_to_start_without(monkeypatch, tmp_path, missing):
+    config = {"SECRET_KEY": STRONG_KEY, "PUBLIC_BASE_URL": BASE}
+    del config[missing]
+    with pytest.raises(ConfigurationError) as refused:
+        _served_app(monkeypatch, tmp_path, **config)
+    message = str(refused.value)
+    assert missing in message
+    assert "Produksi menolak berjalan" in message and "Production refuses to start" in message
+
+
+def test_production_starts_with_both(monkeypatch, tmp_path):
+    app = _served_app(monkeypatch, tmp_path, SECRET_KEY=STRONG_KEY, PUBLIC_BASE_URL=BASE)
+    assert is_production(app)
+    assert app.config["SESSION_COOKIE_SECURE"] is True  # from the https base URL
+    assert app.test_client().get("/robots.txt").status_code == 200
+
+
+@pytest.mark.parametrize("mode", ["TESTING", "DEBUG", "flask command"])
+def test_tests_debug_and_the_flask_command_start_without_them(monkeypatch, tmp_path, mode):
+    if mode == "flask command":
+        monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")  # what `flask run` and `flask init` set
+    app = _served_app(monkeypatch, tmp_path, **{mode: True})
+    assert not is_production(app)
+    assert len(app.config["SECRET_KEY"]) == 64  # a temporary key, never a fixed one
+
+
+@pytest.mark.parametrize(
+    "value", ["rakor.example.id", "https://rakor.example.id/tracker", "javascript:alert(1)"]
+)
+def test_malformed_public_base_url_is_refused_everywhere(monkeypatch, tmp_path, value):
+    with pytest.raises(ConfigurationError, match="PUBLIC_BASE_URL"):
+        _served_app(monkeypatch, tmp_path, TESTING=True, PUBLIC_BASE_URL=value)
+
+
+def test_a_fresh_install_serves_once_public_base_url_is_set(tmp_path):
+    """`flask init` runs without a key and writes one; gunicorn then asks for PUBLIC_BASE_URL."""
+    tools = Path(sys.executable).parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "FLASK_"))}
+    env.update(
+        TRACKER_INSTANCE_PATH=str(tmp_path / "instance"),
+        TRACKER_DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite'}",
+    )
+    init = subprocess.run(
+        [str(tools / "flask"), "--app", "tracker", "init"], env=env, capture_output=True, text=True
+    )
+    assert init.returncode == 0, init.stderr
+    check = [str(tools / "gunicorn"), "--check-config", "tracker:create_app()"]
+    refused = subprocess.run(check, env=env, capture_output=True, text=True, cwd=tmp_path)
+    said = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert "tanpa PUBLIC_BASE_URL" in said and "tanpa SECRET_KEY" not in said
+    env["TRACKER_PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"
+    served = subprocess.run(check, env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert served.returncode == 0, served.stdout + served.stderr

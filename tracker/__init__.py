@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+
+from tracker.urls import TrackerFlask
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
         "TRACKER_INSTANCE_PATH"
     )
-    app = Flask(
+    app = TrackerFlask(
         __name__,
         instance_relative_config=True,
         instance_path=instance_path,
@@ -44,6 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         BABEL_DEFAULT_TIMEZONE="UTC",
         LANGUAGES=("id", "en"),
         SITE_NAME="Rakor Tracker",
+        # Scheme and host of every absolute link, e.g. "https://rakor.example.go.id";
+        # required in production (tracker/production.py).
+        PUBLIC_BASE_URL=None,
         # Host used in calendar UIDs and absolute links built outside a request.
         PUBLIC_HOST="rakor-tracker.local",
         PAGE_SIZE=25,
@@ -63,16 +66,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Pool pre-ping is pointless for a file and costs a statement per checkout.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
-    if not app.config.get("SECRET_KEY"):
-        # `flask init` writes a persistent key into instance/config.py; until then
-        # a random per-process key keeps sessions unforgeable (never a fixed default).
-        app.config["SECRET_KEY"] = secrets.token_hex(32)
-        if not app.config.get("TESTING"):
-            logging.getLogger(__name__).warning(
-                "No SECRET_KEY configured; using a temporary one. Run `flask init`."
-            )
 
     _init_extensions(app)
+    from tracker import production
+
+    # `flask init` writes SECRET_KEY into instance/config.py; production refuses to
+    # start without it or without PUBLIC_BASE_URL.
+    production.configure(app)
     from tracker import security
 
     security.register(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
 from tracker import proxies
@@ -125,6 +126,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         code = error.code or 500
+        if request_ctx.url_adapter is None:
+            # TRUSTED_HOSTS refused the Host header: no URL can be built for a page.
+            return Response(_error_title(code), status=code, mimetype="text/plain")
         said = error.description if isinstance(error, Refusal) else None
         if request.path.startswith("/api/"):
             body = {"error": {"code": code, "message": said or _error_title(code)}}

@@ -95,7 +95,9 @@ def test_killed_import_keeps_what_it_reported_and_resumes(backend: str, tmp_path
     assert len(saved) >= KILL_AFTER and len(saved) < FILES
 
     _check_consistent(backend, url)
-    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path / "instance")})
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path / "instance")}
+    )
     with app.app_context():
         for name in saved:
             assert find_by_content(plain_body(bodies[name])) is not None, name

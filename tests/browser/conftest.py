@@ -97,11 +97,15 @@ def _start_server(folder: Path) -> Iterator[LiveServer]:
             "SECRET_KEY": "browser-test-secret-not-for-production",
             "DATABASE_URL": "sqlite:///" + str(folder / "tracker.sqlite"),
             "INSTANCE_PATH": str(folder),
+            # Served as in production, which needs a base URL: the real one is known
+            # once the port is bound, just below.
+            "PUBLIC_BASE_URL": "http://127.0.0.1",
             # CSRF stays on: the browser submits the real forms with their tokens.
         }
     )
     _build_database(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
     thread.start()
     try:

@@ -398,7 +398,9 @@ def regions(csv: bool = False) -> Response:
 def _list_body(items: list[Any]) -> Response:
     """A small, complete list (no paging needed) in the same envelope as paged ones."""
     query = urlencode(list(request.args.items(multi=True)))
-    self_url = request.base_url + (f"?{query}" if query else "")
+    # url_for, not request.base_url: the host comes from PUBLIC_BASE_URL (tracker/urls.py).
+    here = url_for(str(request.endpoint), _external=True, **(request.view_args or {}))
+    self_url = here + (f"?{query}" if query else "")
     return jsonify(
         {
             "data": items,

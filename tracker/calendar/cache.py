@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import ColumnElement, String, bindparam, select, type_coerce, update
 
+from tracker import urls
 from tracker.calendar import state
 from tracker.calendar.ical import (
     CalendarSettings,
@@ -55,48 +56,44 @@ class Piece:
     text: str
 
 
-def base_url() -> str:
-    """PUBLIC_BASE_URL if configured, else the scheme and host of the request."""
-    configured = current_app.config.get("PUBLIC_BASE_URL")
-    if configured:
-        return str(configured).rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return "https://" + current_app.config["PUBLIC_HOST"]
-
-
 def settings() -> CalendarSettings:
-    """The calendar settings of the running app (memoised per app and base URL)."""
+    """The calendar settings of the running app (memoised per app and configured base URL)."""
     config = current_app.config
-    url = base_url()
-    memo: dict[tuple[Any, ...], CalendarSettings] = current_app.extensions.setdefault(
-        "calendar_settings", {}
-    )
+    shared = not urls.from_request()
     key = (
-        url,
+        urls.base_url(),
         config["PUBLIC_HOST"],
         config.get("CALENDAR_ORGANIZER_EMAIL"),
         config.get("CALENDAR_ORGANIZER_NAME"),
         config["SITE_NAME"],
         config.get("CALENDAR_DEFAULT_MINUTES", 120),
     )
-    found = memo.get(key)
-    if found is not None:
-        return found
-    host = config["PUBLIC_HOST"]
+    # Only configured values are memoised: a key per request host would grow without bound.
+    memo: dict[tuple[Any, ...], CalendarSettings] = current_app.extensions.setdefault(
+        "calendar_settings", {}
+    )
+    found = memo.get(key) if shared else None
+    if found is None:
+        found = _settings(key, shared)
+        if shared:
+            memo[key] = found
+    return found
+
+
+def _settings(key: tuple[Any, ...], shared: bool) -> CalendarSettings:
+    url, host, email, name, site, minutes = key
     # The page address pattern, from the URL map so it follows the meetings blueprint.
     meeting_path = current_app.url_map.bind(host).build(
         "meetings.detail", {"meeting_id": _PATH_MARKER}
     )
-    found = memo[key] = CalendarSettings(
+    return CalendarSettings(
         base_url=url,
-        organizer_email=config.get("CALENDAR_ORGANIZER_EMAIL") or f"sekretariat@{host}",
-        organizer_name=config.get("CALENDAR_ORGANIZER_NAME")
-        or f"Sekretariat {config['SITE_NAME']}",
-        default_duration=timedelta(minutes=int(config.get("CALENDAR_DEFAULT_MINUTES", 120))),
+        organizer_email=email or f"sekretariat@{host}",
+        organizer_name=name or f"Sekretariat {site}",
+        default_duration=timedelta(minutes=int(minutes)),
         meeting_path=meeting_path.replace(str(_PATH_MARKER), "{id}"),
+        shared=shared,
     )
-    return found
 
 
 def piece_stamp(conf: CalendarSettings, references: int) -> str:
@@ -283,6 +280,8 @@ def stream_pieces(
     per chunk) and the first ``store_limit`` of them written back once the meeting
     cursor is exhausted (SQLite must not write a table under an open cursor).
     """
+    if not conf.shared:
+        store_limit = 0  # built for one request's host: never stored for everyone
     stamp = piece_stamp(conf, references)
     prefix = stamp + "\n"
     cut = len(prefix)

@@ -353,6 +353,8 @@ def serve_feed(
     looks the scope up (and raises NotFound), only when the answer needs it.
     """
     conf = cache.settings()
+    # A body naming the request's own host (development) is for that visitor alone.
+    personal = private or not conf.shared
     moment = now()
     today = day_start(moment)
     gzip = _accepts_gzip()
@@ -365,7 +367,7 @@ def serve_feed(
             recent_etag = recent_key + ("-gz" if gzip else "")
             if not is_resource_modified(request.environ, etag=recent_etag):
                 modified = max(datetime.fromtimestamp(recent.changed_at, UTC), today)
-                return _not_modified(recent_etag, modified, private)
+                return _not_modified(recent_etag, modified, personal)
     reading = state.read()
     state.remember(reading)
     key = feed_key(reading, today, conf, scope_key(args, private), path)
@@ -376,14 +378,14 @@ def serve_feed(
     modified = max(datetime.fromtimestamp(reading.changed_at, UTC), today)
     # An ETag that matches proves the scope existed at this generation: no lookup.
     if request.if_none_match and not is_resource_modified(request.environ, etag=etag):
-        return _not_modified(etag, modified, private)
+        return _not_modified(etag, modified, personal)
     scope = resolve()
     if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
-        return _not_modified(etag, modified, private)
+        return _not_modified(etag, modified, personal)
     response = _body(key, gzip, scope, conf, moment, path, reading)
     if gzip:
         response.content_encoding = "gzip"
-    return _headers(response, etag, modified, filename, private)
+    return _headers(response, etag, modified, filename, personal)
 
 
 def _file_response(handle: Any, size: int) -> Response:
@@ -413,11 +415,12 @@ def _body(
     reading: state.State,
 ) -> Response:
     closers: list[Callable[[], None]] = []
-    cached = bodies.open_body(key, gzip)
+    # Bodies built for a request's own host (development) are never kept as files.
+    cached = bodies.open_body(key, gzip) if conf.shared else None
     if cached is not None:
         db.session.commit()
         return _file_response(*cached)
-    plain = bodies.open_body(key, False) if gzip else None
+    plain = bodies.open_body(key, False) if gzip and conf.shared else None
     if plain is not None:
         # Compress the cached plain body once; later gzip requests read the result.
         db.session.commit()
@@ -440,7 +443,8 @@ def _body(
             connection.commit()
             return state.read(connection).generation == reading.generation
 
-    produced = _produce(_gzip(source) if gzip else source, bodies.Writer(key, gzip), check, closers)
+    writer = bodies.Writer(key, gzip) if conf.shared else None
+    produced = _produce(_gzip(source) if gzip else source, writer, check, closers)
     head: list[bytes] = []
     size = 0
     limit = int(current_app.config.get("CALENDAR_STREAM_AFTER", STREAM_AFTER))
@@ -476,19 +480,19 @@ def _resume(head: list[bytes], produced: Generator[bytes, None, None]) -> Iterat
 
 def _produce(
     blocks: Iterable[bytes],
-    writer: bodies.Writer,
+    writer: bodies.Writer | None,
     check: Callable[[], bool] | None,
     closers: Sequence[Callable[[], None]] = (),
 ) -> Generator[bytes, None, None]:
     """Yield the body while copying it to the cache; keep the copy only if complete."""
     try:
-        for block in blocks:
-            writer.write(block)
-            yield block
-        if check is None or check():
+        yield from bodies.tee(blocks, writer)
+        # The check also commits the stored VEVENTs, so it runs without a writer too.
+        if (check is None or check()) and writer is not None:
             writer.commit()
     finally:
-        writer.abort()  # a no-op once committed; else the client left or it failed
+        if writer is not None:
+            writer.abort()  # a no-op once committed; else the client left or it failed
         for close in closers:
             close()
 

@@ -42,6 +42,9 @@ class CalendarSettings:
     refresh: timedelta = timedelta(hours=1)
     default_duration: timedelta = timedelta(hours=2)
     meeting_path: str = "/meetings/{id}"
+    # False when base_url is the request's own host (development without PUBLIC_BASE_URL):
+    # such output is never stored, kept as a file or cached publicly.
+    shared: bool = True
 
     @property
     def fingerprint(self) -> str:

@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from tracker import urls
 from tracker.calendar import cache, feeds, operations, state
 from tracker.calendar.forms import FeedBuilderForm, ImportForm, RegenerateTokenForm
 from tracker.calendar.ical import CALENDAR_FOOTER, FeedInfo, calendar_head
@@ -50,7 +51,6 @@ FEED_ENDPOINTS = frozenset(
     )
 )
 DEFAULTS = {
-    "PUBLIC_BASE_URL": None,  # e.g. "https://rakor.example.go.id"; else the request host
     "CALENDAR_ORGANIZER_EMAIL": None,  # a functional mailbox; default sekretariat@PUBLIC_HOST
     "CALENDAR_ORGANIZER_NAME": None,
     "CALENDAR_WINDOW_DAYS": 90,
@@ -150,7 +150,9 @@ def meeting(meeting_id: int) -> Response:
     zones = set() if found.time_unknown else {found.timezone}
     chunks = [calendar_head(info, conf, zones), text, CALENDAR_FOOTER]
     db.session.commit()
-    return feeds.ics_response(chunks, found.updated_at, f"rapat-{found.id}.ics", attachment=True)
+    return feeds.ics_response(
+        chunks, found.updated_at, f"rapat-{found.id}.ics", attachment=True, private=not conf.shared
+    )
 
 
 @bp.get("/private/<token>.ics")
@@ -166,7 +168,7 @@ def private_feed(token: str) -> Response:
 
 def feed_links(path: str) -> dict[str, str]:
     """The https, webcal and Google Calendar addresses of a feed path."""
-    https = cache.base_url() + path
+    https = urls.base_url() + path
     webcal = "webcal://" + https.split("://", 1)[1]
     google = "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe="")
     return {"https": https, "webcal": webcal, "google": google}
