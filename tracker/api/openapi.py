@@ -315,6 +315,8 @@ PAGING = [
 FORMAT = _param(
     "format", "json (default) or csv: every list is also a CSV download.", {"enum": ["json", "csv"]}
 )
+# Years 1900-2999: other dates are refused with 400 (tracker/meetings/queries.py).
+FILTER_DATE = {"type": "string", "format": "date", "pattern": "^(19|2[0-9])[0-9]{2}-"}
 MEETING_FILTERS = [
     _param(
         "q",
@@ -325,12 +327,12 @@ MEETING_FILTERS = [
     _param(
         "date_from",
         "Meetings on or after this local date (YYYY-MM-DD, 1900-01-01 to 2999-12-31).",
-        {"type": "string", "format": "date"},
+        FILTER_DATE,
     ),
     _param(
         "date_to",
         "Meetings on or before this local date (YYYY-MM-DD, 1900-01-01 to 2999-12-31).",
-        {"type": "string", "format": "date"},
+        FILTER_DATE,
     ),
     _param(
         "region",
