@@ -83,6 +83,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     throttle.init_app(app)
     _register_blueprints(app)
+    from tracker import retry
+
+    retry.install(app)
     _register_template_helpers(app)
     from tracker import cli
 

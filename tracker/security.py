@@ -7,6 +7,7 @@ from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
 from tracker import proxies
+from tracker.extensions import db
 from tracker.i18n import gettext as _
 
 # No inline script or style anywhere: every asset is a file the app serves.
@@ -157,6 +158,9 @@ def register(app: Flask) -> None:
         propagate = app.config.get("PROPAGATE_EXCEPTIONS")
         if propagate or (propagate is None and (app.testing or app.debug)):
             raise error
+        # A failed statement (a lost connection above all) leaves the session unusable
+        # until rolled back, and the error page reads it again (the signed-in user).
+        db.session.rollback()
         if request.path.startswith("/api/"):
             return jsonify({"error": {"code": 500, "message": _error_title(500)}}), 500
         return (
