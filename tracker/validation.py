@@ -40,6 +40,34 @@ def refuse_contact_details(values: Mapping[str, object], fields: tuple[str, ...]
     check(errors)
 
 
+# Characters that can hide or reorder what a reader sees and that no agenda, form or
+# report needs: C0 controls (TAB and LF survive where line breaks are allowed), DEL, C1,
+# zero-width characters, bidi marks, embeddings, overrides and isolates, U+2028/2029, BOM.
+INVISIBLE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """Drop invisible characters; collapse all whitespace unless line breaks are allowed."""
+    if multiline:
+        return INVISIBLE.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return " ".join(INVISIBLE.sub("", " ".join(value.split())).split())
+
+
+def column_limit(column: Any) -> int | None:
+    """The most characters a column holds: its VARCHAR length, or ``info["max_length"]``."""
+    return getattr(column.type, "length", None) or column.info.get("max_length")
+
+
+def max_length(attribute: Any) -> int:
+    """The most characters a model attribute holds: the one limit forms and importers use."""
+    limit = column_limit(attribute.property.columns[0])
+    if limit is None:
+        raise TypeError(f"{attribute} has no length limit")
+    return int(limit)
+
+
 def check(errors: dict[str, str]) -> None:
     """Raise when any error was collected."""
     if errors:
@@ -64,7 +92,7 @@ def guard_text_columns(session: Any, _context: Any, _instances: Any) -> None:
                 continue
             if "\x00" in value:
                 errors[key] = _("Teks tidak boleh berisi karakter NUL (kode 0).")
-            length = getattr(column.type, "length", None)
+            length = column_limit(column)
             if length is not None and len(value) > length:
                 errors.setdefault(key, _("Paling panjang %(max)d karakter.", max=length))
     check(errors)

@@ -36,7 +36,17 @@ from tracker.labels import (
     ROLE_ORDER,
     VISIBILITY_LABELS,
 )
-from tracker.models import ATTENDANCE, MEETING_KINDS, VISIBILITIES
+from tracker.models import (
+    ATTENDANCE,
+    MEETING_KINDS,
+    VISIBILITIES,
+    AgencyAlias,
+    Meeting,
+    Participation,
+    Person,
+    Venue,
+)
+from tracker.validation import max_length
 
 ZONE_CHOICES = options(
     [
@@ -73,26 +83,30 @@ class ParticipationRowForm(Form):
     agency_id = HiddenField()
     agency_name = StringField(
         _l("Instansi"),
-        validators=[Optional(), Length(max=255, message=TOO_LONG)],
+        validators=[Optional(), Length(max=max_length(AgencyAlias.alias), message=TOO_LONG)],
         description=_l("Ketik nama atau alias instansi, mis. Polda Kaltim."),
         render_kw={"list": "agency-options", "autocomplete": "off", "class": "agency-input"},
     )
     collective_label = StringField(
         _l("Kelompok peserta"),
-        validators=[Optional(), Length(max=200, message=TOO_LONG)],
+        validators=[
+            Optional(),
+            Length(max=max_length(Participation.collective_label), message=TOO_LONG),
+        ],
         description=_l("Untuk peserta tanpa instansi tunggal, mis. bupati/wali kota se-Kaltim."),
     )
     person_name = StringField(
         _l("Nama orang"),
-        validators=[Optional(), Length(max=160, message=TOO_LONG)],
+        validators=[Optional(), Length(max=max_length(Person.name), message=TOO_LONG)],
         description=_l("Tanpa gelar dan pangkat."),
     )
     person_rank = StringField(
-        _l("Pangkat"), validators=[Optional(), Length(max=60, message=TOO_LONG)]
+        _l("Pangkat"),
+        validators=[Optional(), Length(max=max_length(Person.rank), message=TOO_LONG)],
     )
     position = StringField(
         _l("Jabatan seperti tertulis"),
-        validators=[Optional(), Length(max=200, message=TOO_LONG)],
+        validators=[Optional(), Length(max=max_length(Participation.position), message=TOO_LONG)],
     )
     roles = MultiCheckboxField(
         _l("Peran"), choices=options((r, ROLE_LABELS[r]) for r in ROLE_ORDER), validate_choice=True
@@ -103,9 +117,16 @@ class ParticipationRowForm(Form):
         default="unknown",
     )
     represented_by = StringField(
-        _l("Diwakili oleh"), validators=[Optional(), Length(max=200, message=TOO_LONG)]
+        _l("Diwakili oleh"),
+        validators=[
+            Optional(),
+            Length(max=max_length(Participation.represented_by), message=TOO_LONG),
+        ],
     )
-    topic = StringField(_l("Topik"), validators=[Optional(), Length(max=500, message=TOO_LONG)])
+    topic = StringField(
+        _l("Topik"),
+        validators=[Optional(), Length(max=max_length(Participation.topic), message=TOO_LONG)],
+    )
     order = IntegerField(
         _l("Urutan"),
         validators=[
@@ -142,14 +163,19 @@ class MeetingForm(StaffForm):
         _l("Judul"),
         validators=[
             DataRequired(message=_l("Judul wajib diisi.")),
-            Length(max=300, message=TOO_LONG),
+            Length(max=max_length(Meeting.title), message=TOO_LONG),
         ],
     )
     kind = SelectField(
         _l("Jenis rapat"), choices=options((k, MEETING_KIND_LABELS[k]) for k in MEETING_KINDS)
     )
-    theme = StringField(_l("Tema"), validators=[Optional(), Length(max=500, message=TOO_LONG)])
-    summary = TextAreaField(_l("Ringkasan"), validators=[Optional()])
+    theme = StringField(
+        _l("Tema"), validators=[Optional(), Length(max=max_length(Meeting.theme), message=TOO_LONG)]
+    )
+    summary = TextAreaField(
+        _l("Ringkasan"),
+        validators=[Optional(), Length(max=max_length(Meeting.summary), message=TOO_LONG)],
+    )
     region = SelectField(
         _l("Wilayah"),
         coerce=_coerce_id,
@@ -175,11 +201,12 @@ class MeetingForm(StaffForm):
     venue = SelectField(_l("Tempat yang sudah ada"), coerce=_coerce_id, validators=[Optional()])
     new_venue_name = StringField(
         _l("Nama tempat baru"),
-        validators=[Optional(), Length(max=200, message=TOO_LONG)],
+        validators=[Optional(), Length(max=max_length(Venue.name), message=TOO_LONG)],
         description=_l("Isi bila tempatnya belum ada di daftar."),
     )
     new_venue_address = StringField(
-        _l("Alamat tempat baru"), validators=[Optional(), Length(max=300, message=TOO_LONG)]
+        _l("Alamat tempat baru"),
+        validators=[Optional(), Length(max=max_length(Venue.address), message=TOO_LONG)],
     )
     new_venue_city = SelectField(
         _l("Kota/kabupaten tempat baru"), coerce=_coerce_id, validators=[Optional()]
@@ -192,7 +219,7 @@ class MeetingForm(StaffForm):
     )
     source_note = TextAreaField(
         _l("Catatan sumber"),
-        validators=[Optional()],
+        validators=[Optional(), Length(max=max_length(Meeting.source_note), message=TOO_LONG)],
         description=_l("Catatan publik tentang sumber, mis. tanggal yang salah cetak."),
     )
     participations = FieldList(FormField(ParticipationRowForm), min_entries=1)
@@ -224,7 +251,7 @@ class PostponeForm(StaffForm):
     time_unknown = BooleanField(_l("Jam tidak disebutkan"))
     reason = TextAreaField(
         _l("Alasan penundaan"),
-        validators=[Optional(), Length(max=2000, message=TOO_LONG)],
+        validators=[Optional(), Length(max=max_length(Meeting.status_reason), message=TOO_LONG)],
     )
 
 
@@ -235,6 +262,6 @@ class CancelForm(StaffForm):
         _l("Alasan pembatalan"),
         validators=[
             DataRequired(message=_l("Alasan pembatalan wajib diisi.")),
-            Length(max=2000, message=TOO_LONG),
+            Length(max=max_length(Meeting.status_reason), message=TOO_LONG),
         ],
     )

@@ -29,7 +29,7 @@ from tracker.models import (
     Venue,
     utcnow,
 )
-from tracker.validation import ValidationError, check, refuse_contact_details
+from tracker.validation import ValidationError, check, max_length, refuse_contact_details
 
 MEETING_FIELDS = (
     "title",
@@ -84,8 +84,8 @@ def _validate_meeting(values: dict[str, Any]) -> None:
     title = (values.get("title") or "").strip()
     if not title:
         errors["title"] = _("Judul wajib diisi.")
-    elif len(title) > 300:
-        errors["title"] = _("Judul paling panjang 300 karakter.")
+    elif len(title) > (limit := max_length(Meeting.title)):
+        errors["title"] = _("Judul paling panjang %(max)d karakter.", max=limit)
     values["title"] = title
     if values.get("kind") not in MEETING_KINDS:
         errors["kind"] = _("Jenis rapat tidak dikenal.")

@@ -34,6 +34,10 @@ STATUSES = ("scheduled", "held", "postponed", "cancelled")
 VISIBILITIES = ("public", "internal")
 ROLES = ("chair", "host", "speaker", "attendee")
 ATTENDANCE = ("present", "represented", "absent", "unknown")
+# Caps on TEXT columns (the database has none): the staff forms, importers and the
+# flush guard all read them from the column (tracker.validation.max_length).
+LONG_TEXT_MAX = 100_000
+REASON_MAX = 2_000
 
 
 def new_uid() -> str:
@@ -56,7 +60,7 @@ class Meeting(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(32), default="rakor")
     theme: Mapped[str | None] = mapped_column(String(500))
-    summary: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text, info={"max_length": LONG_TEXT_MAX})
     # Stored in UTC; ``timezone`` is the IANA zone the meeting is held in.
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -67,10 +71,10 @@ class Meeting(db.Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     election_id: Mapped[int | None] = mapped_column(ForeignKey("election.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="scheduled", index=True)
-    status_reason: Mapped[str | None] = mapped_column(Text)
+    status_reason: Mapped[str | None] = mapped_column(Text, info={"max_length": REASON_MAX})
     visibility: Mapped[str] = mapped_column(String(16), default="public")
     # A public note on the sources, e.g. a misprinted date in the press release.
-    source_note: Mapped[str | None] = mapped_column(Text)
+    source_note: Mapped[str | None] = mapped_column(Text, info={"max_length": LONG_TEXT_MAX})
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
     # The meeting's VEVENT, built once per change and reused by every feed;
