@@ -219,6 +219,53 @@ def test_malformed_public_base_url_is_refused_everywhere(monkeypatch, tmp_path, 
         _served_app(monkeypatch, tmp_path, TESTING=True, PUBLIC_BASE_URL=value)
 
 
+def _cookies(response) -> list[str]:
+    return response.headers.getlist("Set-Cookie")
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_one_https_request_leaves_later_http_cookies_alone(app, client):
+    secure = client.get("/login", base_url="https://localhost")
+    assert _cookies(secure) and all("Secure" in c for c in _cookies(secure))
+    assert not app.config["SESSION_COOKIE_SECURE"]
+    assert not app.config.get("REMEMBER_COOKIE_SECURE")
+    later = app.test_client().get("/login")  # a new visitor, over plain http
+    assert _cookies(later) and not any("Secure" in c for c in _cookies(later))
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True, "PUBLIC_BASE_URL": BASE}])
+def test_an_https_public_base_url_makes_every_cookie_secure(client):
+    response = client.get("/login")  # plain http, as a misconfigured proxy would forward it
+    assert _cookies(response) and all("Secure" in c for c in _cookies(response))
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_login_page_is_never_stored(client):
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+
+
+def test_staff_pages_are_never_stored(client):
+    from staff_helpers import login, make_user
+
+    make_user("admin@kaltim.example", "admin")
+    assert login(client, "admin@kaltim.example").headers["Cache-Control"] == "no-store"
+    staff = ("/staff/meetings/", "/staff/meetings/new", "/admin/agencies/", "/admin/users/")
+    for path in (*staff, "/calendar/private", "/meetings/", "/"):
+        response = client.get(path)  # public pages too: they show who is signed in
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+
+
+def test_public_pages_stay_cacheable(client, make_meeting):
+    meeting = make_meeting()
+    for path in ("/", "/meetings/", f"/meetings/{meeting.id}", "/api/v1/meetings", "/robots.txt"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "no-store" not in response.headers.get("Cache-Control", ""), path
+    assert "public" in client.get("/calendar/all.ics").headers["Cache-Control"]
+    assert "public" in client.get("/robots.txt").headers["Cache-Control"]
+
+
 def test_a_fresh_install_serves_once_public_base_url_is_set(tmp_path):
     """`flask init` runs without a key and writes one; gunicorn then asks for PUBLIC_BASE_URL."""
     tools = Path(sys.executable).parent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
 from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
@@ -78,6 +78,17 @@ def _nul_field() -> str | None:
     return None
 
 
+def _personal() -> bool:
+    """Whether the response belongs to one visitor's session (staff pages, login, account)."""
+    # Flask-Login keeps the user it loaded for this request in g: a response that never
+    # looked at the user shows nothing of theirs. A form token or a changed session
+    # cookie (flash, login, logout) ties the response to one session too.
+    user = g.get("_login_user")
+    if user is not None and user.is_authenticated:
+        return True
+    return session.modified or current_app.config["WTF_CSRF_FIELD_NAME"] in g
+
+
 def register(app: Flask) -> None:
     """Install headers, proxy handling and error pages."""
     hops = proxies.hop_count(app.config.get("PROXY_FIX"))
@@ -85,13 +96,6 @@ def register(app: Flask) -> None:
         # Behind reverse proxies: client address and scheme (HTTPS detection), from them only.
         trusted = proxies.networks(app.config.get("TRUSTED_PROXIES"))
         app.wsgi_app = proxies.TrustedProxyFix(app.wsgi_app, hops, trusted)  # type: ignore[method-assign]
-
-    @app.before_request
-    def secure_session_cookie() -> None:
-        # Cookies are marked Secure whenever the site is reached over https.
-        if request.is_secure:
-            app.config["SESSION_COOKIE_SECURE"] = True
-            app.config["REMEMBER_COOKIE_SECURE"] = True
 
     @app.before_request
     def refuse_nul() -> Response | None:
@@ -122,6 +126,9 @@ def register(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if _personal():
+            # Made for one session: no proxy, shared cache or browser history may keep it.
+            headers["Cache-Control"] = "no-store"
         return response
 
     @app.errorhandler(HTTPException)
