@@ -12,8 +12,10 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from staff_helpers import login, make_user
@@ -23,7 +25,9 @@ from werkzeug.test import encode_multipart
 from tracker.calendar.importer import ImportRejected, import_calendar
 from tracker.calendar.prescan import MAX_ZONE_CHARS
 from tracker.extensions import db
+from tracker.meetings.operations import create_meeting
 from tracker.models import Meeting, Venue
+from tracker.validation import ValidationError
 
 CPU_SECONDS = 2.0
 HEAD = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Dinas Uji//Agenda//ID"]
@@ -224,3 +228,43 @@ def test_a_reason_quoting_the_file_shows_no_invisible_characters(app: Any, regio
     ((line, reason),) = [(p.line, p.reason) for p in caught.value.problems]
     assert line == 8 and "DTEND" in reason and "2024[2J" in reason
     assert not [c for c in reason if not c.isprintable()]
+
+
+def test_the_staff_form_and_the_operations_cap_the_summary_as_the_import_does(
+    app: Any, client: Any, region: Any
+) -> None:
+    # The 4.7 MB DESCRIPTION above was also a 4.7 MB summary typed into the form.
+    too_long = "Rakor digelar. " * 6_667  # 100,005 characters
+    _log_in(client)
+    response = client.post(
+        "/staff/meetings/new",
+        data={
+            "title": "Rakor Forkopimda",
+            "kind": "rakor",
+            "region": str(region("64").id),
+            "start_date": "2024-07-10",
+            "time_unknown": "y",
+            "venue": "None",
+            "new_venue_city": "None",
+            "election": "None",
+            "visibility": "public",
+            "summary": too_long,
+        },
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="summary-error"' in html and "Paling panjang 100000 karakter." in html
+    assert _written() == (0, 0)
+    start = datetime(2024, 7, 10, 9, 0, tzinfo=ZoneInfo("Asia/Makassar"))
+    with pytest.raises(ValidationError) as caught:
+        create_meeting(
+            {
+                "title": "Rakor",
+                "summary": too_long,
+                "starts_at": start,
+                "region_id": region("64").id,
+            }
+        )
+    db.session.rollback()
+    assert "100000" in caught.value.errors["summary"]
+    assert _written() == (0, 0)
