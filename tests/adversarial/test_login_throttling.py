@@ -15,6 +15,7 @@ from conftest import make_app
 from staff_helpers import PASSWORD, login, make_user
 from test_rate_limits import redis_url
 
+from tracker.auth.operations import verify_password
 from tracker.extensions import db
 from tracker.proxies import TrustedProxyFix, hop_count, networks
 
@@ -75,6 +76,25 @@ def test_one_address_on_one_account_is_slowed_after_five(client):
         assert _status(client, "editor@kaltim.example", WRONG, "198.51.100.4") == 422
     assert _status(client, "editor@kaltim.example", PASSWORD, "198.51.100.4") == 429
     assert _status(client, "editor@kaltim.example", PASSWORD, "198.51.100.5") == 302
+
+
+@pytest.mark.parametrize("app_config", [LIMITED])
+def test_guessing_the_current_password_on_the_change_form_is_slowed(client):
+    user = make_user("editor@kaltim.example")
+    assert _status(client, "editor@kaltim.example", PASSWORD, "198.51.100.9") == 302
+    new = "baru-yang-panjang-99"
+
+    def change(current: str) -> Any:
+        data = {"current_password": current, "new_password": new, "confirm_password": new}
+        return client.post("/staff/account/password", data=data, **_from("198.51.100.9"))
+
+    for _ in range(5):
+        assert change(WRONG).status_code == 422
+    refused = change(PASSWORD)
+    assert refused.status_code == 429
+    assert "Tunggu" in refused.get_data(as_text=True) and int(refused.headers["Retry-After"]) > 0
+    db.session.refresh(user)
+    assert verify_password(user, PASSWORD)  # the refused change changed nothing
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from tracker.auth import logins, operations
+from tracker.auth import logins, operations, ratelimit
 from tracker.auth.access import staff_only
 from tracker.auth.forms import ConfirmForm, PasswordChangeForm
 from tracker.extensions import db
@@ -24,27 +24,36 @@ DISPLAY_ZONE = "Asia/Jakarta"
 
 
 @bp.route("/password", methods=["GET", "POST"])
-def password() -> Response | tuple[str, int]:
+def password() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Change one's own password; every other session ends, this one gets a new token."""
     form = PasswordChangeForm()
-    if form.validate_on_submit():
-        try:
-            operations.change_password(
-                current_user._get_current_object(),
-                form.current_password.data,
-                form.new_password.data,
-                keep=logins.current(),
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            apply_errors(form, error.errors)
-        else:
-            logins.rotate()
-            db.session.commit()
-            flash(_("Kata sandi sudah diganti. Sesi lain sudah diakhiri."), "info")
-            return redirect(url_for(".sessions"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("auth/password.html", form=form), status
+    if not form.validate_on_submit():
+        return render_template("auth/password.html", form=form), 422 if form.is_submitted() else 200
+    # Guessing the current password here is guessing the login password: the same windows.
+    attempt = ratelimit.login_attempt(current_user.email)
+    if wait := attempt.wait():
+        form.current_password.errors.append(
+            _("Terlalu banyak percobaan. Tunggu %(seconds)d detik lalu coba lagi.", seconds=wait)
+        )
+        return render_template("auth/password.html", form=form), 429, {"Retry-After": str(wait)}
+    try:
+        operations.change_password(
+            current_user._get_current_object(),
+            form.current_password.data,
+            form.new_password.data,
+            keep=logins.current(),
+        )
+    except ValidationError as error:
+        db.session.rollback()
+        if "current_password" in error.errors:
+            attempt.failed()
+        apply_errors(form, error.errors)
+        return render_template("auth/password.html", form=form), 422
+    attempt.succeeded()
+    logins.rotate()
+    db.session.commit()
+    flash(_("Kata sandi sudah diganti. Sesi lain sudah diakhiri."), "info")
+    return redirect(url_for(".sessions"))
 
 
 @bp.get("/sessions")
