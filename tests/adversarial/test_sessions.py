@@ -19,7 +19,7 @@ from staff_helpers import PASSWORD, make_user
 from tracker.auth import operations
 from tracker.calendar.operations import regenerate_feed_token
 from tracker.extensions import db
-from tracker.models import LoginSession, User
+from tracker.models import LoginSession, User, utcnow
 
 from .conftest import log_in, new_client, page_token
 
@@ -220,3 +220,24 @@ def test_last_seen_is_written_at_most_once_a_minute(app, editor):
     client.get(STAFF_PAGE)  # within the minute: no second write
     db.session.expire_all()
     assert db.session.get(LoginSession, record.id).last_seen_at == seen
+
+
+@pytest.mark.parametrize(
+    "stamp, limit", [("last_seen_at", timedelta(hours=12)), ("created_at", timedelta(days=30))]
+)
+def test_an_idle_or_old_login_ends_by_itself(app, editor, stamp, limit):
+    client = log_in(app, editor.email)
+    thief = copy_of(app, client)
+
+    def age_login(by: timedelta) -> None:
+        db.session.expire_all()
+        record = db.session.execute(db.select(LoginSession)).scalar_one()
+        setattr(record, stamp, utcnow() - by)
+        db.session.commit()
+
+    age_login(limit - timedelta(minutes=1))
+    assert not is_anonymous(client)  # a minute inside the limit it still opens pages
+    age_login(limit + timedelta(minutes=1))
+    # Past it, neither the browser nor a copy of its cookie gets in, and it is not listed.
+    assert is_anonymous(client) and is_anonymous(thief)
+    assert operations.live_logins(db.session.get(User, editor.id)) == []

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import contains_eager
 
 from tracker import changes
@@ -176,19 +178,30 @@ def rotate_login(record: LoginSession) -> str:
     return token
 
 
+def _live() -> tuple[ColumnElement[bool], ...]:
+    """Conditions of a login that still opens pages: not revoked, used lately, not too old.
+
+    A cookie copied from an unattended or forgotten browser dies on its own: after
+    LOGIN_IDLE_HOURS without a request, or LOGIN_MAX_AGE_DAYS after the login.
+    """
+    config = current_app.config
+    now = utcnow()
+    return (
+        LoginSession.revoked_at.is_(None),
+        LoginSession.last_seen_at > now - timedelta(hours=config["LOGIN_IDLE_HOURS"]),
+        LoginSession.created_at > now - timedelta(days=config["LOGIN_MAX_AGE_DAYS"]),
+    )
+
+
 def find_login(token: str) -> LoginSession | None:
-    """The live login a cookie token names: not revoked, and its user active."""
+    """The live login a cookie token names, its user active."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     return db.session.execute(
         db.select(LoginSession)
         .join(LoginSession.user)
         .options(contains_eager(LoginSession.user))
-        .where(
-            LoginSession.token_hash == token_hash(token),
-            LoginSession.revoked_at.is_(None),
-            User.active.is_(True),
-        )
+        .where(LoginSession.token_hash == token_hash(token), User.active.is_(True), *_live())
     ).scalar_one_or_none()
 
 
@@ -197,7 +210,7 @@ def live_logins(user: User) -> list[LoginSession]:
     return list(
         db.session.execute(
             db.select(LoginSession)
-            .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+            .where(LoginSession.user_id == user.id, *_live())
             .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())
         ).scalars()
     )
