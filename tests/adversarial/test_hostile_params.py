@@ -8,6 +8,7 @@ zone arithmetic overflows, CR/LF in ``next=`` and deeply nested JSON.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -204,3 +205,15 @@ def test_deeply_nested_json_to_extract_is_a_400_saying_why(client: Any) -> None:
     response = client.post("/api/v1/extract", json={"text": text})
     assert response.status_code == 200
     assert response.get_json()["start_date"] == "2024-02-06"
+
+
+def test_the_nesting_check_stays_linear_on_quotes_and_backslashes(client: Any) -> None:
+    """Unterminated strings made of quotes and backslashes once cost quadratic time."""
+    user = make_user("json.quotes@kaltim.example")
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    for body in ('"' + '\\"' * 200_000, '{"text": "' + '\\"' * 200_000 + "\\", '"' * 400_000):
+        started = time.process_time()
+        response = client.post("/api/v1/extract", data=body, content_type="application/json")
+        assert response.status_code == 400  # not JSON the extractor can use
+        # Linear: a few milliseconds here; the quadratic scan took minutes on 400 KB.
+        assert time.process_time() - started < 2

@@ -27,8 +27,9 @@ csrf.exempt(bp)
 MAX_TEXT = 1_000_000
 # The payload is one flat object; Python's decoder recurses once per level.
 MAX_JSON_DEPTH = 20
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_BRACKET = re.compile(r"[\[\]{}]")
+# A string token always matches once it starts (it may end at the end of the text), so
+# the scan never backtracks and stays linear whatever quotes and backslashes it meets.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)|[\[\]{}]', re.DOTALL)
 
 
 @bp.errorhandler(ApiError)
@@ -40,8 +41,10 @@ def api_error(error: ApiError) -> Response:
 def _nesting_exceeds(raw: str, limit: int) -> bool:
     """Whether arrays and objects in a JSON text nest deeper than ``limit``, counted in a loop."""
     depth = 0
-    for bracket in _BRACKET.finditer(_JSON_STRING.sub('""', raw)):
-        depth += 1 if bracket.group() in "[{" else -1
+    for token in _TOKEN.finditer(raw):
+        if token.group()[0] == '"':
+            continue
+        depth += 1 if token.group() in "[{" else -1
         if depth > limit:
             return True
     return False
