@@ -50,11 +50,25 @@ def configure(app: Flask) -> None:
             logging.getLogger(__name__).warning(
                 "No SECRET_KEY configured; using a temporary one. Run `flask init`."
             )
+    _route_by_base_url(app)
     if str(app.config.get("PUBLIC_BASE_URL") or "").startswith("https://"):
         # Decided once at startup, for every response: an https site's cookies never
         # travel over plain http, whatever a request says about its own scheme.
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def _route_by_base_url(app: Flask) -> None:
+    """Build Werkzeug's own redirects (trailing slash, merged slashes) on PUBLIC_BASE_URL.
+
+    Those redirects are made by the URL map, not by ``url_for``; without a server name it
+    takes the request's Host, so a visitor could pick the host of a cacheable 308.
+    """
+    base = app.config.get("PUBLIC_BASE_URL")
+    if base and not app.config.get("SERVER_NAME"):
+        parts = urlsplit(str(base))
+        app.config["SERVER_NAME"] = parts.netloc
+        app.config["PREFERRED_URL_SCHEME"] = parts.scheme
 
 
 def _both_languages(app: Flask, message: Callable[[], str]) -> str:

@@ -122,3 +122,14 @@ def test_without_public_base_url_request_hosts_are_never_kept(app, client, meeti
     assert all(text is None for _id, text, _v in _stored())
     assert _files(app) == set()
     assert app.extensions.get("calendar_settings", {}) == {}
+
+
+@pytest.mark.parametrize(
+    "path", ["/staff/meetings", "/meetings", "/calendar/private//token.ics", "/api/v1//meetings"]
+)
+def test_redirects_made_by_the_url_map_never_name_the_visitors_host(client, path):
+    response = hostile_get(client, path)
+    assert response.status_code in (301, 308)
+    location = response.headers["Location"]
+    assert EVIL not in location
+    assert location.startswith("/") or location.startswith(("http://rakor.example.id/", BASE))
