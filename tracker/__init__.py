@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -86,9 +87,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     throttle.init_app(app)
     _register_blueprints(app)
-    from tracker import retry
+    from tracker import redaction, retry
 
     retry.install(app)
+    # The dev server's request log and the app's error log name paths; no feed token.
+    redaction.install(app.logger, logging.getLogger("werkzeug"))
     _register_template_helpers(app)
     from tracker import cli
 

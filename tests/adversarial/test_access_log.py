@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import logging
 import os
 import signal
 import socket
@@ -14,7 +15,7 @@ import pytest
 from flask import Flask
 from staff_helpers import make_user
 
-from tracker import ROOT
+from tracker import ROOT, redaction
 from tracker.calendar.operations import regenerate_feed_token
 from tracker.extensions import db
 
@@ -65,7 +66,7 @@ def _serve_and_request(app: Flask, tmp_path: Path, requests: list[tuple[str, dic
             conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             response.read()
-            assert response.status == 200, (path, response.status)
+            assert response.status in (200, 308), (path, response.status)
             conn.close()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -86,13 +87,47 @@ def test_the_access_log_redacts_private_feed_tokens(app: Flask, tmp_path: Path) 
             (f"{feed}?archive=1", {"Referer": f"{BASE_URL}{feed}"}),
             # Percent-encoded, the same route: the raw request line must not carry it either.
             (f"/calendar/private%2F{token[:5]}%{ord(token[5]):02X}{token[6:]}.ics", {}),
+            # Repeated slashes reach the same feed through a redirect.
+            (f"/calendar//private//{token}.ics", {}),
             ("/calendar/all.ics", {}),
         ],
     )
     lines = log.splitlines()
-    assert len(lines) >= 5, log  # the readiness probe, then the four requests
+    assert len(lines) >= 6, log  # the readiness probe, then the five requests
     assert token not in log and token[6:] not in log
     private = [line for line in lines if "/calendar/private/" in line]
     assert len(private) == 3
     assert all("/calendar/private/<token>.ics" in line and '" 200 ' in line for line in private)
     assert any('"GET /calendar/all.ics HTTP/1.1" 200' in line for line in lines)
+
+
+def test_app_and_dev_server_logs_redact_private_feed_tokens(app: Flask) -> None:
+    """Flask's 'Exception on <path>' line, a child logger's record and the dev server's."""
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(self.format(record))
+
+    keep = Keep()
+    loggers = (app.logger, logging.getLogger("werkzeug"))
+    # Alembic's fileConfig (run in-process by the PostgreSQL fixture) disables existing
+    # loggers; a server never runs it, so switch them back on for the test.
+    disabled = [logger.disabled for logger in loggers]
+    for logger in loggers:
+        logger.disabled = False
+        logger.addHandler(keep)
+    try:
+        with app.test_request_context("/calendar/private/SECRET123.ics"):
+            app.log_exception((RuntimeError, RuntimeError("boom"), None))
+        loggers[1].warning('"GET %s HTTP/1.1" 200', "/calendar//private//S3CRET.ics")
+        redaction.install(app.logger)  # a second install adds nothing
+        logging.getLogger(app.logger.name + ".child").warning("feed /calendar/private%2FCHILD9.ics")
+    finally:
+        for logger, was in zip(loggers, disabled, strict=True):
+            logger.removeHandler(keep)
+            logger.disabled = was
+    text = "\n".join(seen)
+    assert "SECRET123" not in text and "S3CRET" not in text
+    assert "Exception on /calendar/private/<token>.ics [GET]" in text
+    assert '"GET /calendar//private//<token>.ics HTTP/1.1" 200' in text
