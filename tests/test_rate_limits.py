@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -135,3 +136,9 @@ def test_two_app_servers_share_one_api_budget(tmp_path, store):
     first, second = (make_app("sqlite", tmp_path, **config).test_client() for _ in range(2))
     answers = [c.get("/api/v1/openapi.json").status_code for c in (first, second, first, second)]
     assert answers == [200, 200, 200, 429]
+
+
+def test_the_sqlite_store_refuses_an_sqlite_without_returning(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    with pytest.raises(RuntimeError, match="SQLite 3.35.0 or newer"):
+        SQLiteStorage(f"sqlite://{tmp_path / 'limits.sqlite'}")

@@ -1,13 +1,14 @@
 """The app's Flask-Limiter: one store shared by every worker, requests keyed by client address.
 
 The store is RATELIMIT_STORAGE_URL when set (Redis, for several app servers), else a SQLite file
-in the instance folder that every worker process on the machine shares. The client address is
-``request.remote_addr``, which forwarded headers change only from trusted proxies
-(tracker/proxies.py).
+in the instance folder that every worker process on the machine shares. The client is
+``request.remote_addr`` (IPv6 by /64), which forwarded headers change only from trusted
+proxies (tracker/proxies.py).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 
 from flask import Flask, current_app
@@ -23,13 +24,31 @@ def storage_uri(app: Flask) -> str:
     return configured or "sqlite://" + os.path.join(app.instance_path, "ratelimit.sqlite")
 
 
+def client_key() -> str:
+    """The client's address as limits count it: IPv4 whole, IPv6 by its /64 network.
+
+    One IPv6 subscriber is handed a whole /64 (2^64 addresses); counting each address
+    apart would give an attacker a fresh allowance per request.
+    """
+    address = get_remote_address() or "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return address
+
+
 def init_app(app: Flask) -> None:
     """Give the app its own Limiter (Flask-Limiter keeps the store on the instance, not the app)."""
     app.config.setdefault("RATELIMIT_ENABLED", True)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "rakor")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter = Limiter(
-        get_remote_address,
+        client_key,
         storage_uri=storage_uri(app),
         # The one strategy the SQLite store serves; Redis serves it too.
         strategy="fixed-window",

@@ -29,6 +29,8 @@ ON CONFLICT (key) DO UPDATE SET
     expires_at = CASE WHEN expires_at <= :now THEN :now + :expiry ELSE expires_at END
 RETURNING hits
 """
+# RETURNING arrived in SQLite 3.35 (2021).
+MIN_SQLITE = (3, 35, 0)
 # Expired rows are harmless (every read ignores them); sweep them now and then.
 PRUNE_EVERY = 500
 
@@ -39,6 +41,13 @@ class SQLiteStorage(Storage):
     STORAGE_SCHEME = ["sqlite"]
 
     def __init__(self, uri: str, wrap_exceptions: bool = False, **options: Any) -> None:
+        if sqlite3.sqlite_version_info < MIN_SQLITE:
+            # Refuse at start-up rather than answer every login and API request with a 500.
+            raise RuntimeError(
+                f"the rate-limit store needs SQLite {'.'.join(map(str, MIN_SQLITE))} or newer "
+                f"(UPSERT ... RETURNING); this Python has {sqlite3.sqlite_version}. "
+                "Set RATELIMIT_STORAGE_URL to a Redis server instead."
+            )
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
         self.path = uri.removeprefix("sqlite://")
         self.timeout = float(options.get("timeout", 10))

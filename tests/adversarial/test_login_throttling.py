@@ -79,6 +79,20 @@ def test_one_address_on_one_account_is_slowed_after_five(client):
 
 
 @pytest.mark.parametrize("app_config", [LIMITED])
+def test_ipv6_addresses_of_one_subscriber_share_one_allowance(client):
+    """A /64 is one subscriber's; a fresh address from it is not a fresh allowance."""
+    make_user("editor@kaltim.example")
+    for n in range(5):
+        address = f"2001:db8:7:9:{n:x}::{n + 1:x}"
+        assert _status(client, "editor@kaltim.example", WRONG, address) == 422
+    assert _status(client, "editor@kaltim.example", PASSWORD, "2001:db8:7:9:ffff::1") == 429
+    # Another subscriber's network, and an IPv4 client written as IPv6, are counted apart.
+    assert _status(client, "editor@kaltim.example", PASSWORD, "2001:db8:7:a::1") == 302
+    client.post("/logout")
+    assert _status(client, "editor@kaltim.example", PASSWORD, "::ffff:192.0.2.44") == 302
+
+
+@pytest.mark.parametrize("app_config", [LIMITED])
 def test_guessing_the_current_password_on_the_change_form_is_slowed(client):
     user = make_user("editor@kaltim.example")
     assert _status(client, "editor@kaltim.example", PASSWORD, "198.51.100.9") == 302

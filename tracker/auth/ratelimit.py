@@ -18,11 +18,11 @@ import math
 import time
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from limits import RateLimitItem, parse
 from limits.strategies import RateLimiter
 
-from tracker.limiter import app_limiter
+from tracker.limiter import app_limiter, client_key
 
 RATES = {
     "LOGIN_RATE_LIMIT": "5 per 15 minutes",
@@ -104,4 +104,4 @@ class LoginAttempt:
 
 def login_attempt(email: str) -> LoginAttempt:
     """The current request's attempt to log in as ``email``, from its client address."""
-    return LoginAttempt(email, request.remote_addr or "unknown")
+    return LoginAttempt(email, client_key())
