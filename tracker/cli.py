@@ -54,17 +54,9 @@ def _load_reference() -> tuple[int, int, int]:
     return load_reference_regions(), load_reference_elections(), load_reference_agencies()
 
 
-def read_argument(path: str | Path, limit: int) -> bytes:
-    """The bytes of a regular file named on the command line (see ``tracker.safefiles``)."""
-    try:
-        return safefiles.read_file(path, limit)
-    except safefiles.Refused as refused:
-        raise click.ClickException(f"{path}: {refused}") from None
-
-
 def _read_text(path: str | Path, limit: int) -> str:
     try:
-        return read_argument(path, limit).decode("utf-8")
+        return safefiles.read_argument(path, limit).decode("utf-8")
     except UnicodeDecodeError:
         raise click.ClickException(f"{path}: {_('berkas bukan teks UTF-8')}") from None
 

@@ -8,6 +8,10 @@ Every path the app reads on someone's behalf goes through here (``import-press``
 - inside a folder, an entry is opened relative to the folder's descriptor with
   ``O_NOFOLLOW``, so a symbolic link (to a file or a folder, outside the folder or in
   it) is refused rather than followed, and a name with ``/`` or ``..`` is refused;
+- inside a folder, a file with more than one name (``st_nlink > 1``: a hard link) is
+  refused too: its other name may be outside the folder (the app's
+  ``instance/config.py``, say) and nothing in the entry says where; the path the
+  operator typed may have other names, as it may be a symlink;
 - every open is ``O_NONBLOCK`` (a FIFO cannot hang it) and is checked with ``fstat``
   on the opened descriptor, which is what is then read: there is no window between
   the check and the read in which the path could be swapped;
@@ -23,6 +27,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
+
+import click
 
 from tracker.i18n import gettext as _
 
@@ -69,6 +75,18 @@ def _refuse_mode(mode: int) -> None:
         raise Refused(reason)
 
 
+def _refuse_opened(status: os.stat_result, in_folder: bool) -> None:
+    """Refuse an opened file that is not regular or, in a folder, has another name."""
+    _refuse_mode(status.st_mode)
+    if in_folder and status.st_nlink > 1:
+        raise Refused(
+            _(
+                "tautan keras (hard link): berkas ini punya nama lain, mungkin di luar "
+                "folder; salin berkasnya bila ingin dibaca"
+            )
+        )
+
+
 def _open(name: str | Path, folder: int | None) -> BinaryIO:
     """Open a regular file and return it; raises Refused for anything else."""
     follow = folder is None
@@ -80,7 +98,7 @@ def _open(name: str | Path, folder: int | None) -> BinaryIO:
         raise Refused(_os_reason(error)) from None
     try:
         # ... and the check that counts, on what was actually opened.
-        _refuse_mode(os.fstat(fd).st_mode)
+        _refuse_opened(os.fstat(fd), in_folder=not follow)
     except BaseException:
         os.close(fd)
         raise
@@ -104,6 +122,14 @@ def read_file(path: str | Path, limit: int) -> bytes:
     """The bytes of a file the operator named, at most ``limit``."""
     with open_file(path) as handle:
         return read(handle, limit)
+
+
+def read_argument(path: str | Path, limit: int) -> bytes:
+    """The bytes of a regular file named on the command line; a refusal stops the command."""
+    try:
+        return read_file(path, limit)
+    except Refused as refused:
+        raise click.ClickException(f"{path}: {refused}") from None
 
 
 def read_lines(handle: BinaryIO, limit: int) -> Iterator[bytes | None]:

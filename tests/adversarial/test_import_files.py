@@ -32,6 +32,10 @@ SCHEMA = "adversarial_files"
 TIMEOUT = 60  # seconds; a run of the fixed code takes a few
 MEMORY = 2 * 1024**3  # address space of a child: /dev/zero read whole cannot take the machine
 SYMLINK = "tautan simbolik; hanya berkas biasa di dalam folder yang dibaca"
+HARD_LINK = (
+    "tautan keras (hard link): berkas ini punya nama lain, mungkin di luar folder; "
+    "salin berkasnya bila ingin dibaca"
+)
 
 
 def _release(city: str, day: int) -> str:
@@ -189,6 +193,31 @@ def test_symlinked_folder_argument_is_followed_but_not_links_inside(
     assert "created       01-rilis.txt" in result.output
     assert f"rejected      02-sama.txt: {SYMLINK}" in result.output
     assert db.session.execute(db.select(db.func.count(PressRelease.id))).scalar_one() == 1
+
+
+def test_hard_links_in_the_folder_are_refused(runner: Any, tmp_path: Path) -> None:
+    """A hard link passes O_NOFOLLOW and fstat as a regular file; its link count gives it away."""
+    config = tmp_path / "instance-config.py"
+    config.write_text(f"SECRET_KEY = 'rahasia-kunci'\n# {_release('Bontang', 7)}\n", "utf-8")
+    folder = tmp_path / "rilis"
+    folder.mkdir()
+    (folder / "01-rilis.txt").write_text(_release("Samarinda", 5), encoding="utf-8")
+    os.link(config, folder / "02-config.txt")
+    (folder / "03-asli.txt").write_text(_release("Tarakan", 8), encoding="utf-8")
+    os.link(folder / "03-asli.txt", folder / "04-salinan.txt")
+    result = runner.invoke(args=["import-press", str(folder)])
+    assert result.exit_code == 0, result.output
+    outcomes = _outcomes(result.output)
+    assert outcomes.pop("01-rilis.txt").startswith("created")
+    for name in ("02-config.txt", "03-asli.txt", "04-salinan.txt"):
+        assert outcomes.pop(name) == f"rejected {HARD_LINK}", name
+    assert not outcomes
+    stored = db.session.execute(db.select(PressRelease.title, PressRelease.body)).all()
+    assert len(stored) == 1
+    assert not [word for word in ("rahasia", "Bontang", "Tarakan") if word in str(stored)]
+    # A file the operator names is theirs, however many names it has (as a symlink is).
+    named = runner.invoke(args=["extract", str(folder / "04-salinan.txt")])
+    assert named.exit_code == 0 and "Tarakan" in named.output, named.output
 
 
 def test_character_device_in_the_folder_is_refused_unopened(runner: Any, tmp_path: Path) -> None:

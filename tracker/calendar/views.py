@@ -21,12 +21,11 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
-from tracker import urls
+from tracker import safefiles, urls
 from tracker.calendar import cache, feeds, operations, state
 from tracker.calendar.forms import FeedBuilderForm, ImportForm, RegenerateTokenForm
 from tracker.calendar.ical import CALENDAR_FOOTER, FeedInfo, calendar_head
 from tracker.calendar.importer import ImportRejected, import_calendar
-from tracker.cli import read_argument
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.meetings import queries
@@ -297,7 +296,7 @@ def import_ics_command(
     try:
         result = import_calendar(
             # The same size limit as an upload through /calendar/import.
-            read_argument(ics_file, current_app.config["MAX_CONTENT_LENGTH"]),
+            safefiles.read_argument(ics_file, current_app.config["MAX_CONTENT_LENGTH"]),
             region,
             kind=kind,
             visibility=visibility,
