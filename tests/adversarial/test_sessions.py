@@ -241,3 +241,18 @@ def test_an_idle_or_old_login_ends_by_itself(app, editor, stamp, limit):
     # Past it, neither the browser nor a copy of its cookie gets in, and it is not listed.
     assert is_anonymous(client) and is_anonymous(thief)
     assert operations.live_logins(db.session.get(User, editor.id)) == []
+
+
+def test_a_new_login_deletes_the_users_dead_ones(app, editor):
+    ended = log_in(app, editor.email)
+    assert post(ended, "/logout").status_code == 302
+    stale = log_in(app, editor.email)
+    db.session.expire_all()
+    newest = max(db.session.execute(db.select(LoginSession.id)).scalars())
+    db.session.get(LoginSession, newest).last_seen_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+    assert is_anonymous(stale)
+    log_in(app, editor.email)
+    db.session.expire_all()
+    rows = db.session.execute(db.select(LoginSession)).scalars().all()
+    assert len(rows) == 1 and rows[0].revoked_at is None  # only the live one is kept

@@ -10,7 +10,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, and_, delete, not_
 from sqlalchemy.orm import contains_eager
 
 from tracker import changes
@@ -157,6 +157,7 @@ def token_hash(token: str) -> str:
 
 def open_login(user: User, user_agent: str, address: str | None) -> tuple[LoginSession, str]:
     """Record a new login; return it with the token for the session cookie."""
+    forget_dead_logins(user)
     token = secrets.token_urlsafe(32)
     record = LoginSession(
         user=user,
@@ -168,6 +169,19 @@ def open_login(user: User, user_agent: str, address: str | None) -> tuple[LoginS
     db.session.add(record)
     db.session.flush()
     return record, token
+
+
+def forget_dead_logins(user: User) -> None:
+    """Delete the user's logins that can never open a page again (revoked or expired).
+
+    Run at each login, so the table holds at most the live logins plus those ended since.
+    """
+    live = and_(*_live())
+    db.session.execute(
+        delete(LoginSession)
+        .where(LoginSession.user_id == user.id, not_(live))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def rotate_login(record: LoginSession) -> str:
