@@ -96,83 +96,84 @@ def register(app: Flask) -> None:
         # Behind reverse proxies: client address and scheme (HTTPS detection), from them only.
         trusted = proxies.networks(app.config.get("TRUSTED_PROXIES"))
         app.wsgi_app = proxies.TrustedProxyFix(app.wsgi_app, hops, trusted)  # type: ignore[method-assign]
+    app.before_request(refuse_nul)
+    app.after_request(add_security_headers)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, server_error)
 
-    @app.before_request
-    def refuse_nul() -> Response | None:
-        # PostgreSQL cannot store or even compare text with NUL in it (the driver
-        # raises); answer with a plain 400 naming the field instead of a 500.
-        field = _nul_field()
-        if field is None:
-            return None
-        message = _(
-            "Karakter NUL (kode 0) tidak diterima pada %(field)s; hapus karakter itu lalu kirim "
-            "ulang.",
-            field=field,
+
+def refuse_nul() -> Response | None:
+    """Answer a request holding NUL with a 400 naming the field.
+
+    PostgreSQL cannot store or even compare text with NUL in it (the driver raises).
+    """
+    field = _nul_field()
+    if field is None:
+        return None
+    message = _(
+        "Karakter NUL (kode 0) tidak diterima pada %(field)s; hapus karakter itu lalu kirim "
+        "ulang.",
+        field=field,
+    )
+    if request.path.startswith("/api/"):
+        from tracker.api.errors import error_response
+
+        return error_response(400, message, {field: message})
+    page = render_template("errors/error.html", code=400, title=_error_title(400), hint=message)
+    return Response(page, status=400, mimetype="text/html")
+
+
+def add_security_headers(response: Response) -> Response:
+    """Headers every answer carries; no-store on answers made for one session."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if _personal():
+        # Made for one session: no proxy, shared cache or browser history may keep it.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def http_error(error: HTTPException) -> Response:
+    """A 4xx/5xx page (or JSON under /api/) in the visitor's language."""
+    code = error.code or 500
+    if request_ctx.url_adapter is None:
+        # TRUSTED_HOSTS refused the Host header: no URL can be built for a page.
+        return Response(_error_title(code), status=code, mimetype="text/plain")
+    said = error.description if isinstance(error, Refusal) else None
+    if request.path.startswith("/api/"):
+        response = jsonify({"error": {"code": code, "message": said or _error_title(code)}})
+    else:
+        page = render_template(
+            "errors/error.html", code=code, title=_error_title(code), hint=said or _error_hint(code)
         )
-        if request.path.startswith("/api/"):
-            from tracker.api.errors import error_response
+        response = Response(page, mimetype="text/html")
+    response.status_code = code
+    # Keep what the error itself says (Retry-After, Allow), not its body type.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
-            return error_response(400, message, {field: message})
-        page = render_template("errors/error.html", code=400, title=_error_title(400), hint=message)
-        return Response(page, status=400, mimetype="text/html")
 
-    @app.after_request
-    def add_security_headers(response: Response) -> Response:
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if _personal():
-            # Made for one session: no proxy, shared cache or browser history may keep it.
-            headers["Cache-Control"] = "no-store"
-        return response
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Response:
-        code = error.code or 500
-        if request_ctx.url_adapter is None:
-            # TRUSTED_HOSTS refused the Host header: no URL can be built for a page.
-            return Response(_error_title(code), status=code, mimetype="text/plain")
-        said = error.description if isinstance(error, Refusal) else None
-        if request.path.startswith("/api/"):
-            body = {"error": {"code": code, "message": said or _error_title(code)}}
-            response = jsonify(body)
-        else:
-            response = Response(
-                render_template(
-                    "errors/error.html",
-                    code=code,
-                    title=_error_title(code),
-                    hint=said or _error_hint(code),
-                ),
-                mimetype="text/html",
-            )
-        response.status_code = code
-        # Keep what the error itself says (Retry-After, Allow), not its body type.
-        for name, value in error.get_headers():
-            if name.lower() != "content-type":
-                response.headers[name] = value
-        return response
-
-    @app.errorhandler(Exception)
-    def server_error(error: Exception) -> tuple[Response | str, int]:
-        # Never show a stack trace; the log keeps it.
-        app.logger.exception("unhandled error", exc_info=error)
-        propagate = app.config.get("PROPAGATE_EXCEPTIONS")
-        if propagate or (propagate is None and (app.testing or app.debug)):
-            raise error
-        # A failed statement (a lost connection above all) leaves the session unusable
-        # until rolled back, and the error page reads it again (the signed-in user).
-        db.session.rollback()
-        if request.path.startswith("/api/"):
-            return jsonify({"error": {"code": 500, "message": _error_title(500)}}), 500
-        return (
-            render_template(
-                "errors/error.html", code=500, title=_error_title(500), hint=_error_hint(500)
-            ),
-            500,
-        )
+def server_error(error: Exception) -> tuple[Response | str, int]:
+    """A 500 page without a stack trace (the log keeps it)."""
+    app = current_app
+    app.logger.exception("unhandled error", exc_info=error)
+    propagate = app.config.get("PROPAGATE_EXCEPTIONS")
+    if propagate or (propagate is None and (app.testing or app.debug)):
+        raise error
+    # A failed statement (a lost connection above all) leaves the session unusable
+    # until rolled back, and the error page reads it again (the signed-in user).
+    db.session.rollback()
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"code": 500, "message": _error_title(500)}}), 500
+    page = render_template(
+        "errors/error.html", code=500, title=_error_title(500), hint=_error_hint(500)
+    )
+    return page, 500
