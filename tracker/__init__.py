@@ -87,9 +87,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     throttle.init_app(app)
     _register_blueprints(app)
-    from tracker import redaction, retry
+    from tracker import redaction
 
-    retry.install(app)
     # The dev server's request log and the app's error log name paths; no feed token.
     redaction.install(app.logger, logging.getLogger("werkzeug"))
     _register_template_helpers(app)

@@ -15,9 +15,11 @@ from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
 
+from tracker.retry import ReadRetryingFlask
 
-class TrackerFlask(Flask):
-    """Flask whose absolute URLs start with PUBLIC_BASE_URL when it is configured."""
+
+class TrackerFlask(ReadRetryingFlask):
+    """Flask whose absolute URLs start with PUBLIC_BASE_URL when it is configured (reads retry)."""
 
     def url_for(  # noqa: D102
         self,
