@@ -49,9 +49,12 @@ def _fail(error: ValidationError) -> None:
 
 def _load_reference() -> tuple[int, int, int]:
     from tracker.agencies.operations import load_reference_agencies
+    from tracker.regions.name_operations import load_region_names
     from tracker.regions.operations import load_reference_elections, load_reference_regions
 
-    return load_reference_regions(), load_reference_elections(), load_reference_agencies()
+    regions = load_reference_regions()
+    load_region_names()
+    return regions, load_reference_elections(), load_reference_agencies()
 
 
 def _read_text(path: str | Path, limit: int) -> str:

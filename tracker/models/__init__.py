@@ -21,6 +21,7 @@ from tracker.models.press_release import (
     content_hash,
 )
 from tracker.models.region import ELECTION_KINDS, INDONESIAN_ZONES, Election, Region
+from tracker.models.region_name import REGION_NAME_KINDS, RegionName
 from tracker.models.types import UTCDateTime, utcnow
 from tracker.models.user import USER_ROLES, User
 from tracker.models.venue import Venue
@@ -32,6 +33,7 @@ __all__ = [
     "ELECTION_KINDS",
     "INDONESIAN_ZONES",
     "MEETING_KINDS",
+    "REGION_NAME_KINDS",
     "ROLES",
     "STATUSES",
     "USER_ROLES",
@@ -49,6 +51,7 @@ __all__ = [
     "Person",
     "PressRelease",
     "Region",
+    "RegionName",
     "UTCDateTime",
     "User",
     "Venue",
