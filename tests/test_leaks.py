@@ -127,6 +127,9 @@ def _urls(app, public, public_release, internal, release):
     yield "/elections/pemilu-2024", {"region": "64"}
     yield "/elections/pemilu-2024/matrix.csv", {"region": "64"}
     yield "/api/v1/regions", {"parent": "64"}
+    yield "/api/v1/regions", {"province": "64"}
+    yield "/api/v1/regions.csv", {"province": "64"}
+    yield "/meetings/", {"province": "64", "regency": "64.71"}
     yield "/api/v1/agencies/polda-kaltim/attendance", {"per_page": 100, "format": "csv"}
 
 

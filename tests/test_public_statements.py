@@ -42,6 +42,11 @@ URLS = (
     "/api/v1/elections/pemilu-2024",
     "/api/v1/regions",
     "/api/v1/regions.csv",
+    "/api/v1/regions?province=64",
+    "/regions/",
+    "/regions/64",
+    "/regions/64.71",
+    "/meetings/?province=64&regency=64.71",
 )
 
 

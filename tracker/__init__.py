@@ -117,14 +117,16 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(site_bp)
     app.register_blueprint(meetings_bp)
-    # Public lookup: agencies, elections, press releases and the read API.
+    # Public lookup: agencies, elections, regions, press releases and the read API.
     from tracker.agencies.views import bp as agencies_bp
     from tracker.api.views import bp as api_bp
     from tracker.elections.views import bp as elections_bp
     from tracker.press.views import bp as press_bp
+    from tracker.regions.views import bp as regions_bp
 
     app.register_blueprint(agencies_bp)
     app.register_blueprint(elections_bp)
+    app.register_blueprint(regions_bp)
     app.register_blueprint(press_bp)
     app.register_blueprint(api_bp)
     from tracker.calendar.views import bp as calendar_bp

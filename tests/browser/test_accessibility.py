@@ -27,6 +27,9 @@ PAGES = {
     "meeting": ("/meetings/1", None),
     "agency": ("/agencies/polda-kaltim", None),
     "subscribe": ("/calendar/?agency=bawaslu-kaltim&region=64", None),
+    "regions": ("/regions/", None),
+    "province": ("/regions/64", None),
+    "meetings-in-regency": ("/meetings/?province=64&regency=64.71", None),
     "login": ("/login", "login"),
     "meeting-form": ("/staff/meetings/new", "meeting-form"),
 }

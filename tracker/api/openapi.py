@@ -68,6 +68,7 @@ SCHEMAS: dict[str, Any] = {
             "timezone": STR,
             "zone": {"enum": ["WIB", "WITA", "WIT"]},
             "parent_code": NSTR,
+            "meetings": INT,
         }
     ),
     "Agency": _obj(
@@ -354,7 +355,17 @@ AGENCY_FILTERS = [
 ]
 REGION_FILTERS = [
     _param("kind", "Region kind.", {"enum": list(REGION_KINDS)}),
-    _param("parent", "Code of the parent province.", {"type": "string", "maxLength": 16}),
+    _param(
+        "parent",
+        "Code of a province: its regencies and cities (an unknown code is 404).",
+        {"type": "string", "maxLength": 16},
+    ),
+    _param(
+        "province",
+        "Code of a province: the province itself and its regencies and cities "
+        "(an unknown code, or a regency's, is 404).",
+        {"type": "string", "maxLength": 16},
+    ),
 ]
 
 CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
@@ -572,7 +583,7 @@ def openapi_document(server: str) -> dict[str, Any]:
             _json_ok(_one("ElectionDetail")),
         ),
         "/regions": _get(
-            "Provinces, regencies and cities",
+            "Provinces, regencies and cities with codes, zones and public meeting counts",
             "listRegions",
             REGION_FILTERS + [FORMAT],
             _json_ok(_list_of("Region"), csv=True),

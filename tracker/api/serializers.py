@@ -41,8 +41,8 @@ def region_ref(region: Region | None) -> dict[str, Any] | None:
     return {"code": region.code, "name": region.name, "kind": region.kind}
 
 
-def region_to_dict(region: Region) -> dict[str, Any]:
-    """A region in full."""
+def region_to_dict(region: Region, meetings: int) -> dict[str, Any]:
+    """A region in full, with its public meeting count (a province's includes its regions)."""
     return {
         "code": region.code,
         "name": region.name,
@@ -51,6 +51,7 @@ def region_to_dict(region: Region) -> dict[str, Any]:
         "timezone": region.timezone,
         "zone": zone_label(region.timezone),
         "parent_code": region.parent.code if region.parent is not None else None,
+        "meetings": meetings,
     }
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from tracker.agencies import queries as agency_queries
@@ -23,6 +23,7 @@ from tracker.meetings import queries as meeting_queries
 from tracker.models import AGENCY_KINDS, Agency, Election, Region
 from tracker.models.region import REGION_KINDS
 from tracker.press import queries as press_queries
+from tracker.regions import queries as region_queries
 from tracker.routing import MAX_PAGE, same_query, url_with_query
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -374,23 +375,32 @@ def election(slug: str) -> Response:
     return jsonify({"data": data})
 
 
+def _region_filter(name: str, province: bool = False) -> Region | None:
+    """The region a filter names; an unknown code (or a non-province) is 404."""
+    code = request.args.get(name, "")
+    if not code:
+        return None
+    found = region_queries.find_region(code)
+    if found is None or (province and found.kind != "province"):
+        message = _("Provinsi tidak dikenal.") if province else _("Wilayah tidak dikenal.")
+        raise ApiError(404, _("Filter menyebut data yang tidak ada."), {name: message})
+    return found
+
+
 @bp.get("/v1/regions")
 def regions(csv: bool = False) -> Response:
-    """Provinces, regencies and cities with their time zones (?kind=, ?parent=)."""
+    """Provinces, regencies and cities with codes, zones and public meeting counts."""
     wants_csv = _wants_csv(csv)
-    stmt = select(Region).options(selectinload(Region.parent)).order_by(Region.code)
     kind = request.args.get("kind", "")
-    if kind:
-        if kind not in REGION_KINDS:
-            raise ApiError(400, _("Jenis wilayah tidak dikenal."), {"kind": kind})
-        stmt = stmt.where(Region.kind == kind)
-    if parent := request.args.get("parent", "").replace("\x00", ""):
-        parent_region = aliased(Region)
-        parents = select(parent_region.id).where(parent_region.code == parent)
-        stmt = stmt.where(Region.parent_id.in_(parents))
-    rows = [serializers.region_to_dict(r) for r in db.session.execute(stmt).scalars()]
+    if kind and kind not in REGION_KINDS:
+        raise ApiError(400, _("Jenis wilayah tidak dikenal."), {"kind": kind})
+    found = region_queries.region_list(
+        kind, _region_filter("parent"), _region_filter("province", province=True)
+    )
+    counts, none = region_queries.meeting_counts(), region_queries.NONE
+    rows = [serializers.region_to_dict(r, counts.get(r.id, none).meetings) for r in found]
     if wants_csv:
-        header = ("code", "name", "short", "kind", "timezone", "zone", "parent_code")
+        header = ("code", "name", "short", "kind", "timezone", "zone", "parent_code", "meetings")
         return csv_response("regions.csv", header, ([r[h] for h in header] for r in rows))
     return _list_body(rows)
 

@@ -6,14 +6,14 @@ meetings never reach a public page, count, chart, export or feed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.extensions import db
@@ -134,6 +134,26 @@ def find_agency(slug: str) -> Agency | None:
     return agency
 
 
+def _region_code(get: Callable[[str], str]) -> str:
+    """The region a list names: ``region``, or the form's province and regency menus.
+
+    Without JavaScript the regency menu still lists the previous province's regencies
+    after the province is changed: a regency outside the chosen province is ignored.
+    """
+    if code := get("region"):
+        return code
+    province, regency = get("province"), get("regency")
+    if province and regency:
+        parent = aliased(Region)
+        inside = db.session.execute(
+            select(Region.id)
+            .join(parent, Region.parent_id == parent.id)
+            .where(Region.code == regency, parent.code == province)
+        ).first()
+        return regency if inside else province
+    return regency or province
+
+
 def parse_filters(args: Mapping[str, str]) -> MeetingFilters:
     """Read the filters from request arguments, noting each invalid one."""
     errors: dict[str, str] = {}
@@ -142,9 +162,9 @@ def parse_filters(args: Mapping[str, str]) -> MeetingFilters:
     filters = MeetingFilters(q=get("q")[:200], errors=errors)
     filters.date_from = _parse_date(get("date_from"), "date_from", errors)
     filters.date_to = _parse_date(get("date_to"), "date_to", errors)
-    if code := get("region"):
+    if code := _region_code(get):
         filters.region = db.session.execute(
-            select(Region).filter_by(code=code)
+            select(Region).options(joinedload(Region.parent)).filter_by(code=code)
         ).scalar_one_or_none()
         if filters.region is None:
             errors["region"] = _("Wilayah tidak dikenal.")

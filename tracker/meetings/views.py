@@ -9,6 +9,7 @@ from tracker import search
 from tracker.extensions import db
 from tracker.meetings import queries
 from tracker.meetings.jsonld import meeting_event, script_json
+from tracker.regions import queries as region_queries
 from tracker.routing import page_number
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -32,7 +33,11 @@ def index() -> tuple[str, int]:
         # Counted apart: the total is kept between writes (see count_meetings).
         page.total = queries.count_meetings(filters)
     html = render_template(
-        "meetings/index.html", page=page, filters=filters, choices=queries.filter_choices()
+        "meetings/index.html",
+        page=page,
+        filters=filters,
+        choices=queries.filter_choices(),
+        regions=region_queries.region_menus(),
     )
     return html, 400 if filters.errors else 200
 
