@@ -228,19 +228,11 @@ def test_every_meeting_keeps_its_region_and_participants(upgrade: Upgrade) -> No
 
 
 def test_regions_keep_their_ids_codes_names_and_parents(upgrade: Upgrade) -> None:
-    # Staff-loaded regions: see the strict xfail below.
-    before = {i: r for i, r in upgrade.before.regions.items() if r[0] not in STAFF_REGION_CODES}
+    before = upgrade.before.regions
     assert {i: upgrade.first.regions.get(i) for i in before} == before
     assert set(upgrade.before.regions) <= set(upgrade.first.regions)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="upsert_regions (tracker/regions/operations.py, another engineer's area)"
-    " overwrites name, short, kind, timezone and parent of every existing region from the"
-    " reference files on each init: the short name 'Mura' staff gave 62.12 becomes 'Murung Raya'",
-)
 def test_a_staff_loaded_region_keeps_what_staff_typed(upgrade: Upgrade) -> None:
     staff = {i: r for i, r in upgrade.before.regions.items() if r[0] in STAFF_REGION_CODES}
     assert staff

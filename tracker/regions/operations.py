@@ -46,8 +46,8 @@ def _values(row: reference.RegionRow, ids: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def upsert_regions(rows: list[reference.RegionRow]) -> int:
-    """Insert or update regions by code; returns how many were new.
+def upsert_regions(rows: list[reference.RegionRow], update_existing: bool = True) -> int:
+    """Insert regions by code, and update existing ones unless told not to; returns new count.
 
     Rows are checked first, so a bad row stops the load before anything is written.
     Bulk statements, not one object per row: every test loads all 552 regions.
@@ -69,7 +69,7 @@ def upsert_regions(rows: list[reference.RegionRow]) -> int:
         pending = [r for r in pending if r.code not in current]
     ids = {code: r["id"] for code, r in current.items()}
     changed = []
-    for row in rows:
+    for row in rows if update_existing else ():
         values, have = _values(row, ids), current[row.code]
         if any(have[c] != values[c] for c in _COLUMNS):
             changed.append({"id": have["id"], **values})
@@ -87,8 +87,14 @@ def _expire_loaded_regions() -> None:
 
 
 def load_reference_regions() -> int:
-    """Load the 38 provinces and all 514 regencies and cities."""
-    return upsert_regions(list(reference.provinces()) + list(reference.lower_regions()))
+    """Add the 38 provinces and 514 regencies and cities that are missing.
+
+    Regions already there keep what they hold: a name or short form staff set (by
+    `load-regions` or an earlier release) is never changed under them by an upgrade;
+    other spellings live in region_name.
+    """
+    rows = list(reference.provinces()) + list(reference.lower_regions())
+    return upsert_regions(rows, update_existing=False)
 
 
 def load_regions_csv(text: str) -> int:
