@@ -160,16 +160,26 @@ def _split(value: str | None, sep: str = "|") -> tuple[str, ...]:
     return tuple(v.strip() for v in (value or "").split(sep) if v.strip())
 
 
-@cache
-def agencies() -> tuple[AgencyRow, ...]:
-    """The standard provincial bodies of every province, then the Kodam table."""
+def _formed() -> dict[str, dict[str, date | None]]:
+    """{province code: {template key: valid_from}} for provinces formed recently."""
+    out: dict[str, dict[str, date | None]] = {}
+    for r in _rows("province_bodies.csv"):
+        out.setdefault(r["province_code"], {})[r["key"]] = _date(r["valid_from"])
+    return out
+
+
+def _provincial_rows() -> list[AgencyRow]:
+    """The standard bodies of every province; a recent province gets only those it had."""
     templates = _rows("agency_templates.csv")
     overrides = {(r["province_code"], r["key"]): r for r in _rows("agency_overrides.csv")}
+    formed = _formed()
     out: list[AgencyRow] = []
     for prov in provinces():
         fmt = {"name": prov.name, "short": prov.short, "capital": prov.capital}
         slugs: dict[str, str] = {}
         for t in templates:
+            if prov.code in formed and t["key"] not in formed[prov.code]:
+                continue
             o = overrides.get((prov.code, t["key"]))
             short = o["short"] if o else t["short"].format(**fmt)
             full = o["full"] if o else t["full"].format(**fmt)
@@ -191,8 +201,36 @@ def agencies() -> tuple[AgencyRow, ...]:
                     region_code=prov.code,
                     parent_slug=slugs.get(t["parent_key"]) if t["parent_key"] else None,
                     aliases=tuple(sorted(aliases)),
+                    valid_from=formed.get(prov.code, {}).get(t["key"]),
                 )
             )
+    return out
+
+
+@cache
+def national_agencies() -> tuple[AgencyRow, ...]:
+    """The national bodies (KPU RI, Kemendagri, Mabes Polri ...), with no region."""
+    return tuple(
+        AgencyRow(
+            slug=slugify(r["short_name"]),
+            short_name=r["short_name"],
+            full_name=r["full_name"],
+            kind=r["kind"],
+            head_title=r["head_title"] or None,
+            region_code=None,
+            parent_slug=slugify(r["parent"]) if r["parent"] else None,
+            aliases=tuple(sorted(set(_split(r["aliases"])) | {r["full_name"]})),
+            valid_from=_date(r["valid_from"]),
+            valid_until=_date(r["valid_until"]),
+        )
+        for r in _rows("national_agencies.csv")
+    )
+
+
+@cache
+def agencies() -> tuple[AgencyRow, ...]:
+    """The national bodies, the standard provincial bodies, then the Kodam table."""
+    out = [*national_agencies(), *_provincial_rows()]
     for r in _rows("kodam.csv"):
         codes = _split(r["provinces"], ";")
         aliases = set(_split(r["aliases"])) | {r["full_name"]}

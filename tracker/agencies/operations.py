@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from tracker import changes, reference
 from tracker.extensions import db
@@ -15,6 +17,7 @@ from tracker.models import (
     Agency,
     AgencyAlias,
     AgencySlugRedirect,
+    ChangeLog,
     Participation,
     Region,
     User,
@@ -193,34 +196,155 @@ def merge_agencies(survivor: Agency, duplicate: Agency, user: User | None = None
     db.session.flush()
 
 
+@dataclass
+class _StaffEdits:
+    """What people (not ``init``) set on each agency, read from the change log."""
+
+    fields: dict[int, set[str]]
+    dropped_aliases: dict[int, set[str]]
+
+
+def _staff_edits() -> _StaffEdits:
+    """The fields each agency's creator or editors set, and the aliases they removed.
+
+    A create by a person makes every field theirs; an update, the fields it changed.
+    ``init`` records its own updates as "reference", so they never count here.
+    """
+    edits = _StaffEdits({}, {})
+    rows = db.session.execute(
+        select(ChangeLog.entity_id, ChangeLog.action, ChangeLog.changes).where(
+            ChangeLog.entity == "agency", ChangeLog.action.in_(("create", "update"))
+        )
+    )
+    for agency_id, action, delta in rows:
+        owned = edits.fields.setdefault(agency_id, set())
+        owned |= set(AGENCY_FIELDS) if action == "create" else set(delta)
+        before, after = delta.get("aliases") or (None, None)
+        gone = {normalize_name(a) for a in before or ()} - {normalize_name(a) for a in after or ()}
+        edits.dropped_aliases.setdefault(agency_id, set()).update(gone)
+    return edits
+
+
+@dataclass
+class _Registry:
+    """The agencies ``init`` works against: by slug, merged slugs, names for adoption."""
+
+    by_slug: dict[str, Agency]
+    redirects: dict[str, int]
+    by_id: dict[int, Agency]
+    # (region id, normalised short or full name) -> the agencies there before this run.
+    by_name: dict[tuple[int | None, str], list[Agency]]
+
+    @classmethod
+    def load(cls, generated: set[str]) -> _Registry:
+        """Read every agency and slug redirect once; ``generated`` slugs are not adoptable."""
+        agencies = list(
+            db.session.execute(db.select(Agency).options(selectinload(Agency.aliases))).scalars()
+        )
+        redirects = {
+            slug: agency_id
+            for slug, agency_id in db.session.execute(
+                db.select(AgencySlugRedirect.slug, AgencySlugRedirect.agency_id)
+            )
+        }
+        by_name: dict[tuple[int | None, str], list[Agency]] = {}
+        for a in agencies:
+            if a.slug in generated:
+                continue  # another reference row's body, never a duplicate to adopt
+            for name in {normalize_name(a.short_name), normalize_name(a.full_name)}:
+                by_name.setdefault((a.region_id, name), []).append(a)
+        return cls({a.slug: a for a in agencies}, redirects, {a.id: a for a in agencies}, by_name)
+
+    def find(self, slug: str | None) -> Agency | None:
+        """The agency a slug names now, following a merge's redirect."""
+        if not slug:
+            return None
+        agency = self.by_slug.get(slug)
+        if agency is None and slug in self.redirects:
+            agency = self.by_id.get(self.redirects[slug])
+        return agency
+
+    def same_body(self, row: reference.AgencyRow, region_id: int | None) -> Agency | None:
+        """The one agency of the row's region that staff gave one of the row's names."""
+        names = {normalize_name(n) for n in (row.short_name, row.full_name, *row.aliases)}
+        found = {a.id: a for n in names for a in self.by_name.get((region_id, n), ())}
+        return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _generated_values(
+    row: reference.AgencyRow, regions: Mapping[str, Region], known: _Registry
+) -> dict[str, Any]:
+    region = regions.get(row.region_code) if row.region_code else None
+    parent = known.find(row.parent_slug)
+    return {
+        "short_name": row.short_name,
+        "full_name": row.full_name,
+        "kind": row.kind,
+        "head_title": row.head_title,
+        "region_id": region.id if region else None,
+        "parent_id": parent.id if parent else None,
+        "valid_from": row.valid_from,
+        "valid_until": row.valid_until,
+    }
+
+
+def _add_reference_aliases(agency: Agency, row: reference.AgencyRow, dropped: set[str]) -> None:
+    """Add the row's names the agency lacks, except those staff removed.
+
+    The generated short name is among them, so a body staff renamed is still found
+    under the name releases use.
+    """
+    have = {a.normalized for a in agency.aliases}
+    for alias in (row.short_name, *row.aliases):
+        norm = normalize_name(alias)
+        # Spelling variants of the name itself stay ("Kodam VI Mulawarman" for "VI/").
+        if alias.lower() != agency.short_name.lower() and norm not in have | dropped:
+            agency.aliases.append(AgencyAlias(alias=alias, normalized=norm))
+            have.add(norm)
+
+
+def _refresh(agency: Agency, values: dict[str, Any], staff_fields: set[str]) -> None:
+    """Set the generated fields nobody edited; record what changed as "reference"."""
+    before = changes.snapshot(agency, AGENCY_FIELDS)
+    for name, value in values.items():
+        if name not in staff_fields:
+            setattr(agency, name, value)
+    delta = changes.diff(before, changes.snapshot(agency, AGENCY_FIELDS))
+    if delta:
+        changes.record("agency", agency.id, "reference", delta)
+
+
 def load_reference_agencies() -> int:
-    """Upsert the standard provincial bodies and the Kodam table; returns new count."""
+    """Upsert the national and provincial bodies and the Kodam table; returns new count.
+
+    Idempotent on a live database: a merged-away slug stays merged, a body staff
+    created under another slug is adopted (its generated slug redirects to it), and
+    a field staff edited (the change log says so) keeps the staff's value.
+    """
     regions = {r.code: r for r in db.session.execute(db.select(Region)).scalars()}
-    existing = {a.slug: a for a in db.session.execute(db.select(Agency)).scalars()}
-    redirected = set(db.session.execute(db.select(AgencySlugRedirect.slug)).scalars())
+    rows = reference.agencies()
+    known = _Registry.load({row.slug for row in rows})
+    edits = _staff_edits()
     created = 0
-    for row in reference.agencies():
-        if row.slug in redirected:
-            continue  # merged away by staff; do not bring it back
-        agency = existing.get(row.slug)
+    for row in rows:
+        if row.slug in known.redirects:
+            continue  # merged away or adopted; the agency it leads to is staff's
+        values = _generated_values(row, regions, known)
+        agency = known.by_slug.get(row.slug)
         if agency is None:
-            agency = Agency(slug=row.slug)
+            agency = known.same_body(row, values["region_id"])
+            if agency is not None:
+                db.session.add(AgencySlugRedirect(slug=row.slug, agency_id=agency.id))
+                known.redirects[row.slug] = agency.id
+                _add_reference_aliases(agency, row, edits.dropped_aliases.get(agency.id, set()))
+                continue
+            agency = Agency(slug=row.slug, **values)
             db.session.add(agency)
-            existing[row.slug] = agency
+            db.session.flush()
+            known.by_slug[row.slug] = known.by_id[agency.id] = agency
             created += 1
-        agency.short_name = row.short_name
-        agency.full_name = row.full_name
-        agency.kind = row.kind
-        agency.head_title = row.head_title
-        agency.region = regions.get(row.region_code) if row.region_code else None
-        agency.parent = existing.get(row.parent_slug) if row.parent_slug else None
-        agency.valid_from = row.valid_from
-        agency.valid_until = row.valid_until
-        have = {a.normalized for a in agency.aliases}
-        for alias in row.aliases:
-            norm = normalize_name(alias)
-            if norm not in have:
-                agency.aliases.append(AgencyAlias(alias=alias, normalized=norm))
-                have.add(norm)
+        else:
+            _refresh(agency, values, edits.fields.get(agency.id, set()))
+        _add_reference_aliases(agency, row, edits.dropped_aliases.get(agency.id, set()))
     db.session.flush()
     return created

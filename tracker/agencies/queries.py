@@ -5,7 +5,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 from tracker.extensions import db
 from tracker.kept import kept, paginate_ids
 from tracker.labels import ROLE_ORDER
-from tracker.meetings.queries import PUBLIC
+from tracker.meetings.queries import PUBLIC, parse_date
 from tracker.models import (
     AGENCY_KINDS,
     ATTENDANCE,
@@ -71,9 +71,41 @@ def all_meeting_counts() -> dict[int, int]:
     return kept("agency_public_meeting_counts", public_meeting_counts)
 
 
-def agency_list(q: str = "", kind: str = "", eager: bool = True) -> Select[tuple[Agency]]:
-    """Agencies matching a name or alias, by name (``ranked_agency_ids`` ranks them)."""
+def today() -> date:
+    """Today's date where it comes first in Indonesia (WIT), so a body formed today counts."""
+    return datetime.now(ZoneInfo("Asia/Jayapura")).date()
+
+
+def existing_on(day: date) -> ColumnElement[bool]:
+    """Agencies that existed on ``day``: formed by then and not yet dissolved or renamed."""
+    return and_(
+        or_(Agency.valid_from.is_(None), Agency.valid_from <= day),
+        or_(Agency.valid_until.is_(None), Agency.valid_until >= day),
+    )
+
+
+def formed_by(day: date) -> ColumnElement[bool]:
+    """Agencies formed by ``day``, including those since dissolved (shown as such)."""
+    return or_(Agency.valid_from.is_(None), Agency.valid_from <= day)
+
+
+def parse_day(value: str) -> tuple[date | None, str | None]:
+    """An ``on`` argument as a date, or the reason it is none (empty: no date, no error)."""
+    errors: dict[str, str] = {}
+    day = parse_date(value, "on", errors)
+    return day, errors.get("on")
+
+
+def agency_list(
+    q: str = "", kind: str = "", eager: bool = True, on: date | None = None
+) -> Select[tuple[Agency]]:
+    """Agencies matching a name or alias, by name (``ranked_agency_ids`` ranks them).
+
+    With ``on``, only those that existed that day; without, those formed by today
+    (a dissolved body stays listed: its record is history).
+    """
     stmt = select(Agency).order_by(Agency.short_name, Agency.id)
+    stmt = stmt.where(existing_on(on) if on else formed_by(today()))
     if eager:
         stmt = stmt.options(selectinload(Agency.region), selectinload(Agency.aliases))
     if kind in AGENCY_KINDS:
@@ -93,20 +125,22 @@ def agency_list(q: str = "", kind: str = "", eager: bool = True) -> Select[tuple
     return stmt
 
 
-def ranked_agency_ids(q: str = "", kind: str = "") -> list[int]:
+def ranked_agency_ids(q: str = "", kind: str = "", on: date | None = None) -> list[int]:
     """Ids of the matching agencies: most public meetings first, then by name."""
     counts = all_meeting_counts()
-    ids = db.session.execute(agency_list(q, kind, eager=False).with_only_columns(Agency.id))
+    ids = db.session.execute(agency_list(q, kind, eager=False, on=on).with_only_columns(Agency.id))
     # A stable sort keeps the name order (short name, id) among equal counts.
     return sorted(ids.scalars(), key=lambda agency_id: -counts.get(agency_id, 0))
 
 
-def agency_page(q: str, kind: str, page: int, per_page: int, max_per_page: int) -> Pagination:
+def agency_page(
+    q: str, kind: str, page: int, per_page: int, max_per_page: int, on: date | None = None
+) -> Pagination:
     """One page of matching agencies, busiest first; out-of-range pages are empty."""
     return paginate_ids(
         select(Agency).options(selectinload(Agency.region), selectinload(Agency.aliases)),
         Agency.id,
-        ranked_agency_ids(q, kind),
+        ranked_agency_ids(q, kind, on),
         page=page,
         per_page=per_page,
         max_per_page=max_per_page,
@@ -114,9 +148,11 @@ def agency_page(q: str, kind: str, page: int, per_page: int, max_per_page: int) 
 
 
 def _title_matches(needle: str) -> list[Any]:
-    """Conditions for "<head's title> <region>": "kapolda kaltim" is Polda Kaltim."""
+    """Conditions for "<head's title> <region>" ("kapolda kaltim" is Polda Kaltim), or a
+    national body's whole title ("kapolri" is Mabes Polri, "ketua kpu ri" KPU RI).
+    """
     words = needle.split()
-    conditions = []
+    conditions = [and_(Agency.region_id.is_(None), func.lower(Agency.head_title) == needle)]
     for cut in range(1, len(words)):
         title, place = " ".join(words[:cut]), " ".join(words[cut:])
         regions = select(Region.id).where(
@@ -309,16 +345,17 @@ def _compute_stats(agency_id: int, partner_limit: int) -> AgencyStats:
     )
 
 
-def agencies_for_export(q: str = "", kind: str = "") -> list[tuple[Agency, list[str], int]]:
+def agencies_for_export(
+    q: str = "", kind: str = "", on: date | None = None
+) -> list[tuple[Agency, list[str], int]]:
     """Every matching agency with its aliases and public meeting count, busiest first."""
-    rank = {agency_id: n for n, agency_id in enumerate(ranked_agency_ids(q, kind))}
+    rank = {agency_id: n for n, agency_id in enumerate(ranked_agency_ids(q, kind, on))}
+    matching = agency_list(q, kind, eager=False, on=on)
     agencies = sorted(
-        db.session.execute(agency_list(q, kind, eager=False).options(joinedload(Agency.region)))
-        .unique()
-        .scalars(),
+        db.session.execute(matching.options(joinedload(Agency.region))).unique().scalars(),
         key=lambda agency: rank.get(agency.id, len(rank)),
     )
-    ids = agency_list(q, kind, eager=False).with_only_columns(Agency.id).order_by(None)
+    ids = matching.with_only_columns(Agency.id).order_by(None)
     aliases: dict[int, list[str]] = {}
     for agency_id, alias in db.session.execute(
         select(AgencyAlias.agency_id, AgencyAlias.alias)

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from tracker.agencies import operations
+from tracker.agencies import operations, queries
 from tracker.agencies.forms import AgencyForm, MergeForm
 from tracker.auth.access import admin_only, staff_only
 from tracker.extensions import db
@@ -32,8 +32,9 @@ FIELDS = ("short_name", "full_name", "kind", "head_title", "valid_from", "valid_
 
 @staff_bp.get("/search")
 def search() -> dict[str, Any]:
-    """Agencies whose name or alias contains ``q``, as JSON for the meeting form."""
-    results = search_agencies(request.args.get("q", ""))
+    """Agencies whose name or alias contains ``q`` (existing ``on`` a day), as JSON."""
+    on, _error = queries.parse_day(request.args.get("on", "").strip())
+    results = search_agencies(request.args.get("q", ""), on=on)
     return {
         "results": [
             {

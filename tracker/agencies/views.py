@@ -33,18 +33,29 @@ def _agency_or_redirect(slug: str, endpoint: str) -> Agency | Response:
 
 @bp.get("/")
 def index() -> str:
-    """List agencies by name or alias, busiest first."""
+    """List agencies by name or alias, busiest first; ``on`` keeps those of that day."""
     q = request.args.get("q", "").strip()[:120]
     kind = request.args.get("kind", "")
+    on, on_error = queries.parse_day(request.args.get("on", "").strip())
     page = queries.agency_page(
         q,
         kind,
         page=page_number(),
         per_page=current_app.config["PAGE_SIZE"] * 2,
         max_per_page=200,
+        on=on,
     )
     counts = queries.meeting_counts([a.id for a in page.items])
-    return render_template("agencies/index.html", page=page, q=q, kind=kind, counts=counts)
+    return render_template(
+        "agencies/index.html",
+        page=page,
+        q=q,
+        kind=kind,
+        on=on,
+        on_error=on_error,
+        today=queries.today(),
+        counts=counts,
+    )
 
 
 @bp.get("/<slug>")

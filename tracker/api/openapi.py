@@ -352,6 +352,12 @@ MEETING_FILTERS = [
 AGENCY_FILTERS = [
     _param("q", "Part of a name or alias.", {"type": "string", "maxLength": 120}),
     _param("kind", "Agency kind.", {"enum": list(AGENCY_KINDS)}),
+    _param(
+        "on",
+        "Only agencies that existed that day (YYYY-MM-DD, 1900-01-01 to 2999-12-31); "
+        "without it, those formed by today (dissolved ones included).",
+        FILTER_DATE,
+    ),
 ]
 REGION_FILTERS = [
     _param("kind", "Region kind.", {"enum": list(REGION_KINDS)}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,7 +34,7 @@ DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
 # A CSV export carries every matching row up to this many.
 CSV_MAX_ROWS = 50_000
-AGENCY_FILTER_KEYS = ("q", "kind")
+AGENCY_FILTER_KEYS = ("q", "kind", "on")
 
 
 @bp.after_request
@@ -184,20 +185,23 @@ def meeting(meeting_id: int) -> Response:
     return jsonify({"data": serializers.meeting_to_dict(found)})
 
 
-def _agency_args() -> tuple[str, str]:
+def _agency_args() -> tuple[str, str, date | None]:
     q = request.args.get("q", "").strip()[:120]
     kind = request.args.get("kind", "")
     if kind and kind not in AGENCY_KINDS:
         raise ApiError(400, _("Jenis instansi tidak dikenal."), {"kind": kind})
-    return q, kind
+    on, error = agency_queries.parse_day(request.args.get("on", "").strip())
+    if error:
+        raise ApiError(400, _("Filter tidak sah."), {"on": error})
+    return q, kind, on
 
 
 @bp.get("/v1/agencies")
 def agencies(csv: bool = False) -> Response:
     """Agencies by name or alias, with their public meeting counts."""
-    q, kind = _agency_args()
+    q, kind, on = _agency_args()
     if _wants_csv(csv):
-        rows = agency_queries.agencies_for_export(q, kind)
+        rows = agency_queries.agencies_for_export(q, kind, on)
         return csv_response(
             "agencies.csv",
             (
@@ -230,6 +234,7 @@ def agencies(csv: bool = False) -> Response:
         page=_int_arg("page", 1, 1, MAX_PAGE),
         per_page=_int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
         max_per_page=MAX_PER_PAGE,
+        on=on,
     )
     counts = agency_queries.meeting_counts([a.id for a in page.items])
     items = [serializers.agency_to_dict(a, counts.get(a.id, 0)) for a in page.items]

@@ -8,12 +8,14 @@ half-written. Error keys are form field names, ready for ``apply_errors``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, true
 
+from tracker.agencies.queries import existing_on
 from tracker.extensions import db
-from tracker.formatting import zone_label
+from tracker.formatting import format_day, zone_label
 from tracker.i18n import gettext as _
 from tracker.meetings import operations as ops
 from tracker.models import (
@@ -71,15 +73,21 @@ def form_choices() -> dict[str, list[Any]]:
     }
 
 
-def agency_options() -> list[Agency]:
-    """Every agency, for the no-JavaScript suggestion list of the agency boxes."""
-    return list(
-        db.session.execute(db.select(Agency).order_by(Agency.short_name, Agency.id)).scalars()
-    )
+def agency_options(on: date | None = None) -> list[Agency]:
+    """Every agency (that existed ``on`` the meeting's day), for the no-JavaScript list."""
+    stmt = db.select(Agency).order_by(Agency.short_name, Agency.id)
+    if on is not None:
+        stmt = stmt.where(existing_on(on))
+    return list(db.session.execute(stmt).scalars())
 
 
-def search_agencies(query: str, limit: int = 15) -> list[tuple[Agency, str | None]]:
-    """Agencies whose name or an alias contains the query, with the alias that matched."""
+def search_agencies(
+    query: str, limit: int = 15, on: date | None = None
+) -> list[tuple[Agency, str | None]]:
+    """Agencies whose name or an alias contains the query, with the alias that matched.
+
+    With ``on`` (the meeting's day), only the bodies that existed that day.
+    """
     norm = normalize_name(query)
     if len(norm) < 2:
         return []
@@ -100,7 +108,8 @@ def search_agencies(query: str, limit: int = 15) -> list[tuple[Agency, str | Non
                 func.lower(Agency.short_name).like(raw, escape="\\"),
                 func.lower(Agency.full_name).like(raw, escape="\\"),
                 Agency.id.in_(by_alias),
-            )
+            ),
+            existing_on(on) if on is not None else true(),
         )
         .options(db.selectinload(Agency.aliases), db.selectinload(Agency.region))
         .order_by(func.length(Agency.short_name), Agency.short_name)
@@ -117,17 +126,53 @@ def search_agencies(query: str, limit: int = 15) -> list[tuple[Agency, str | Non
     return results
 
 
-def resolve_agency(text: str, agency_id: str | None) -> Agency:
-    """Find the one agency a typed name means: its short or full name, slug or an alias.
+def resolve_agency(text: str, agency_id: str | None, on: date | None = None) -> Agency:
+    """Find the one agency a typed name means, that existed ``on`` the meeting's day.
 
-    :raises ValidationError: under ``agency_id`` when none or several match.
+    :raises ValidationError: under ``agency_id`` when none or several match, or the
+        body did not exist that day.
     """
     text = " ".join(text.split())
+    found = _named(text, agency_id)
+    if on is not None and found:
+        existing = [a for a in found if a.existed_on(on)]
+        if not existing:
+            raise ValidationError({"agency_id": _not_then(found[0], on)})
+        found = existing
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ValidationError(
+            {"agency_id": _("Instansi '%(name)s' tidak ditemukan di registri.", name=text)}
+        )
+    names = ", ".join(sorted(f"{a.short_name} ({a.slug})" for a in found))
+    raise ValidationError(
+        {"agency_id": _("Nama ini cocok dengan beberapa instansi: %(names)s.", names=names)}
+    )
+
+
+def _not_then(agency: Agency, day: date) -> str:
+    """Why a body cannot take part in a meeting on ``day``: not yet formed, or ended."""
+    if agency.valid_from and day < agency.valid_from:
+        return _(
+            "%(name)s baru ada sejak %(since)s, setelah tanggal rapat.",
+            name=agency.short_name,
+            since=format_day(agency.valid_from),
+        )
+    return _(
+        "%(name)s berakhir pada %(until)s, sebelum tanggal rapat.",
+        name=agency.short_name,
+        until=format_day(agency.valid_until or day),
+    )
+
+
+def _named(text: str, agency_id: str | None) -> list[Agency]:
+    """The agencies a typed name means: the picked one, else by name, slug, then alias."""
     if agency_id and agency_id.isdigit():
         # The search script filled the id; trust it only while the name still matches.
         picked = db.session.get(Agency, int(agency_id))
         if picked is not None and normalize_name(picked.short_name) == normalize_name(text):
-            return picked
+            return [picked]
     lowered = text.lower()
     found = list(
         db.session.execute(
@@ -149,16 +194,7 @@ def resolve_agency(text: str, agency_id: str | None) -> Agency:
                 .distinct()
             ).scalars()
         )
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise ValidationError(
-            {"agency_id": _("Instansi '%(name)s' tidak ditemukan di registri.", name=text)}
-        )
-    names = ", ".join(sorted(f"{a.short_name} ({a.slug})" for a in found))
-    raise ValidationError(
-        {"agency_id": _("Nama ini cocok dengan beberapa instansi: %(names)s.", names=names)}
-    )
+    return found
 
 
 def meeting_form_data(meeting: Meeting) -> dict[str, Any]:
@@ -298,7 +334,9 @@ def _rows(form: Any) -> tuple[list[_Row], dict[str, str]]:
         position += 1
         try:
             if _text(row.agency_name.data):
-                values["agency_id"] = resolve_agency(row.agency_name.data, row.agency_id.data).id
+                values["agency_id"] = resolve_agency(
+                    row.agency_name.data, row.agency_id.data, form.start_date.data
+                ).id
             if _text(row.person_name.data):
                 values["person_id"] = ops.find_or_create_person(
                     row.person_name.data, _text(row.person_rank.data)

@@ -107,7 +107,8 @@ class MeetingFilters:
         return bool(self.args())
 
 
-def _parse_date(value: str, key: str, errors: dict[str, str]) -> date | None:
+def parse_date(value: str, key: str, errors: dict[str, str]) -> date | None:
+    """A filter date (YYYY-MM-DD) or None; a malformed or out-of-range one notes why."""
     if not value:
         return None
     try:
@@ -160,8 +161,8 @@ def parse_filters(args: Mapping[str, str]) -> MeetingFilters:
     # NUL cannot reach PostgreSQL in a string; it is never meaningful here anyway.
     get = lambda key: (args.get(key) or "").replace("\x00", "").strip()  # noqa: E731
     filters = MeetingFilters(q=get("q")[:200], errors=errors)
-    filters.date_from = _parse_date(get("date_from"), "date_from", errors)
-    filters.date_to = _parse_date(get("date_to"), "date_to", errors)
+    filters.date_from = parse_date(get("date_from"), "date_from", errors)
+    filters.date_to = parse_date(get("date_to"), "date_to", errors)
     if code := _region_code(get):
         filters.region = db.session.execute(
             select(Region).options(joinedload(Region.parent)).filter_by(code=code)

@@ -53,7 +53,7 @@ def _render_form(
             "staff/meetings/form.html",
             form=form,
             meeting=meeting,
-            agencies=editing.agency_options(),
+            agencies=editing.agency_options(form.start_date.data),
             **extra,
         ),
         status,

@@ -53,6 +53,12 @@ class Agency(db.Model):
         back_populates="agency", cascade="all, delete-orphan", order_by="AgencyAlias.alias"
     )
 
+    def existed_on(self, day: date) -> bool:
+        """Whether the body existed on ``day`` (formed by then, not yet ended)."""
+        if self.valid_from and day < self.valid_from:
+            return False
+        return not (self.valid_until and day > self.valid_until)
+
     def __repr__(self) -> str:
         return f"<Agency {self.slug}>"
 

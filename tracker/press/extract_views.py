@@ -56,7 +56,7 @@ def _review(form: ReviewForm, proposal: dict[str, Any], status: int = 200) -> tu
             proposal=proposal,
             notes=field_notes(proposal, body),
             matches=intake.find_matches(proposal),
-            agencies=editing.agency_options(),
+            agencies=editing.agency_options(form.start_date.data),
         ),
         status,
     )

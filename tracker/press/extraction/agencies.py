@@ -204,7 +204,7 @@ class Resolver:
             return self.registry.regionless(agency_key)
         if not explicit and agency_key in self.unsafe.get(province.province_code, set()):
             return self.registry.regionless(agency_key)
-        return self.registry.provincial(agency_key, province) or self.registry.regionless(
+        return self.registry.provincial(agency_key, province, self.on) or self.registry.regionless(
             agency_key
         )
 
@@ -227,7 +227,7 @@ class Resolver:
         k = m.key
         if m.national:
             name = k.split(":", 1)[1]
-            e = self.registry.by_name(name)
+            e = self.registry.by_name(name, self.on)
             return (e or Entry(name, "national")), None
         if k == "kodam":
             prov = self.juris.province
@@ -499,7 +499,7 @@ def analyse(
     ):  # type: ignore[operator]
         gov = None
         if juris.level == "province" and juris.province is not None:
-            gov = registry.provincial("pemprov", juris.province)
+            gov = registry.provincial("pemprov", juris.province, on)
         elif juris.level == "local" and (juris.place or juris.generic):
             gov = resolver._local("pemda", juris.place, juris.generic, None)
         if gov is not None and not roles:

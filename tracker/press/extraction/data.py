@@ -6,6 +6,8 @@ import csv
 from functools import cache
 from pathlib import Path
 
+from tracker import reference
+
 DATA_DIR = Path(__file__).with_name("data")
 
 
@@ -30,3 +32,23 @@ def words(name: str) -> tuple[str, ...]:
 def split(value: str, sep: str = "|") -> tuple[str, ...]:
     """Split a multi-valued cell."""
     return tuple(v.strip() for v in value.split(sep) if v.strip())
+
+
+@cache
+def national_rows() -> tuple[dict[str, str], ...]:
+    """National bodies to recognise in text: the registry's, then ``national.csv``'s extras.
+
+    Rows have national.csv's columns. Names in ``national_loose.txt`` are left out: in
+    running text they name a whole service ("sinergi TNI-Polri"), not a body present.
+    """
+    loose = {w.lower() for w in words("national_loose.txt")}
+    registry = tuple(
+        {
+            "short_name": a.short_name,
+            "kind": a.kind,
+            "head_title": a.head_title or "",
+            "aliases": "|".join(n for n in a.aliases if n.lower() not in loose),
+        }
+        for a in reference.national_agencies()
+    )
+    return registry + rows("national.csv")

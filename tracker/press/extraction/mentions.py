@@ -85,9 +85,13 @@ def _tables() -> tuple[
 ]:
     titles = {r["title"].lower(): (r["key"], r["level"]) for r in data.rows("titles.csv")}
     bodies = {r["body"].lower(): (r["key"], r["level"]) for r in data.rows("bodies.csv")}
-    for r in data.rows("national.csv"):
+    for r in data.national_rows():
+        national = (f"national:{r['short_name']}", "national")
         for n in (r["short_name"], *data.split(r["aliases"])):
-            bodies[n.lower()] = (f"national:{r['short_name']}", "national")
+            bodies[n.lower()] = national
+        if r["head_title"]:
+            # "Panglima TNI", "Jaksa Agung": a national head's title names the body.
+            titles.setdefault(r["head_title"].lower(), national)
 
     def alt(words: list[str]) -> str:
         return "|".join(

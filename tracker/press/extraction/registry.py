@@ -102,7 +102,7 @@ class Registry:
 
     @classmethod
     def from_reference(cls) -> Registry:
-        """The registry of ``tracker.reference`` (provincial bodies, Kodam table)."""
+        """The registry of ``tracker.reference`` (national and provincial bodies, Kodam)."""
         provs = {p.code: p for p in reference.provinces()}
         coverage = reference.kodam_coverage()
         out: list[Entry] = []
@@ -122,6 +122,7 @@ class Registry:
                     coverage=cov,
                 )
             )
+        # National bodies beyond the registry's (which reference.agencies() includes).
         for r in data.rows("national.csv"):
             out.append(
                 Entry(
@@ -161,10 +162,13 @@ class Registry:
 
     # -- lookups -----------------------------------------------------------------
     def by_name(self, name: str, on: date | None = None) -> Entry | None:
-        """The entry whose canonical name or alias is ``name``."""
+        """The entry whose canonical name or alias is ``name`` and that existed ``on``.
+
+        A body that did not exist that day is no answer: a release about a 2021 meeting
+        does not name a Polda formed later.
+        """
         found = self._by_name.get(key(name)) or []
-        valid = [e for e in found if e.valid_on(on)]
-        return (valid or found or [None])[0]
+        return next((e for e in found if e.valid_on(on)), None)
 
     def names(self) -> list[str]:
         """Every canonical name and alias (for building matchers)."""
@@ -177,9 +181,11 @@ class Registry:
         found = self._by_title_region.get((key(title), key(region))) or []
         return found[0] if found else None
 
-    def by_kind(self, kind: str, region: str, head_title: str | None = None) -> Entry | None:
-        """The agency of ``kind`` in ``region``; ``head_title`` breaks ties."""
-        found = self._by_kind_region.get((kind, key(region))) or []
+    def by_kind(
+        self, kind: str, region: str, head_title: str | None = None, on: date | None = None
+    ) -> Entry | None:
+        """The agency of ``kind`` in ``region`` that existed ``on``; ``head_title`` breaks ties."""
+        found = [e for e in self._by_kind_region.get((kind, key(region))) or [] if e.valid_on(on)]
         if head_title:
             for e in found:
                 if e.head_title and key(e.head_title) == key(head_title):
@@ -188,13 +194,13 @@ class Registry:
         # first listed, which for reference data is the main body.
         return found[0] if found else None
 
-    def provincial(self, agency_key: str, province: Place) -> Entry | None:
-        """The provincial body ``agency_key`` (polda, kpu ...) of ``province``."""
+    def provincial(self, agency_key: str, province: Place, on: date | None = None) -> Entry | None:
+        """The provincial body ``agency_key`` (polda, kpu ...) of ``province`` on ``on``."""
         spec = self._keys.get(agency_key)
         if spec is None:
             return None
         for region in (province.province_short, province.province_name):
-            e = self.by_kind(spec["kind"], region, spec["head_title"] or None)
+            e = self.by_kind(spec["kind"], region, spec["head_title"] or None, on)
             if e is not None:
                 return e
         return None

@@ -18,7 +18,10 @@
   function search(input) {
     var q = input.value.trim();
     if (q.length < 2) return;
-    fetch(searchUrl + "?q=" + encodeURIComponent(q), {
+    // Only the bodies that existed on the meeting's day, once a day is typed.
+    var day = form.querySelector("input[name=start_date]");
+    var on = day && day.value ? "&on=" + encodeURIComponent(day.value) : "";
+    fetch(searchUrl + "?q=" + encodeURIComponent(q) + on, {
       headers: { Accept: "application/json" }, credentials: "same-origin"
     }).then(function (r) { return r.ok ? r.json() : { results: [] }; }).then(function (data) {
       live.textContent = "";
