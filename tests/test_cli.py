@@ -3,6 +3,9 @@
 import re
 from datetime import date
 
+import pytest
+from sqlalchemy import func
+
 from tracker.extensions import db
 from tracker.models import Meeting, Participation, PressRelease, Region, User
 
@@ -136,3 +139,22 @@ def test_load_regions_csv(runner, tmp_path):
     assert result.exit_code == 1
     assert "row 2 (99.02)" in result.output
     assert db.session.execute(db.select(Region).filter_by(code="99.01")).first() is None
+
+
+@pytest.mark.parametrize(
+    "rows, reason",
+    [
+        ("61.98,Lingkar,regency,61.98,,Asia/Pontianak\n", "row 1 (61.98): induk 61.98 bukan provinsi"),
+        ("61.97,Anak,city,61.72,,Asia/Pontianak\n", "row 1 (61.97): induk 61.72 bukan provinsi"),
+        ("61,Kalimantan Barat,province,64,,Asia/Pontianak\n", "row 1 (61): provinsi tidak punya"),
+        # A repeated code is reported at the row where the mistake stands.
+        ("61.96,Satu,city,61,,\n61.96,Dua,city,6x,,Asia/Pontianak\n", "row 2 (61.96): induk 6x bukan"),
+    ],
+)
+def test_load_regions_refuses_loops_and_names_the_row(runner, tmp_path, rows, reason):
+    path = tmp_path / "loops.csv"
+    path.write_text("code,name,kind,parent_code,short,timezone\n" + rows, encoding="utf-8")
+    before = db.session.execute(db.select(func.count(Region.id))).scalar_one()
+    result = runner.invoke(args=["load-regions", str(path)])
+    assert result.exit_code == 1 and reason in result.output, result.output
+    assert db.session.execute(db.select(func.count(Region.id))).scalar_one() == before

@@ -22,15 +22,19 @@ def _table() -> dict[str, dict[str, Any]]:
     return {r["code"]: dict(r) for r in db.session.execute(db.select(*columns)).mappings()}
 
 
-def _problem(row: reference.RegionRow, known_codes: set[str]) -> str | None:
+def _problem(row: reference.RegionRow, provinces: set[str]) -> str | None:
     if not row.code or not row.name:
         return _("kode dan nama wajib diisi")
     if row.kind not in ("province", "regency", "city"):
         return _("jenis harus province, regency atau city")
     if row.timezone not in INDONESIAN_ZONES:
         return _("zona waktu bukan zona Indonesia")
-    if row.parent_code and row.parent_code not in known_codes:
-        return _("induk %(code)s tidak dikenal", code=row.parent_code)
+    # Two levels only: a province has no parent, a regency or city lies in a province
+    # (which also rules out a region being its own parent or a loop of parents).
+    if row.kind == "province" and row.parent_code:
+        return _("provinsi tidak punya induk")
+    if row.kind != "province" and row.parent_code not in provinces:
+        return _("induk %(code)s bukan provinsi yang dikenal", code=row.parent_code or "-")
     text = text_errors(sa_inspect(Region), {"code": row.code, "name": row.name, "short": row.short})
     return "; ".join(f"{key}: {reason}" for key, reason in text.items()) or None
 
@@ -52,12 +56,13 @@ def upsert_regions(rows: list[reference.RegionRow], update_existing: bool = True
     Rows are checked first, so a bad row stops the load before anything is written.
     Bulk statements, not one object per row: every test loads all 552 regions.
     """
-    rows = list({row.code: row for row in rows}.values())  # a repeated code: the last wins
     current = _table()
-    known_codes = set(current) | {r.code for r in rows}
+    provinces = {c for c, r in current.items() if r["kind"] == "province"}
+    provinces |= {r.code for r in rows if r.kind == "province"}
     for number, row in enumerate(rows, start=1):
-        if problem := _problem(row, known_codes):
+        if problem := _problem(row, provinces):
             raise ValidationError({f"row {number} ({row.code or '?'})": problem})
+    rows = list({row.code: row for row in rows}.values())  # a repeated code: the last wins
     pending = [r for r in rows if r.code not in current]
     created = len(pending)
     while pending:
