@@ -45,7 +45,7 @@ def test_local_bodies_are_synthesised() -> None:
     g = gazetteer()
     assert reg.local("polres", g.lookup("Kotamobagu")).short_name == "Polres Kotamobagu"
     assert reg.local("dprd", g.lookup("Kotamobagu")).short_name == "DPRD Kota Kotamobagu"
-    assert reg.local("kpu", g.lookup("Bogor", "local")).short_name == "KPU Kota Bogor"
+    assert reg.local("kpu", g.lookup("Bogor", "city")).short_name == "KPU Kota Bogor"
 
 
 def test_registry_from_plain_entries() -> None:

@@ -400,6 +400,8 @@ def _extract(
             )
 
     # --- venue, city, province ---------------------------------------------------------
+    # A regency and a city sharing a name are told apart by what this text says.
+    gaz = gaz.in_context(body, dateline_places(doc.lines[0], gaz) if doc.lines else [])
     prefer = [chosen.sent] if chosen is not None else []
     venue = find_venue(sents, gaz, prefer)
     out["venue_name"] = venue.name
@@ -434,6 +436,11 @@ def _extract(
         )
         if provs:
             province = gaz.lookup(provs.most_common(1)[0][0], "province")
+    if province is None:
+        # "Bogor" alone is the regency or the city, but Jawa Barat either way.
+        shared = {p.province_code for places in gaz.unsettled() for p in places}
+        if len(shared) == 1:
+            province = gaz.provinces[shared.pop()]
     if (
         city is None
         and juris is not None
@@ -443,6 +450,8 @@ def _extract(
     ):
         city = juris.place
     out["city"] = city.name if city else None
+    if city is None:
+        warnings.extend(_ambiguous_place(places) for places in gaz.unsettled())
     out["province"] = province.province_name if province else None
     out["agencies"] = found.agencies
     out["speakers"] = found.speakers
@@ -483,6 +492,21 @@ def _extract(
     out["election"] = _election(signals, start)
     out["warnings"] = warnings
     return out
+
+
+def _ambiguous_place(places: tuple[Place, ...]) -> dict[str, Any]:
+    """The warning for a name that is a regency and a city, left blank rather than guessed."""
+    provinces = {p.province_code for p in places}
+    names = [
+        f"{'Kota' if p.kind == 'city' else 'Kabupaten'} {p.name}"
+        + (f" ({p.province_name})" if len(provinces) > 1 else "")
+        for p in sorted(places, key=lambda p: (p.kind != "regency", p.province_name))
+    ]
+    message = (
+        f"{len(names)} kemungkinan tempat: {', '.join(names)}; "
+        "kota/kabupaten dikosongkan karena teks tidak menyebut yang mana."
+    )
+    return _warn("place_ambiguous", message)
 
 
 def _meeting_kind(body: str, forum: bool) -> str | None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cache
 
 from tracker import reference
+from tracker.regions.names import parse
 
 from . import data
 from .normalise import key
@@ -39,10 +42,31 @@ class Place:
         return self.kind == "province"
 
 
+@dataclass
+class _Context:
+    """What one text says about its places: families its prefixes give, provinces it names."""
+
+    families: dict[str, set[str]] = field(default_factory=dict)
+    provinces: frozenset[str] = frozenset()
+    refused: dict[str, tuple[Place, ...]] = field(default_factory=dict)
+    settled: set[str] = field(default_factory=set)
+    reading: bool = False  # the shared gazetteer keeps no record of what it was asked
+
+    def note(self, name_key: str, local: list[Place]) -> None:
+        """Remember whether ``name_key`` named one place or several."""
+        if not self.reading:
+            return
+        if len(local) == 1:
+            self.settled.add(name_key)
+        else:
+            self.refused.setdefault(name_key, tuple(local))
+
+
 class Gazetteer:
     """Name -> place lookup, with one precompiled pattern for scanning text."""
 
     def __init__(self) -> None:
+        self._context = _Context()
         provs = {p.code: p for p in reference.provinces()}
         self._surface: set[str] = set()
         self.provinces: dict[str, Place] = {}
@@ -55,8 +79,7 @@ class Gazetteer:
         lower = reference.lower_regions()
         shared = {r.name for r in lower if r.kind == "city"}
         shared &= {r.name for r in lower if r.kind == "regency"}
-        # A bare shared name ("Bogor") is the city, as when only cities were listed.
-        for r in sorted(lower, key=lambda r: r.kind != "city"):
+        for r in lower:
             prov = provs.get(r.parent_code or "")
             if prov is None:
                 continue
@@ -86,6 +109,11 @@ class Gazetteer:
             )
             for alias in (r["name"], *data.split(r["aliases"])):
                 self._add(alias, place)
+        # Names a regency and a city (or two provinces' places) share: the only ones
+        # whose prefix in a text matters.
+        self._shared = {
+            k for k, v in self._by_key.items() if len({(p.kind, p.province_code) for p in v}) > 1
+        }
         names = sorted(self._surface, key=len, reverse=True)
         self.pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b(?!-)")
 
@@ -96,25 +124,82 @@ class Gazetteer:
             bucket.append(place)
 
     def lookup(self, name: str, prefer: str | None = None) -> Place | None:
-        """The place called ``name``; ``prefer`` picks province or lower level on a tie."""
+        """The place called ``name``; ``prefer`` is province, local, regency or city.
+
+        A regency and a city sharing the name are told apart by ``prefer``, by the
+        text's own prefixes and provinces (see ``in_context``), or not at all: then
+        the answer is None, never a guess.
+        """
         found = self._by_key.get(key(name))
         if not found:
             return None
-        if prefer == "province":
-            for p in found:
-                if p.is_province:
-                    return p
-        if prefer == "local":
-            for p in found:
-                if not p.is_province:
-                    return p
-        return found[0]
+        provinces = [p for p in found if p.is_province]
+        if provinces and prefer in (None, "province"):
+            return provinces[0]
+        local = self._narrow(key(name), [p for p in found if not p.is_province], prefer)
+        if local:
+            # Only a regency against a city, or places in two provinces, are in doubt:
+            # "Jakarta Barat" is also an alias of Jakarta, the same city's province.
+            sure = len({(p.kind, p.province_code) for p in local}) == 1
+            self._context.note(key(name), local[:1] if sure else local)
+            return local[0] if sure else None
+        return provinces[0] if provinces and prefer == "local" else None
+
+    def _narrow(self, name_key: str, local: list[Place], prefer: str | None) -> list[Place]:
+        """The regencies and cities ``name_key`` may mean here, narrowed by family then province."""
+        # A town shares its name with the regency it is the seat of ("Mamuju").
+        local = [p for p in local if p.kind != "town"] or local[:1]
+        if prefer in ("regency", "city"):
+            return [p for p in local if p.kind == prefer]
+        ctx = self._context
+        families = ctx.families.get(name_key, set())
+        if len(families) == 1:
+            local = [p for p in local if p.kind in families] or local
+        if len(local) > 1:
+            local = [p for p in local if p.province_code in ctx.provinces] or local
+        return local
+
+    def in_context(self, text: str, dateline: Iterable[Place] = ()) -> Gazetteer:
+        """This gazetteer reading one text: its prefixes and named provinces settle shared names.
+
+        "Pemkab Banjar" makes every bare "Banjar" of the text the regency; a province
+        named in it, or the province of an unambiguous dateline place, picks the
+        Banjar there.
+        """
+        view = copy.copy(self)
+        families: dict[str, set[str]] = {}
+        provinces = {p.province_code for p in dateline}
+        for m in self.pattern.finditer(text):
+            name = m.group(0)
+            provinces.update(p.province_code for p in self._by_key[key(name)] if p.is_province)
+            if key(name) not in self._shared:
+                continue
+            family = _prefix_family(text[max(0, m.start() - 40) : m.start()], name)
+            if family is not None:
+                families.setdefault(key(name), set()).add(family)
+        view._context = _Context(families, frozenset(provinces), reading=True)
+        return view
+
+    def unsettled(self) -> list[tuple[Place, ...]]:
+        """Shared names this text used without saying which place, each with its candidates."""
+        ctx = self._context
+        return [c for k, c in ctx.refused.items() if k not in ctx.settled]
 
     def all_named(self, name: str) -> list[Place]:
         return list(self._by_key.get(key(name), ()))
 
     def province_of(self, place: Place) -> Place:
         return self.provinces[place.province_code]
+
+
+def _prefix_family(before: str, name: str) -> str | None:
+    """Regency or city, when the words just before ``name`` say which ("Pemkab", "Wali Kota")."""
+    words = before.split()
+    for n in (3, 2, 1):
+        family, rest = parse(" ".join([*words[-n:], name]))
+        if family in ("regency", "city") and rest == parse(name)[1]:
+            return family
+    return None
 
 
 @cache
