@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from typing import Any
 
 from staff_helpers import login, make_user
 from test_staff_meetings import meeting_data
 
+from tracker import reference
 from tracker.agencies import operations
 from tracker.agencies.queries import agency_list
 from tracker.cli import _load_reference
 from tracker.extensions import db
 from tracker.meetings.editing import search_agencies
-from tracker.models import Agency, AgencyAlias, AgencySlugRedirect, ChangeLog, Meeting
+from tracker.meetings.operations import add_participation
+from tracker.models import Agency, AgencyAlias, AgencySlugRedirect, ChangeLog, Meeting, Region
+from tracker.models.agency import normalize_name
 from tracker.press.extraction import extract
 from tracker.press.intake import db_registry
 
@@ -24,6 +29,7 @@ NATIONAL = {
     "kemendagri": ("Kemendagri", "Mendagri", "Kemendagri RI"),
     "ditjen-polpum": ("Ditjen Polpum", "Dirjen Polpum", "Ditjen Polpum Kemendagri"),
     "kemenko-polhukam": ("Kemenko Polhukam", "Menko Polhukam", "Kemenko Polhukam RI"),
+    "kemenko-polkam": ("Kemenko Polkam", "Menko Polkam", "Kemenkopolkam"),
     "mabes-polri": ("Mabes Polri", "Kapolri", "Polri"),
     "mabes-tni": ("Mabes TNI", "Panglima TNI", "TNI"),
     "bin": ("BIN", "Kepala BIN", "Badan Intelijen Negara"),
@@ -70,7 +76,8 @@ def test_extractor_resolves_national_bodies_by_name_and_head_title(app):
         "Ketua KPU RI, Ketua Bawaslu RI, Ketua DKPP dan Dirjen Polpum Kemendagri."
     )
     names = {a["name"] for a in extract(text, registry=db_registry())["agencies"]}
-    assert {short for short, _head, _alias in NATIONAL.values()} <= names
+    # February 2024: Kemenko Polkam came in October.
+    assert {short for short, _head, _alias in NATIONAL.values()} - {"Kemenko Polkam"} <= names
 
 
 def test_provinces_of_2022_get_only_bodies_with_a_known_date(app):
@@ -219,3 +226,83 @@ def test_init_keeps_a_merge_and_follows_it_for_parents(app, agency):
     db.session.commit()
     assert db.session.execute(db.select(Agency).filter_by(slug="kemendagri")).first() is None
     assert agency("ditjen-polpum").parent == agency("pemprov-kaltim")
+
+
+def test_kemenko_polkam_replaces_kemenko_polhukam_on_21_october_2024(app, client, agency):
+    """Kabinet Merah Putih (Perpres 139/2024): one coordinating ministry a day, never both."""
+    assert agency("kemenko-polhukam").valid_until == date(2024, 10, 20)
+    assert agency("kemenko-polkam").valid_from == date(2024, 10, 21)
+    for day, slug in (("2024-10-20", "kemenko-polhukam"), ("2024-10-21", "kemenko-polkam")):
+        api = client.get(f"/api/v1/agencies?q=Kemenko&on={day}").get_json()
+        assert [a["slug"] for a in api["data"]] == [slug]
+    text = "JAKARTA – Menko Polkam memimpin rakor kesiapan Pilkada di Jakarta, Senin ({})."
+    names = {
+        a["name"] for a in extract(text.format("4/11/2024"), registry=db_registry())["agencies"]
+    }
+    assert "Kemenko Polkam" in names
+    assert "Kemenko Polhukam" not in names
+
+
+def _as_an_old_release_made_them() -> dict[str, Agency]:
+    """The 32 undated bodies releases before issue 13 generated for the 2022 provinces."""
+    regions = {r.code: r for r in db.session.execute(db.select(Region)).scalars()}
+    made = {}
+    for row in reference.withheld_agencies():
+        body = Agency(
+            slug=row.slug,
+            short_name=row.short_name,
+            full_name=row.full_name,
+            kind=row.kind,
+            head_title=row.head_title,
+            region=regions[row.region_code],
+        )
+        body.aliases = [AgencyAlias(alias=a, normalized=normalize_name(a)) for a in row.aliases]
+        db.session.add(body)
+        made[row.slug] = body
+    db.session.commit()
+    return made
+
+
+def test_init_deletes_unused_bodies_old_releases_made_for_2022_provinces(
+    client, runner, agency, make_meeting, region
+):
+    """Used or edited ones stay undated and are reported; the rest go, logged as init's."""
+    old = _as_an_old_release_made_them()
+    assert len(old) == 32
+    meeting = make_meeting(title="Rakor Pilkada Merauke", region_id=region("93").id)
+    add_participation(meeting, {"agency_id": old["polda-papua-selatan"].id, "roles": {"chair"}})
+    operations.add_alias(old["kpu-papua-tengah"], "KPU PPT")  # no log entry, still staff's
+    operations.update_agency(old["dprd-papua-pegunungan"], {"head_title": "Ketua DPRP Pegunungan"})
+    db.session.commit()
+    gone = {slug: body.id for slug, body in old.items()}
+    kept = ["dprd-papua-pegunungan", "kpu-papua-tengah", "polda-papua-selatan"]
+    result = runner.invoke(args=["load-reference"])
+    assert result.exit_code == 0, result.output
+    assert "3 badan dari provinsi yang dibentuk pada 2022 perlu tanggal dari staf" in result.output
+    assert ", ".join(kept) in result.output
+    left = db.session.execute(db.select(Agency.slug).where(Agency.slug.in_(old))).scalars()
+    assert sorted(left) == kept
+    assert [agency(s).valid_from for s in kept] == [None, None, None]  # no date invented
+    logged = (
+        db.session.execute(
+            db.select(ChangeLog).where(
+                ChangeLog.entity == "agency", ChangeLog.action == "reference"
+            )
+        )
+        .scalars()
+        .all()
+    )
+    deleted = {e.entity_id: e.changes for e in logged if e.changes.get("slug", [0, 0])[1] is None}
+    assert set(deleted) == {gone[s] for s in gone if s not in kept}
+    assert deleted[gone["binda-papua-barat-daya"]]["slug"] == ["binda-papua-barat-daya", None]
+    listed = client.get("/api/v1/agencies.csv?on=2023-01-01").get_data(as_text=True)
+    rows = csv.DictReader(io.StringIO(listed))
+    in_2022 = {r["slug"] for r in rows if r["region_code"] in FORMED}
+    assert in_2022 == {*kept, *(f"pemprov-{s.split('-', 1)[1]}" for s in kept)} | {
+        "pemprov-papua-barat-daya"
+    }
+    operations.update_agency(agency("dprd-papua-pegunungan"), {"valid_from": date(2024, 10, 1)})
+    db.session.commit()
+    assert operations.undated_recent_bodies() == kept[1:]
+    result = runner.invoke(args=["load-reference"])
+    assert "2 badan" in result.output and "dprd-papua-pegunungan" not in result.output

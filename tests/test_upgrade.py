@@ -9,10 +9,13 @@ run as child processes, on SQLite and on PostgreSQL (in a schema of its own).
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +36,16 @@ SCHEMA = "upgrade_previous_release"
 STAFF_REGIONS = "code,name,kind,parent_code,short,timezone\n62.12,Murung Raya,regency,62,Mura,\n"
 STAFF_REGION_CODES = {"62.12"}
 # The meetings STAFF_DATA records, by title, with their region's code.
-STAFF_MEETINGS = {"Rakor Pengamanan Pilkada Kukar": "64.02", "Rakor Pilkada Murung Raya": "62.12"}
+STAFF_MEETINGS = {
+    "Rakor Pengamanan Pilkada Kukar": "64.02",
+    "Rakor Pilkada Murung Raya": "62.12",
+    "Rakor Pilkada Papua Selatan": "93",
+}
 # The merges STAFF_DATA makes: the duplicate's slug and the survivor's.
 MERGED = {"polda-kalimantan-timur": "polda-kaltim", "binda-kaltim": "fkub-kaltim"}
+# Bodies the previous release made for a 2022 province that STAFF_DATA uses or edits.
+USED_2022_BODIES = {"polda-papua-selatan", "kpu-papua-tengah"}
+PROVINCES_OF_2022 = {"93", "94", "95", "96"}
 
 # Staff work, written with the previous release's own operations.
 STAFF_DATA = """
@@ -101,6 +111,10 @@ with create_app({"TESTING": True, "PASSWORD_HASH_PARAMS": cheap_hash}).app_conte
     meeting("62.12", "Rakor Pilkada Murung Raya", "Asia/Pontianak", [
         ("polres-murung-raya", {"chair"}), ("bawaslu-kalteng", {"speaker"}),
     ])
+    meeting("93", "Rakor Pilkada Papua Selatan", "Asia/Jayapura", [
+        ("pemprov-papua-selatan", {"chair"}), ("polda-papua-selatan", {"speaker"}),
+    ])
+    agencies.add_alias(agency("kpu-papua-tengah"), "KPU Provinsi PPT", user=staff)
     agencies.merge_agencies(agency("polda-kaltim"), agency("polda-kalimantan-timur"), staff)
     agencies.merge_agencies(agency("fkub-kaltim"), agency("binda-kaltim"), staff)
     db.session.commit()
@@ -133,14 +147,18 @@ def _rows(conn: Any, sql: str) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in conn.execute(text(sql))]
 
 
+def _iso(day: date | str | None) -> str | None:
+    return day.isoformat() if isinstance(day, date) else day
+
+
 def _snapshot(url: str) -> Snapshot:
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as conn:
         regions = _rows(conn, "SELECT id, code, name, short, kind, timezone, parent_id FROM region")
         agencies = _rows(
             conn,
-            "SELECT id, slug, short_name, full_name, kind, head_title, region_id, parent_id"
-            " FROM agency",
+            "SELECT id, slug, short_name, full_name, kind, head_title, region_id, parent_id,"
+            " valid_from, valid_until FROM agency",
         )
         aliases = _rows(conn, "SELECT agency_id, normalized FROM agency_alias")
         redirects = _rows(conn, "SELECT slug, agency_id FROM agency_slug_redirect")
@@ -159,7 +177,8 @@ def _snapshot(url: str) -> Snapshot:
         people.setdefault(meeting_id, []).append(tuple(str(v) for v in rest))
     return Snapshot(
         regions={r[0]: r[1:] for r in regions},
-        agencies={a[0]: a[1:] for a in agencies},
+        # Dates as ISO text: SQLite hands raw SQL its text, PostgreSQL a date.
+        agencies={a[0]: (*a[1:8], *(_iso(d) for d in a[8:])) for a in agencies},
         aliases=set(aliases),
         redirects=dict(redirects),
         meetings={m[0]: (*m[1:], sorted(people.get(m[0], []))) for m in meetings},
@@ -239,11 +258,20 @@ def test_a_staff_loaded_region_keeps_what_staff_typed(upgrade: Upgrade) -> None:
     assert {i: upgrade.first.regions[i] for i in staff} == staff
 
 
+def _retired() -> set[str]:
+    """The slugs init deletes: the previous release's 2022-province bodies nobody used."""
+    return {row.slug for row in reference.withheld_agencies()} - USED_2022_BODIES
+
+
 def test_agencies_keep_their_ids_slugs_and_names(upgrade: Upgrade) -> None:
-    before = upgrade.before.agencies
-    assert {i: upgrade.first.agencies.get(i) for i in before} == before
-    assert upgrade.before.aliases <= upgrade.first.aliases
+    def names(agencies: dict[int, tuple[Any, ...]]) -> dict[int, tuple[Any, ...]]:
+        return {i: a[:7] for i, a in agencies.items()}
+
+    before = {i: a for i, a in names(upgrade.before.agencies).items() if a[0] not in _retired()}
+    assert {i: names(upgrade.first.agencies).get(i) for i in before} == before
+    assert {(i, n) for i, n in upgrade.before.aliases if i in before} <= upgrade.first.aliases
     assert upgrade.first.redirects == upgrade.before.redirects
+    assert not {a[0] for a in upgrade.first.agencies.values()} & _retired()
 
 
 def test_a_staff_edit_of_a_reference_agency_survives(upgrade: Upgrade) -> None:
@@ -277,10 +305,40 @@ def test_merged_slugs_still_redirect(upgrade: Upgrade, tmp_path: Path) -> None:
 def test_counts_of_regions_and_agencies(upgrade: Upgrade) -> None:
     assert len(upgrade.first.regions) == 38 + len(reference.lower_regions())
     before = upgrade.before
-    known = {a[0] for a in before.agencies.values()} | set(before.redirects)
-    added = {row.slug for row in reference.agencies()} - known
-    assert len(upgrade.first.agencies) == len(before.agencies) + len(added)
-    assert {a[0] for a in upgrade.first.agencies.values()} == known - set(before.redirects) | added
+    had = {a[0] for a in before.agencies.values()}
+    added = {row.slug for row in reference.agencies()} - had - set(before.redirects)
+    retired = _retired()
+    assert retired <= had and len(retired) == 30
+    assert len(upgrade.first.agencies) == len(before.agencies) + len(added) - len(retired)
+    assert {a[0] for a in upgrade.first.agencies.values()} == had - retired | added
+
+
+def test_reference_bodies_carry_the_dates_of_this_release(upgrade: Upgrade) -> None:
+    """Nobody edited the dates, so every generated body has this release's, old or new."""
+    by_slug = {a[0]: a for a in upgrade.first.agencies.values()}
+    for row in reference.agencies():
+        if row.slug in by_slug:
+            assert by_slug[row.slug][7:] == (_iso(row.valid_from), _iso(row.valid_until))
+    assert by_slug["pemprov-papua-barat-daya"][7] == "2022-12-08"
+    assert by_slug["kemenko-polhukam"][8] == "2024-10-20"
+    for slug in USED_2022_BODIES:
+        assert by_slug[slug][7:] == (None, None)  # kept for staff to date: nothing invented
+
+
+def test_2022_provinces_list_only_their_pemprov_and_bodies_staff_used(
+    upgrade: Upgrade, tmp_path: Path
+) -> None:
+    backend = "postgres" if upgrade.url.startswith("postgresql") else "sqlite"
+    app = make_app(backend, tmp_path, DATABASE_URL=upgrade.url)
+    listed = app.test_client().get("/api/v1/agencies.csv?on=2023-01-01").get_data(as_text=True)
+    with app.app_context():
+        db.engine.dispose()
+    rows = csv.DictReader(io.StringIO(listed))
+    in_2022 = {r["slug"] for r in rows if r["region_code"] in PROVINCES_OF_2022}
+    pemprovs = {f"pemprov-{p}" for p in ("papua-selatan", "papua-tengah", "papua-pegunungan")}
+    assert in_2022 == pemprovs | {"pemprov-papua-barat-daya"} | USED_2022_BODIES
+    report = "2 badan dari provinsi yang dibentuk pada 2022 perlu tanggal dari staf"
+    assert f"{report}: kpu-papua-tengah, polda-papua-selatan" in upgrade.second_report
 
 
 def test_no_region_or_agency_is_duplicated(upgrade: Upgrade) -> None:

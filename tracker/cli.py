@@ -57,6 +57,16 @@ def _load_reference() -> tuple[int, int, int]:
     return regions, load_reference_elections(), load_reference_agencies()
 
 
+def _report_undated() -> None:
+    """Name the bodies of the 2022 provinces staff used but nobody has dated yet."""
+    from tracker.agencies.operations import undated_recent_bodies
+
+    slugs = undated_recent_bodies()
+    if slugs:
+        message = _("%(count)d badan dari provinsi yang dibentuk pada 2022 perlu tanggal dari staf")
+        click.echo(f"{message % {'count': len(slugs)}}: {', '.join(slugs)}")
+
+
 def _read_text(path: str | Path, limit: int) -> str:
     try:
         return safefiles.read_argument(path, limit).decode("utf-8")
@@ -93,6 +103,7 @@ def init() -> None:
     click.echo(
         f"database ready: {regions} new regions, {elections} new elections, {agencies} new agencies"
     )
+    _report_undated()
 
 
 @click.command("load-reference")
@@ -102,6 +113,7 @@ def load_reference() -> None:
     regions, elections, agencies = _load_reference()
     db.session.commit()
     click.echo(f"new regions {regions}, elections {elections}, agencies {agencies}")
+    _report_undated()
 
 
 @click.command("load-regions")

@@ -168,8 +168,11 @@ def _formed() -> dict[str, dict[str, date | None]]:
     return out
 
 
-def _provincial_rows() -> list[AgencyRow]:
-    """The standard bodies of every province; a recent province gets only those it had."""
+def _provincial_rows(withheld: bool = False) -> list[AgencyRow]:
+    """The standard bodies of every province; a recent province gets only those it had.
+
+    ``withheld`` gives the others instead: those a recent province is not given.
+    """
     templates = _rows("agency_templates.csv")
     overrides = {(r["province_code"], r["key"]): r for r in _rows("agency_overrides.csv")}
     formed = _formed()
@@ -178,7 +181,7 @@ def _provincial_rows() -> list[AgencyRow]:
         fmt = {"name": prov.name, "short": prov.short, "capital": prov.capital}
         slugs: dict[str, str] = {}
         for t in templates:
-            if prov.code in formed and t["key"] not in formed[prov.code]:
+            if (prov.code in formed and t["key"] not in formed[prov.code]) != withheld:
                 continue
             o = overrides.get((prov.code, t["key"]))
             short = o["short"] if o else t["short"].format(**fmt)
@@ -205,6 +208,16 @@ def _provincial_rows() -> list[AgencyRow]:
                 )
             )
     return out
+
+
+@cache
+def withheld_agencies() -> tuple[AgencyRow, ...]:
+    """The standard bodies releases before issue 13 generated for the provinces of 2022.
+
+    Those releases gave every province all the templates; this one gives a recent
+    province only the bodies province_bodies.csv dates (the same templates make the slugs).
+    """
+    return tuple(_provincial_rows(withheld=True))
 
 
 @cache

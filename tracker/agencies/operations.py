@@ -272,10 +272,9 @@ class _Registry:
 
 
 def _generated_values(
-    row: reference.AgencyRow, regions: Mapping[str, Region], known: _Registry
+    row: reference.AgencyRow, regions: Mapping[str, Region], parent: Agency | None
 ) -> dict[str, Any]:
     region = regions.get(row.region_code) if row.region_code else None
-    parent = known.find(row.parent_slug)
     return {
         "short_name": row.short_name,
         "full_name": row.full_name,
@@ -314,23 +313,85 @@ def _refresh(agency: Agency, values: dict[str, Any], staff_fields: set[str]) -> 
         changes.record("agency", agency.id, "reference", delta)
 
 
+def _is_used_or_edited(agency: Agency, row: reference.AgencyRow) -> bool:
+    """Whether anyone relied on or changed a generated body.
+
+    A participation, a child body, a slug redirect, a change-log entry that is not
+    ``init``'s own, or an alias the generator never made all count.
+    """
+    tables = (
+        (Participation.agency_id, Participation.id),
+        (Agency.parent_id, Agency.id),
+        (AgencySlugRedirect.agency_id, AgencySlugRedirect.slug),
+    )
+    for column, key in tables:
+        if db.session.execute(select(key).where(column == agency.id).limit(1)).first():
+            return True
+    logged = select(ChangeLog.id).where(
+        ChangeLog.entity == "agency",
+        ChangeLog.entity_id == agency.id,
+        ChangeLog.action != "reference",
+    )
+    if db.session.execute(logged.limit(1)).first():
+        return True
+    generated = {normalize_name(n) for n in (row.short_name, row.full_name, *row.aliases)}
+    return any(a.normalized not in generated for a in agency.aliases)
+
+
+def _retire_withheld(known: _Registry) -> None:
+    """Delete the bodies old releases made for a 2022 province, unless someone used them.
+
+    A used or edited one stays, undated, for staff to date (see ``undated_recent_bodies``):
+    no date is guessed for it.
+    """
+    for row in reference.withheld_agencies():
+        agency = known.by_slug.get(row.slug)
+        if agency is None or _is_used_or_edited(agency, row):
+            continue
+        changes.record(
+            "agency",
+            agency.id,
+            "reference",
+            changes.removed(changes.snapshot(agency, ("slug", *AGENCY_FIELDS))),
+        )
+        db.session.delete(agency)
+        del known.by_slug[row.slug], known.by_id[agency.id]
+
+
+def undated_recent_bodies() -> list[str]:
+    """Slugs of the bodies old releases made for a 2022 province that staff must date."""
+    slugs = [row.slug for row in reference.withheld_agencies()]
+    return list(
+        db.session.execute(
+            select(Agency.slug)
+            .where(Agency.slug.in_(slugs), Agency.valid_from.is_(None))
+            .order_by(Agency.slug)
+        ).scalars()
+    )
+
+
 def load_reference_agencies() -> int:
     """Upsert the national and provincial bodies and the Kodam table; returns new count.
 
     Idempotent on a live database: a merged-away slug stays merged, a body staff
     created under another slug is adopted (its generated slug redirects to it), and
-    a field staff edited (the change log says so) keeps the staff's value.
+    a field staff edited (the change log says so) keeps the staff's value. A body an
+    old release made for a 2022 province goes unless someone used or edited it.
     """
     regions = {r.code: r for r in db.session.execute(db.select(Region)).scalars()}
     rows = reference.agencies()
     known = _Registry.load({row.slug for row in rows})
+    _retire_withheld(known)
     edits = _staff_edits()
     created = 0
     for row in rows:
         if row.slug in known.redirects:
             continue  # merged away or adopted; the agency it leads to is staff's
-        values = _generated_values(row, regions, known)
+        parent = known.find(row.parent_slug)
         agency = known.by_slug.get(row.slug)
+        if agency is not None and parent is not None and parent.id is None:
+            db.session.flush()  # an old body under a parent new in this run needs its id
+        values = _generated_values(row, regions, parent)
         if agency is None:
             agency = known.same_body(row, values["region_id"])
             if agency is not None:
@@ -338,10 +399,10 @@ def load_reference_agencies() -> int:
                 known.redirects[row.slug] = agency.id
                 _add_reference_aliases(agency, row, edits.dropped_aliases.get(agency.id, set()))
                 continue
-            agency = Agency(slug=row.slug, **values)
+            # One flush at the end: the relationship sets parent_id from a parent new too.
+            agency = Agency(slug=row.slug, **values, parent=parent)
             db.session.add(agency)
-            db.session.flush()
-            known.by_slug[row.slug] = known.by_id[agency.id] = agency
+            known.by_slug[row.slug] = agency
             created += 1
         else:
             _refresh(agency, values, edits.fields.get(agency.id, set()))
