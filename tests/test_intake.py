@@ -147,3 +147,16 @@ def test_import_jsonl_reports_bad_lines_and_keeps_good_ones(runner, tmp_path):
     assert "rejected      rilis.jsonl:4" in result.output
     assert db.session.execute(db.select(db.func.count(PressRelease.id))).scalar_one() == 1
     assert db.session.execute(db.select(db.func.count(Coverage.id))).scalar_one() == 1
+
+
+def test_a_shared_name_resolves_only_within_its_province(app):
+    """Kabupaten Banjar (Kalsel) and Kota Banjar (Jabar): the province decides, or nobody."""
+    assert intake.resolve({"city": "Banjar"}).city is None
+    south = intake.resolve({"city": "Banjar", "province": "Kalimantan Selatan"})
+    assert (south.city.code, south.region.code) == ("63.03", "63")
+    west = intake.resolve({"city": "Banjar", "province": "Jawa Barat"})
+    assert (west.city.code, west.region.code) == ("32.79", "32")
+    # Kabupaten and Kota Bogor share a province: still a blank, with the province kept.
+    bogor = intake.resolve({"city": "Bogor", "province": "Jawa Barat"})
+    assert bogor.city is None and bogor.region.code == "32"
+    assert intake.resolve({"city": "Balikpapan"}).city.code == "64.71"

@@ -129,8 +129,15 @@ def find_agency(name: str | None) -> Agency | None:
     return agency
 
 
-def find_region(name: str | None, kind: str | None = None) -> Region | None:
-    """A region by name or short name (case-insensitive)."""
+def find_region(
+    name: str | None, kind: str | None = None, within: Region | None = None
+) -> Region | None:
+    """The one region with this name or short name (case-insensitive), else None.
+
+    A name that several regions share (Kabupaten and Kota Banjar lie in different
+    provinces) gives None unless ``within`` (a province) leaves exactly one: a blank
+    for a person to fill, never the first of several.
+    """
     if not name:
         return None
     stmt = db.select(Region).where(
@@ -140,7 +147,10 @@ def find_region(name: str | None, kind: str | None = None) -> Region | None:
     )
     if kind:
         stmt = stmt.where(Region.kind == kind)
-    return db.session.execute(stmt.order_by(Region.code).limit(1)).scalar_one_or_none()
+    if within is not None:
+        stmt = stmt.where(db.or_(Region.parent_id == within.id, Region.id == within.id))
+    found = db.session.execute(stmt.order_by(Region.code).limit(2)).scalars().all()
+    return found[0] if len(found) == 1 else None
 
 
 def find_election(name: str | None) -> Election | None:
@@ -167,7 +177,7 @@ class Resolved:
 def resolve(proposal: dict[str, Any]) -> Resolved:
     """Look the proposal's names up in the database."""
     province = find_region(proposal.get("province"), "province")
-    city = find_region(proposal.get("city"))
+    city = find_region(proposal.get("city"), within=province)
     if city is not None and city.kind == "province":
         city = None
     region = province or (city.province if city else None)
