@@ -11,6 +11,11 @@ from tracker.formtools import StaffForm, options
 from tracker.i18n import lazy_gettext as _l
 from tracker.labels import AGENCY_KIND_LABELS
 from tracker.models import AGENCY_KINDS
+from tracker.regions.picker import Picker, narrow, province_field
+
+AGENCY_REGION = Picker(
+    whole=_l("%(name)s (tingkat provinsi)"), blank=_l("— tidak ada (badan nasional) —")
+)
 
 TOO_LONG = _l("Paling panjang %(max)d karakter.")
 
@@ -41,6 +46,9 @@ class AgencyForm(StaffForm):
         validators=[Optional(), Length(max=80, message=TOO_LONG)],
         description=_l("Mis. Kapolda, Ketua KPU."),
     )
+    region_province = province_field(
+        validators=[Optional()], description=_l("Kosongkan untuk badan nasional.")
+    )
     region = SelectField(_l("Wilayah"), coerce=_coerce_id, validators=[Optional()])
     valid_from = DateField(_l("Berlaku sejak"), validators=[Optional()])
     valid_until = DateField(
@@ -54,9 +62,9 @@ class AgencyForm(StaffForm):
         description=_l("Satu nama per baris: nama lain yang dipakai di siaran pers."),
     )
 
-    def __init__(self, *args: Any, regions: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.region.choices = options([(None, _l("— nasional / tidak ada —")), *regions])
+        narrow(self.region_province, self.region, AGENCY_REGION)
 
     def alias_lines(self) -> list[str]:
         """The aliases typed, one per non-empty line."""

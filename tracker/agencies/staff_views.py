@@ -17,7 +17,8 @@ from tracker.extensions import db
 from tracker.formtools import apply_errors
 from tracker.i18n import gettext as _
 from tracker.meetings.editing import agency_options, resolve_agency, search_agencies
-from tracker.models import Agency, AgencyAlias, Participation, Region
+from tracker.models import Agency, AgencyAlias, Participation
+from tracker.regions import picker
 from tracker.routing import page_number
 from tracker.validation import ValidationError
 
@@ -48,11 +49,6 @@ def search() -> dict[str, Any]:
             for agency, alias in results
         ]
     }
-
-
-def _regions() -> list[tuple[int, str]]:
-    rows = db.session.execute(db.select(Region).order_by(Region.code)).scalars()
-    return [(r.id, r.name if r.kind == "province" else f"— {r.name}") for r in rows]
 
 
 def _values(form: AgencyForm) -> dict[str, Any]:
@@ -100,8 +96,8 @@ def index() -> str:
 @admin_bp.route("/new", methods=["GET", "POST"])
 def new() -> Page:
     """Add an agency to the registry."""
-    form = AgencyForm(regions=_regions())
-    if form.validate_on_submit():
+    form = AgencyForm()
+    if not picker.picked(request.form) and form.validate_on_submit():
         try:
             agency = operations.create_agency(_values(form), form.alias_lines(), current_user)
         except ValidationError as error:
@@ -111,7 +107,7 @@ def new() -> Page:
             db.session.commit()
             flash(_("Instansi %(name)s ditambahkan.", name=agency.short_name), "info")
             return redirect(url_for("admin_agencies.index", q=agency.short_name))
-    status = 422 if form.is_submitted() else 200
+    status = 422 if form.errors else 200
     return render_template("admin/agencies/form.html", form=form, agency=None), status
 
 
@@ -123,9 +119,11 @@ def edit(agency_id: int) -> Page:
         data = {f: getattr(agency, f) for f in FIELDS}
         data["region"] = agency.region_id
         data["aliases"] = "\n".join(operations.alias_list(agency))
-        form = AgencyForm(regions=_regions(), data=data)
+        form = AgencyForm(data=data)
         return render_template("admin/agencies/form.html", form=form, agency=agency)
-    form = AgencyForm(regions=_regions())
+    form = AgencyForm()
+    if picker.picked(request.form):
+        return render_template("admin/agencies/form.html", form=form, agency=agency)
     if form.validate_on_submit():
         try:
             operations.update_agency(agency, _values(form), current_user)

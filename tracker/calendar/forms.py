@@ -12,6 +12,13 @@ from wtforms.validators import DataRequired, Optional
 from tracker.i18n import lazy_gettext as _l
 from tracker.labels import MEETING_KIND_LABELS, VISIBILITY_LABELS
 from tracker.models import MEETING_KINDS, VISIBILITIES
+from tracker.regions.picker import Picker, narrow, province_field
+
+# A feed for a whole province includes its regencies and cities.
+BUILDER_REGION = Picker(key="code", whole=_l("Seluruh %(name)s"), anywhere=_l("Semua provinsi"))
+IMPORT_REGION = Picker(
+    key="code", whole=_l("%(name)s (tingkat provinsi)"), blank=_l("Pilih wilayah"), zones=True
+)
 
 
 def _blank(label: Any) -> list[tuple[str, Any]]:
@@ -25,6 +32,7 @@ class FeedBuilderForm(FlaskForm):
         csrf = False
 
     agency = SelectField(_l("Instansi"), validators=[Optional()], default="")
+    province = province_field(validators=[Optional()])
     region = SelectField(
         _l("Wilayah"),
         validators=[Optional()],
@@ -40,13 +48,12 @@ class FeedBuilderForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         agencies = kwargs.pop("agencies")
-        regions = kwargs.pop("regions")
         elections = kwargs.pop("elections")
         super().__init__(*args, **kwargs)
+        narrow(self.province, self.region, BUILDER_REGION)
         self.agency.choices = _blank(_l("Semua instansi")) + [
             (a.slug, a.short_name) for a in agencies
         ]
-        self.region.choices = _blank(_l("Semua wilayah")) + [(r.code, r.name) for r in regions]
         self.election.choices = _blank(_l("Semua pemilihan")) + [
             (e.slug, e.name) for e in elections
         ]
@@ -73,6 +80,7 @@ class ImportForm(FlaskForm):
             "tidak menggandakan."
         ),
     )
+    province = province_field()
     region = SelectField(
         _l("Wilayah"),
         validators=[DataRequired(_l("Wilayah wajib dipilih."))],
@@ -85,10 +93,9 @@ class ImportForm(FlaskForm):
     election = SelectField(_l("Pemilihan"), validators=[Optional()], default="")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        regions = kwargs.pop("regions")
         elections = kwargs.pop("elections")
         super().__init__(*args, **kwargs)
-        self.region.choices = _blank(_l("Pilih wilayah")) + [(r.code, r.name) for r in regions]
+        narrow(self.province, self.region, IMPORT_REGION)
         self.kind.choices = [(k, MEETING_KIND_LABELS[k]) for k in MEETING_KINDS]
         self.visibility.choices = [(v, VISIBILITY_LABELS[v]) for v in VISIBILITIES]
         self.election.choices = _blank(_l("Tidak ada")) + [(e.slug, e.name) for e in elections]

@@ -30,6 +30,7 @@ from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.meetings import queries
 from tracker.models import Agency, AgencySlugRedirect, Election, Meeting, Region
+from tracker.regions import picker
 from tracker.routing import same_query, url_with_query
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar", cli_group=None)
@@ -176,7 +177,6 @@ def feed_links(path: str) -> dict[str, str]:
 def _choices() -> dict[str, Any]:
     return {
         "agencies": db.session.execute(db.select(Agency).order_by(Agency.short_name)).scalars(),
-        "regions": db.session.execute(db.select(Region).order_by(Region.code)).scalars(),
         "elections": db.session.execute(
             db.select(Election).order_by(Election.polling_day)
         ).scalars(),
@@ -188,7 +188,8 @@ def index() -> str:
     """The subscribe page: every feed's links, a builder for combined filters, help."""
     form = FeedBuilderForm(request.args, **_choices())
     built = None
-    if any(request.args.get(k) for k in feeds.FILTERS) and form.validate():
+    wanted = any(request.args.get(k) for k in feeds.FILTERS) and not picker.picked(request.args)
+    if wanted and form.validate():
         scope = feeds.scope_from(
             {k: form.data[k] or "" for k in feeds.FILTERS}
             | {"archive": "1" if form.archive.data else ""}
@@ -235,9 +236,9 @@ def regenerate() -> Response:
 def import_ics() -> Any:
     """Create or update meetings from an uploaded .ics file."""
     choices = _choices()
-    form = ImportForm(regions=choices["regions"], elections=choices["elections"])
+    form = ImportForm(elections=choices["elections"])
     problems = None
-    if form.validate_on_submit():
+    if not picker.picked(request.form) and form.validate_on_submit():
         region = db.session.execute(db.select(Region).filter_by(code=form.region.data)).scalar_one()
         election = db.session.execute(
             db.select(Election).filter_by(slug=form.election.data)

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, true
 
 from tracker.agencies.queries import existing_on
 from tracker.extensions import db
-from tracker.formatting import format_day, zone_label
+from tracker.formatting import format_day
 from tracker.i18n import gettext as _
 from tracker.meetings import operations as ops
 from tracker.models import (
@@ -48,17 +48,7 @@ PARTICIPATION_FIELD_MAP = {
 
 
 def form_choices() -> dict[str, list[Any]]:
-    """Choices for the meeting form's selects: regions with their zone, venues, elections."""
-    regions = db.session.execute(db.select(Region).order_by(Region.code)).scalars().all()
-    region_choices = []
-    for region in regions:
-        indent = "" if region.kind == "province" else "— "
-        region_choices.append((region.id, f"{indent}{region.name} ({zone_label(region.timezone)})"))
-    cities = [
-        (r.id, f"{r.name} ({r.parent.short if r.parent else ''})".replace(" ()", ""))
-        for r in regions
-        if r.kind != "province"
-    ]
+    """Choices for the meeting form's selects: venues and elections (regions: picker.py)."""
     venues = db.session.execute(
         db.select(Venue).options(db.selectinload(Venue.city)).order_by(Venue.name)
     ).scalars()
@@ -66,8 +56,6 @@ def form_choices() -> dict[str, list[Any]]:
         db.select(Election).order_by(Election.polling_day.desc())
     ).scalars()
     return {
-        "regions": region_choices,
-        "cities": cities,
         "venues": [(v.id, f"{v.name}, {v.city.name}" if v.city else v.name) for v in venues],
         "elections": [(e.id, e.name) for e in elections],
     }

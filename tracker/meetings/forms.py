@@ -46,6 +46,7 @@ from tracker.models import (
     Person,
     Venue,
 )
+from tracker.regions.picker import Picker, narrow, province_field
 from tracker.validation import max_length
 
 ZONE_CHOICES = options(
@@ -153,6 +154,12 @@ class ParticipationRowForm(Form):
         )
 
 
+MEETING_REGION = Picker(
+    whole=_l("%(name)s (tingkat provinsi)"), blank=_l("— pilih wilayah —"), zones=True
+)
+VENUE_CITY = Picker(blank=_l("— tidak ada —"))
+
+
 class MeetingForm(StaffForm):
     """Create or edit a meeting with its participants."""
 
@@ -176,6 +183,7 @@ class MeetingForm(StaffForm):
         _l("Ringkasan"),
         validators=[Optional(), Length(max=max_length(Meeting.summary), message=TOO_LONG)],
     )
+    region_province = province_field()
     region = SelectField(
         _l("Wilayah"),
         coerce=_coerce_id,
@@ -208,6 +216,7 @@ class MeetingForm(StaffForm):
         _l("Alamat tempat baru"),
         validators=[Optional(), Length(max=max_length(Venue.address), message=TOO_LONG)],
     )
+    new_venue_city_province = province_field(_l("Provinsi tempat baru"))
     new_venue_city = SelectField(
         _l("Kota/kabupaten tempat baru"), coerce=_coerce_id, validators=[Optional()]
     )
@@ -234,9 +243,9 @@ class MeetingForm(StaffForm):
     def __init__(self, *args: Any, choices: dict[str, list[Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         none = [(None, _l("— tidak ada —"))]
-        self.region.choices = options([(None, _l("— pilih wilayah —")), *choices["regions"]])
+        narrow(self.region_province, self.region, MEETING_REGION)
+        narrow(self.new_venue_city_province, self.new_venue_city, VENUE_CITY)
         self.venue.choices = options(none + choices["venues"])
-        self.new_venue_city.choices = options(none + choices["cities"])
         self.election.choices = options(none + choices["elections"])
 
 

@@ -20,6 +20,7 @@ from tracker.i18n import gettext as _
 from tracker.meetings import editing, history, operations, queries
 from tracker.meetings.forms import CancelForm, MeetingForm, PostponeForm
 from tracker.models import Meeting
+from tracker.regions import picker
 from tracker.routing import page_number
 from tracker.validation import ValidationError
 
@@ -61,7 +62,9 @@ def _render_form(
 
 
 def _row_edit(form_kwargs: dict[str, Any]) -> MeetingForm | None:
-    """Handle the "Tambah baris" / "Hapus" buttons: re-render with every value kept."""
+    """Handle the "Tambah baris" / "Hapus" / "Pilih" buttons: re-render with every value kept."""
+    if picker.picked(request.form):
+        return _meeting_form(**form_kwargs)
     if "add_row" in request.form:
         form = _meeting_form(**form_kwargs)
         form.participations.append_entry()

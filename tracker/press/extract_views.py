@@ -18,6 +18,7 @@ from tracker.models import Meeting, PressRelease
 from tracker.press import intake
 from tracker.press import operations as press_ops
 from tracker.press.review import PasteForm, ReviewForm, field_notes, form_data, read_body
+from tracker.regions import picker
 from tracker.validation import ValidationError
 
 bp = Blueprint("press_extract", __name__, url_prefix="/staff/press/extract")
@@ -99,6 +100,8 @@ def paste() -> Page:
 def save() -> Page:
     """Save the reviewed meeting, its participants, the release and the evidence at once."""
     form = ReviewForm(choices=editing.form_choices())
+    if picker.picked(request.form):
+        return _review(form, _proposal(form))
     if "add_row" in request.form:
         form.participations.append_entry()
         return _review(form, _proposal(form))
