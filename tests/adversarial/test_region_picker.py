@@ -178,3 +178,9 @@ def test_admin_agency_form_picks_a_regency_and_keeps_the_name(app, client):
     html = client.get(f"/admin/agencies/{agency.id}/edit").get_data(as_text=True)
     assert _selected(html, "region_province") == "32"
     assert _selected(html, "region") == _id("32.73")
+
+
+def test_the_meeting_list_choices_no_longer_carry_every_region(app):
+    from tracker.meetings.queries import filter_choices
+
+    assert set(filter_choices()) == {"elections", "agencies"}

@@ -378,9 +378,6 @@ class Choice:
 
 
 def _compute_choices() -> dict[str, list[Choice]]:
-    regions = db.session.execute(
-        select(Region.code, Region.name, Region.parent_id).order_by(Region.code)
-    ).all()
     elections = db.session.execute(
         select(Election.slug, Election.name).order_by(Election.polling_day)
     ).all()
@@ -396,16 +393,17 @@ def _compute_choices() -> dict[str, list[Choice]]:
         .order_by(Agency.short_name)
     ).all()
     return {
-        "regions": [Choice(code, name, parent_id is not None) for code, name, parent_id in regions],
         "elections": [Choice(slug, name) for slug, name in elections],
         "agencies": [Choice(slug, name) for slug, name in agencies],
     }
 
 
 def filter_choices() -> dict[str, list[Choice]]:
-    """Options for the filter form: regions, elections, and agencies seen in public meetings.
+    """Options for the filter form: elections, and agencies seen in public meetings.
 
-    Kept until the next committed write (all three come from tables that move the
+    Regions come in two steps from ``tracker.regions.queries.region_menus``.
+
+    Kept until the next committed write (both come from tables that move the
     change counter): building them reads every agency's participations.
     """
     return kept("meeting_filter_choices", _compute_choices)
