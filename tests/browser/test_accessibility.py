@@ -202,8 +202,14 @@ def test_subscribe_builder_by_keyboard_alone(page: Any, live_server: LiveServer)
     page.keyboard.type("Bawaslu Kaltim")  # type-ahead picks the option
     expect(page.locator("#agency")).to_have_value("bawaslu-kaltim")
     page.keyboard.press("Tab")
-    assert _focused(page)["id"] == "region"
+    assert _focused(page)["id"] == "province"
     page.keyboard.type("Kalimantan Timur")
+    expect(page.locator("#province")).to_have_value("64")
+    # "Pilih" lists the province's regions (no JavaScript needed); the choice stays.
+    _tab_until(page, lambda f: f["tag"] == "button" and "Pilih" in f["text"])
+    page.keyboard.press("Enter")
+    expect(page.locator("#agency")).to_have_value("bawaslu-kaltim")
+    _tab_until(page, lambda f: f["id"] == "region", limit=80)
     expect(page.locator("#region")).to_have_value("64")
     _tab_until(page, lambda f: f["tag"] == "button" and "Tampilkan" in f["text"])
     page.keyboard.press("Enter")

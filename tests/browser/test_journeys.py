@@ -128,6 +128,11 @@ def test_subscriber_builds_a_bawaslu_kaltim_feed(page: Any, live_server: LiveSer
     page.goto(live_server("/calendar/"))
     builder = page.locator("form.feed-builder")
     builder.get_by_label("Instansi").select_option("bawaslu-kaltim")
+    # Two steps without JavaScript: the province, then "Pilih" lists its regions.
+    builder.get_by_label("Provinsi").select_option("64")
+    builder.get_by_role("button", name="Pilih").click()
+    builder = page.locator("form.feed-builder")
+    expect(builder.get_by_label("Instansi")).to_have_value("bawaslu-kaltim")
     builder.get_by_label("Wilayah").select_option("64")
     # The demo meetings are from 2024: the archive holds them whatever today is.
     builder.get_by_label("Seluruh arsip").check()
@@ -201,6 +206,10 @@ def test_meeting_form_with_errors_keeps_values_and_marks_fields(page: Any, live_
     """A rejected form keeps every typed value and ties each error to its field."""
     log_in(page, live_server)
     page.goto(live_server("/staff/meetings/new"))
+    # The region in two steps: the province, then "Pilih" lists its regencies and cities.
+    form = page.locator("form.meeting-form")
+    labelled(form, "Provinsi").select_option("64")
+    form.locator('button[name="pick"][value="region"]').click()
     typed = {
         "Tema": "Kesiapan logistik pemungutan suara",
         "Ringkasan": "Catatan rapat yang harus tetap ada setelah ditolak.",
@@ -214,7 +223,7 @@ def test_meeting_form_with_errors_keeps_values_and_marks_fields(page: Any, live_
     for label, value in typed.items():
         labelled(form, label).fill(value)
     form.get_by_label("Jenis rapat").select_option("rakor_forkopimda")
-    labelled(form, "Wilayah").select_option(label="— Samarinda (WITA)")
+    labelled(form, "Wilayah").select_option(label="Kota Samarinda (WITA)")
     form.get_by_label("Visibilitas").select_option("internal")
     row = form.locator("fieldset.participation-row").first
     row.get_by_label("Instansi").fill("Polda Kaltim")
