@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from tracker.agencies import catalogue
+
 from . import data
 from .mentions import Mention
 from .normalise import key as norm_key
@@ -48,6 +50,21 @@ _FORUM = re.compile(
 )
 _COORD_GAP = re.compile(r"^\s*(?:,\s*)?(?:dan|serta|maupun|&|,)\s*(?:juga\s+)?$", re.I)
 ROLE_ORDER = ("host", "chair", "speaker", "attendee")
+# Bodies of a regency or city the catalogue names (tracker.agencies.catalogue).
+_LOCAL_KEYS = frozenset(
+    (
+        "polres",
+        "kejari",
+        "pn",
+        "kpu",
+        "bawaslu",
+        "dprd",
+        "pemkab",
+        "pemkot",
+        "kesbangpol",
+        "satpolpp",
+    )
+)
 _NAME_WORD = re.compile(r"[A-Z][A-Za-z'\u2019\-]{3,}")
 
 
@@ -208,8 +225,35 @@ class Resolver:
             agency_key
         )
 
+    def _command(self, m: Mention) -> Entry | None:
+        """A Korem or Kodim by its number: the catalogue's, else korem.csv's, else as printed."""
+        if not m.number:
+            return None
+        body = catalogue.by_key().get(f"{m.key}:{m.number}")
+        base = "Korem" if m.key == "korem" else "Kodim"
+        # A printed name the body does not answer to ("Kodim 0901/Balikpapan") stays printed.
+        if body is not None and (
+            not m.unit_name
+            or any(
+                body in catalogue.named(n)
+                for n in (f"{base} {m.number}/{m.unit_name}", f"{base} {m.unit_name}")
+            )
+        ):
+            return self.registry.from_body(body)
+        head = "Danrem" if m.key == "korem" else "Dandim"
+        row = self.korem.get(m.number) if m.key == "korem" else None
+        if row:
+            return Entry(f"Korem {m.number}/{row['name']}", "military", head)
+        name = f"{base} {m.number}/{m.unit_name}" if m.unit_name else f"{base} {m.number}"
+        return Entry(name, "military", head)
+
     def _local(
-        self, agency_key: str, place: Place | None, generic: str | None, lvl: str | None
+        self,
+        agency_key: str,
+        place: Place | None,
+        generic: str | None,
+        lvl: str | None,
+        written: tuple[str, ...] = (),
     ) -> Entry | None:
         kind_hint = None
         if lvl:
@@ -220,8 +264,12 @@ class Resolver:
         if place is not None:
             return self.registry.local(agency_key, place, kind_hint)
         if generic:
-            return self.registry.local(agency_key, generic, kind_hint)
+            province = self._province_code()
+            return self.registry.local(agency_key, generic, kind_hint, written, province)
         return None
+
+    def _province_code(self) -> str | None:
+        return self.juris.province.province_code if self.juris.province else None
 
     def resolve(self, m: Mention) -> tuple[Entry | None, str | None]:
         k = m.key
@@ -232,19 +280,8 @@ class Resolver:
         if k == "kodam":
             prov = self.juris.province
             return self.registry.kodam(m.number, m.unit_name, self.on, prov)
-        if k == "korem":
-            if not m.number:
-                return None, None
-            row = self.korem.get(m.number)
-            if row:
-                return Entry(f"Korem {m.number}/{row['name']}", "military", "Danrem"), None
-            name = f"Korem {m.number}/{m.unit_name}" if m.unit_name else f"Korem {m.number}"
-            return Entry(name, "military", "Danrem"), None
-        if k == "kodim":
-            if not m.number:
-                return None, None
-            name = f"Kodim {m.number}/{m.unit_name}" if m.unit_name else f"Kodim {m.number}"
-            return Entry(name, "military", "Dandim"), None
+        if k in ("korem", "kodim"):
+            return self._command(m), None
         if k in ("koarmada", "lantamal"):
             base = "Koarmada" if k == "koarmada" else "Lantamal"
             return Entry(f"{base} {m.number}" if m.number else base, "military"), None
@@ -264,6 +301,11 @@ class Resolver:
                 if m.body_text.upper() in ("DPRA", "DPRP"):
                     return e, None
         region, generic, lvl = m.region, m.generic_place, m.region_level
+        if region is None and generic is None and k in _LOCAL_KEYS:
+            # A body's whole name without a region word: "Polres Metro" (Kota Metro).
+            e = self.registry.named_local(k, _written(m), self._province_code())
+            if e is not None:
+                return e, None
         if region is None and generic is None:
             if m.level == "inherit" and k in self.seen:
                 return self.seen[k], None
@@ -293,7 +335,13 @@ class Resolver:
         if k in ("polda", "kejati", "binda", "pt", "pemprov"):
             prov = self.gaz.province_of(region) if region else self.juris.province
             return self._provincial(k, prov, explicit=region is not None), None
-        return self._local(k, region, generic, lvl), None
+        return self._local(k, region, generic, lvl, _written(m)), None
+
+
+def _written(m: Mention) -> tuple[str, ...]:
+    """The mention's own names of its body: "Polrestro Bekasi", "Kapolres Inhu", "Ketua KPU X"."""
+    forms = [(m.body_text, m.region_text), (m.title, m.body_text, m.region_text)]
+    return tuple(" ".join(w for w in f if w) for f in forms if f[0])
 
 
 def _coordinate(mentions: list[Mention], sentences: list[str]) -> None:

@@ -441,13 +441,8 @@ def _extract(
         shared = {p.province_code for places in gaz.unsettled() for p in places}
         if len(shared) == 1:
             province = gaz.provinces[shared.pop()]
-    if (
-        city is None
-        and juris is not None
-        and juris.level == "local"
-        and juris.place is not None
-        and juris.place.kind == "city"
-    ):
+    if city is None and juris is not None and juris.level == "local" and juris.place is not None:
+        # A regency's forum ("Polres Agam menggelar rakor") is held in the regency.
         city = juris.place
     out["city"] = city.name if city else None
     if city is None:

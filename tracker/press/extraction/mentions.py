@@ -46,7 +46,11 @@ _NEGATORS = (
 )
 _CONTINUE_NAME = re.compile(r"[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,2}")
 _LOCAL_PLACE = re.compile(r"[A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]+){0,2}")
-_LEVEL_WORD = re.compile(r"\s*(?:(?P<lvl>Provinsi|Prov\.|Kota|Kabupaten|Kab\.)\s+)?")
+_LEVEL_WORD = re.compile(
+    r"\s*(?:(?P<lvl>Provinsi|Prov\.|(?:Kota|Kabupaten|Kab\.)(?:\s+(?:Administrasi|Adm\.))?)\s+)?"
+)
+# A police resort named after a city that shares its name with a regency ("Bima Kota").
+_CITY_SUFFIX = re.compile(r"\s+Kota\b")
 _NATIONAL_SUFFIX = re.compile(r"\s+(?:RI|Republik\s+Indonesia|Pusat)\b")
 _ROMAN = re.compile(r"\s*(?P<num>\b[IVX]{1,5}\b)?\s*/?\s*")
 _KOREM_NUM = re.compile(r"\s*(?P<num>\d{3})\b\s*/?\s*")
@@ -144,27 +148,21 @@ def _parse_region(
 ) -> tuple[Place | None, str | None, str | None, str | None, int]:
     """(place, text, level word, generic local name, end) after a title or body."""
     lm = _LEVEL_WORD.match(s, pos)
-    lvl = lm.group("lvl") if lm else None
+    lvl = " ".join(lm.group("lvl").split()) if lm and lm.group("lvl") else None
     p = lm.end() if lm else pos
     if lm and not lvl:
         p = pos + (len(s[pos:]) - len(s[pos:].lstrip()))
-    gm = gaz.pattern.match(s, p)
+    gm = gaz.named_pattern.match(s, p)
     if gm:
         name = gm.group(0)
-        prefer = (
-            "province" if (lvl and lvl.lower().startswith("prov")) or level == "province" else None
-        )
-        if lvl and lvl.lower().startswith(("kota", "kab")):
-            prefer = "local"
-        place = gaz.lookup(name, prefer)
-        if place is not None and lvl and lvl.lower().startswith("kota") and place.is_province:
-            place = None  # "Kota Gorontalo" vs the province: handled as the city below
-            for cand in gaz.all_named(name):
-                if not cand.is_province:
-                    place = cand
+        suffix = _city_suffix(s, gm.end(), gaz) if lvl is None else None
+        if suffix is not None:
+            city = gaz.lookup(name, "city")
+            if city is not None:
+                return city, f"{name} Kota", "Kota", None, suffix
+        place = _placed(gaz, name, lvl, level)
         if place is not None:
-            text = (lvl + " " if lvl else "") + name
-            return place, text, lvl, None, gm.end()
+            return place, (lvl + " " if lvl else "") + name, lvl, None, gm.end()
     if lvl or level in ("local", "any"):
         if lvl or level == "local":
             cm = _LOCAL_PLACE.match(s, p)
@@ -182,6 +180,26 @@ def _parse_region(
                     end = s.find(kept[-1], p) + len(kept[-1])
                     return None, (lvl + " " if lvl else "") + name, lvl, name, end
     return None, None, None, None, pos
+
+
+def _city_suffix(s: str, pos: int, gaz: Gazetteer) -> int | None:
+    """The end of a trailing "Kota" ("Polres Bima Kota"), unless it begins "Kota <place>"."""
+    m = _CITY_SUFFIX.match(s, pos)
+    if m is None or gaz.named_pattern.match(s, m.end() + 1):
+        return None
+    return m.end()
+
+
+def _placed(gaz: Gazetteer, name: str, lvl: str | None, level: str) -> Place | None:
+    """The place ``name`` is after a level word ("Kota Bima", "Kab. Bima") or a body."""
+    word = (lvl or "").lower()
+    if word.startswith("prov") or (not lvl and level == "province"):
+        return gaz.lookup(name, "province")
+    if word.startswith(("kota", "kab")):
+        # Kota/Kabupaten says which of two regions sharing the name; a town has neither.
+        family = "city" if word.startswith("kota") else "regency"
+        return gaz.lookup(name, family) or gaz.lookup(name, "local")
+    return gaz.lookup(name)
 
 
 def find(sentences: list[str], gaz: Gazetteer) -> list[Mention]:
@@ -215,7 +233,7 @@ def find(sentences: list[str], gaz: Gazetteer) -> list[Mention]:
                 title = " ".join(m.group("lead").split()) if m.group("lead") else None
                 if (
                     raw.isupper() is False
-                    and raw.lower() in ("pt", "kip", "kpu", "binda")
+                    and raw.lower() in ("pt", "pn", "kip", "kpu", "binda")
                     and raw != raw.upper()
                 ):
                     continue  # "pt", "kip" in lower case are ordinary words

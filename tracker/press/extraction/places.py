@@ -9,10 +9,15 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from tracker import reference
-from tracker.regions.names import parse
+from tracker.regions.names import parse, region_name_rows
 
 from . import data
 from .normalise import key
+
+# Other names of regencies and cities (region_names.csv) read where a body or title
+# names its region ("Kapolres Inhu", "Bupati Kukar"), never when scanning free text:
+# "Benteng" (Bengkulu Tengah) or "Tuba" there are more often ordinary words.
+_ABBREVIATING = ("abbreviation", "variant", "official")
 
 # Extra spellings of province names seen in press copy.
 _PROVINCE_EXTRA = {
@@ -36,6 +41,9 @@ class Place:
     province_short: str
     timezone: str
     shared: bool = False  # a regency and a city share this name
+    # The region whose bodies serve the place (Kemendagri code): its own, or for a town
+    # the regency it lies in. None when unknown ("Jakarta" as a whole).
+    code: str | None = None
 
     @property
     def is_province(self) -> bool:
@@ -68,11 +76,12 @@ class Gazetteer:
     def __init__(self) -> None:
         self._context = _Context()
         provs = {p.code: p for p in reference.provinces()}
+        by_code: dict[str, Place] = {}
         self._surface: set[str] = set()
         self.provinces: dict[str, Place] = {}
         self._by_key: dict[str, list[Place]] = {}
         for p in provs.values():
-            place = Place(p.name, "province", p.code, p.name, p.short, p.timezone)
+            place = Place(p.name, "province", p.code, p.name, p.short, p.timezone, code=p.code)
             self.provinces[p.code] = place
             for alias in {p.name, p.short, *_PROVINCE_EXTRA.get(p.code, ())}:
                 self._add(alias, place)
@@ -91,37 +100,62 @@ class Gazetteer:
                 prov.short,
                 r.timezone or prov.timezone,
                 shared=r.name in shared,
+                code=r.code,
             )
+            by_code[r.code] = place
             self._add(r.name, place)
             self._add(r.short, place)
-        for r in data.rows("cities.csv"):
-            prov = provs.get(r["province_code"])
-            if prov is None:
-                continue
-            place = Place(
-                r["name"],
-                r["kind"],
-                prov.code,
-                prov.name,
-                prov.short,
-                prov.timezone,
-                shared=r["shared"] == "1",
-            )
-            for alias in (r["name"], *data.split(r["aliases"])):
-                self._add(alias, place)
+        self._add_cities(provs, by_code)
+        self._abbreviations = self._add_abbreviations(by_code)
         # Names a regency and a city (or two provinces' places) share: the only ones
         # whose prefix in a text matters.
         self._shared = {
             k for k, v in self._by_key.items() if len({(p.kind, p.province_code) for p in v}) > 1
         }
-        names = sorted(self._surface, key=len, reverse=True)
-        self.pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b(?!-)")
+        self.pattern = _alternation(self._surface)
+        self.named_pattern = _alternation(self._surface | self._abbreviations)
 
-    def _add(self, name: str, place: Place) -> None:
-        self._surface.add(name)
+    def _add(self, name: str, place: Place, surface: bool = True) -> None:
+        if surface:
+            self._surface.add(name)
         bucket = self._by_key.setdefault(key(name), [])
         if place not in bucket:
             bucket.append(place)
+
+    def _add_cities(self, provs: dict[str, reference.RegionRow], by_code: dict[str, Place]) -> None:
+        """Towns and spellings of cities.csv; a town gets the code of the regency it lies in."""
+        for r in data.rows("cities.csv"):
+            prov = provs.get(r["province_code"])
+            if prov is None:
+                continue
+            same = by_code.get(r["region_code"])
+            if same is not None and same.kind == r["kind"]:
+                place = same  # another spelling of a region: the same place
+            else:
+                place = Place(
+                    r["name"],
+                    r["kind"],
+                    prov.code,
+                    prov.name,
+                    prov.short,
+                    same.timezone if same else prov.timezone,
+                    shared=r["shared"] == "1",
+                    code=r["region_code"] or None,
+                )
+            for alias in (r["name"], *data.split(r["aliases"])):
+                self._add(alias, place)
+
+    def _add_abbreviations(self, by_code: dict[str, Place]) -> set[str]:
+        """Index the current other names of regencies and cities; return them as written."""
+        out: set[str] = set()
+        for n in region_name_rows():
+            place = by_code.get(n.code)
+            if place is None or n.kind not in _ABBREVIATING or n.valid_until is not None:
+                continue
+            if n.name not in self._surface:
+                out.add(n.name)
+            self._add(n.name, place, surface=False)
+        return out
 
     def lookup(self, name: str, prefer: str | None = None) -> Place | None:
         """The place called ``name``; ``prefer`` is province, local, regency or city.
@@ -190,6 +224,11 @@ class Gazetteer:
 
     def province_of(self, place: Place) -> Place:
         return self.provinces[place.province_code]
+
+
+def _alternation(names: Iterable[str]) -> re.Pattern[str]:
+    ordered = sorted(names, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in ordered) + r")\b(?!-)")
 
 
 def _prefix_family(before: str, name: str) -> str | None:

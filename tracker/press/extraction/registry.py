@@ -1,8 +1,10 @@
 """Agency registry: canonical short names, aliases, head titles, regions, validity dates.
 
 Built from ``tracker.reference`` by default, or from plain entries (the web app passes
-database rows). Local agencies (Polres, Kejari, Pemkab ...) that are not in the entries
-are synthesised from ``data/local_templates.csv`` on demand.
+database rows). Regency and city bodies (Polres, Kejari, Pemkab, Kodim ...) come from
+``tracker.agencies.catalogue``, so the names given are those the intake finds; only a
+body the catalogue lacks (a regency's PN, a place it does not know) is written from
+``data/local_templates.csv``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from tracker import reference
+from tracker.agencies import catalogue
 
 from . import data
 from .normalise import key
@@ -97,6 +100,7 @@ class Registry:
         self._templates = {r["key"]: r for r in data.rows("local_templates.csv")}
         self._keys = {r["key"]: r for r in data.rows("keys.csv")}
         self._synth: dict[tuple[str, str, str], Entry] = {}
+        self._bodies: dict[str, Entry] = {}
         for e in self.entries:
             self._index(e)
 
@@ -213,9 +217,52 @@ class Registry:
         return Entry(spec["regionless"], spec["kind"], spec["head_title"] or None)
 
     def local(
-        self, agency_key: str, place: Place | str, kind_hint: str | None = None
+        self,
+        agency_key: str,
+        place: Place | str,
+        kind_hint: str | None = None,
+        written: tuple[str, ...] = (),
+        province_code: str | None = None,
     ) -> Entry | None:
-        """A regency/city body from the local templates, e.g. ("polres", Kotamobagu)."""
+        """A regency/city body, e.g. ("polres", Kotamobagu): the catalogue's, else a template's.
+
+        ``written`` are the mention's own forms ("Kapolres Inhu"), looked up among the
+        catalogue's names within ``province_code`` when ``place`` has no code.
+        """
+        body = _catalogue_body(agency_key, place, kind_hint, written, province_code)
+        if body is not None:
+            return self.from_body(body)
+        return self._template(agency_key, place, kind_hint)
+
+    def named_local(
+        self, agency_key: str, written: tuple[str, ...], province_code: str | None = None
+    ) -> Entry | None:
+        """The one catalogue body of ``agency_key`` that a written name means, if any."""
+        body = _catalogue_body(agency_key, "", None, written, province_code)
+        return self.from_body(body) if body is not None else None
+
+    def from_body(self, body: catalogue.LocalBody) -> Entry:
+        """The entry of a catalogue body, or the registry's own of that name."""
+        existing = self.by_name(body.row.short_name)
+        if existing is not None:
+            return existing
+        if body.key not in self._bodies:
+            row = body.row
+            label = catalogue.region_label(body.region_code).split(",")[0]
+            self._bodies[body.key] = Entry(
+                row.short_name,
+                row.kind,
+                row.head_title,
+                region_short=label,
+                region_name=label,
+                aliases=row.aliases,
+                valid_from=row.valid_from,
+                valid_until=row.valid_until,
+            )
+        return self._bodies[body.key]
+
+    def _template(self, agency_key: str, place: Place | str, kind_hint: str | None) -> Entry | None:
+        """A body the catalogue lacks, named from ``local_templates.csv`` as before."""
         tpl = self._templates.get(agency_key)
         if tpl is None:
             return None
@@ -298,6 +345,28 @@ class Registry:
                 ):
                     return e, None
         return None, None
+
+
+def _catalogue_body(
+    agency_key: str,
+    place: Place | str,
+    kind_hint: str | None,
+    written: tuple[str, ...],
+    province_code: str | None,
+) -> catalogue.LocalBody | None:
+    """The catalogue body of ``agency_key`` for the place, or the one ``written`` names."""
+    if isinstance(place, Place) and place.code and not place.is_province:
+        # "Pemkot Pati" for a regency: no such body; the template writes what was said.
+        if kind_hint in (None, place.kind) or place.kind == "town":
+            return catalogue.by_key().get(f"{agency_key}:{place.code}")
+        return None
+    found = {
+        b.key: b
+        for name in written
+        for b in catalogue.named(name, province_code)
+        if b.template == agency_key
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 @cache
