@@ -197,6 +197,11 @@ def _jurisdiction(
         if j.province is None and venue_province is not None:
             j.province = venue_province
         return j
+    if venue_city is not None and not venue_city.is_province and not gaz.is_capital(venue_city):
+        # Nobody's region is written: the place the meeting was held in or datelined
+        # from ("MUARA TEWEH –") is the forum's, so a bare "Kapolres" is its Polres.
+        # A province's capital hosts the province's meetings too: no such guess there.
+        return Jurisdiction("local", venue_city, province=gaz.province_of(venue_city))
     if venue_province is not None:
         return Jurisdiction("province", venue_province, province=venue_province)
     if venue_city is not None:

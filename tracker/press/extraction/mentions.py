@@ -161,8 +161,12 @@ def _parse_region(
             if city is not None:
                 return city, f"{name} Kota", "Kota", None, suffix
         place = _placed(gaz, name, lvl, level)
+        text = (lvl + " " if lvl else "") + name
         if place is not None:
-            return place, (lvl + " " if lvl else "") + name, lvl, None, gm.end()
+            return place, text, lvl, None, gm.end()
+        if level != "province" and gaz.all_named(name):
+            # Kabupaten or Kota Bima, the text does not say: the name as printed.
+            return None, text, lvl, name, gm.end()
     if lvl or level in ("local", "any"):
         if lvl or level == "local":
             cm = _LOCAL_PLACE.match(s, p)

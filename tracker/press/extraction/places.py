@@ -76,6 +76,7 @@ class Gazetteer:
     def __init__(self) -> None:
         self._context = _Context()
         provs = {p.code: p for p in reference.provinces()}
+        self._capitals = {p.code: key(p.capital or "") for p in provs.values()}
         by_code: dict[str, Place] = {}
         self._surface: set[str] = set()
         self.provinces: dict[str, Place] = {}
@@ -221,6 +222,10 @@ class Gazetteer:
 
     def all_named(self, name: str) -> list[Place]:
         return list(self._by_key.get(key(name), ()))
+
+    def is_capital(self, place: Place) -> bool:
+        """True when ``place`` is its province's capital (where provincial meetings sit)."""
+        return key(place.name) == self._capitals.get(place.province_code)
 
     def province_of(self, place: Place) -> Place:
         return self.provinces[place.province_code]
