@@ -52,18 +52,7 @@ _COORD_GAP = re.compile(r"^\s*(?:,\s*)?(?:dan|serta|maupun|&|,)\s*(?:juga\s+)?$"
 ROLE_ORDER = ("host", "chair", "speaker", "attendee")
 # Bodies of a regency or city the catalogue names (tracker.agencies.catalogue).
 _LOCAL_KEYS = frozenset(
-    (
-        "polres",
-        "kejari",
-        "pn",
-        "kpu",
-        "bawaslu",
-        "dprd",
-        "pemkab",
-        "pemkot",
-        "kesbangpol",
-        "satpolpp",
-    )
+    "polres kejari pn kpu bawaslu dprd pemkab pemkot kesbangpol satpolpp".split()
 )
 _NAME_WORD = re.compile(r"[A-Z][A-Za-z'\u2019\-]{3,}")
 

@@ -238,7 +238,7 @@ class Registry:
         self, agency_key: str, written: tuple[str, ...], province_code: str | None = None
     ) -> Entry | None:
         """The one catalogue body of ``agency_key`` that a written name means, if any."""
-        body = _catalogue_body(agency_key, "", None, written, province_code)
+        body = _named_body(agency_key, written, province_code)
         return self.from_body(body) if body is not None else None
 
     def from_body(self, body: catalogue.LocalBody) -> Entry:
@@ -360,6 +360,13 @@ def _catalogue_body(
         if kind_hint in (None, place.kind) or place.kind == "town":
             return catalogue.by_key().get(f"{agency_key}:{place.code}")
         return None
+    return _named_body(agency_key, written, province_code)
+
+
+def _named_body(
+    agency_key: str, written: tuple[str, ...], province_code: str | None
+) -> catalogue.LocalBody | None:
+    """The one body of ``agency_key`` whose name or alias is among ``written``, else None."""
     found = {
         b.key: b
         for name in written
