@@ -198,17 +198,18 @@ def test_login_form_by_keyboard_alone(page: Any, live_server: LiveServer):
 def test_subscribe_builder_by_keyboard_alone(page: Any, live_server: LiveServer):
     """The feed builder's selects and button answer to the keyboard."""
     page.goto(live_server("/calendar/"))
-    _tab_until(page, lambda f: f["id"] == "agency", limit=80)
-    page.keyboard.type("Bawaslu Kaltim")  # type-ahead picks the option
-    expect(page.locator("#agency")).to_have_value("bawaslu-kaltim")
-    page.keyboard.press("Tab")
-    assert _focused(page)["id"] == "province"
+    _tab_until(page, lambda f: f["id"] == "agency_q", limit=80)
+    page.keyboard.type("Bawaslu Kaltim")
+    page.keyboard.press("Enter")  # the box's own button, "Cari instansi", searches
+    expect(page.locator("#agency-1")).to_have_value("bawaslu-kaltim")
+    expect(page.locator("#agency-1")).to_be_checked()  # the single match
+    _tab_until(page, lambda f: f["id"] == "province", limit=80)
     page.keyboard.type("Kalimantan Timur")
     expect(page.locator("#province")).to_have_value("64")
     # "Pilih" lists the province's regions (no JavaScript needed); the choice stays.
-    _tab_until(page, lambda f: f["tag"] == "button" and "Pilih" in f["text"])
+    _tab_until(page, lambda f: f["tag"] == "button" and f["text"].strip() == "Pilih")
     page.keyboard.press("Enter")
-    expect(page.locator("#agency")).to_have_value("bawaslu-kaltim")
+    expect(page.locator("#agency-current")).to_contain_text("Bawaslu Kaltim")
     _tab_until(page, lambda f: f["id"] == "region", limit=80)
     expect(page.locator("#region")).to_have_value("64")
     _tab_until(page, lambda f: f["tag"] == "button" and "Tampilkan" in f["text"])

@@ -127,12 +127,16 @@ def test_subscriber_builds_a_bawaslu_kaltim_feed(page: Any, live_server: LiveSer
     """The builder's webcal, Google and https links all name one feed of that agency."""
     page.goto(live_server("/calendar/"))
     builder = page.locator("form.feed-builder")
-    builder.get_by_label("Instansi").select_option("bawaslu-kaltim")
-    # Two steps without JavaScript: the province, then "Pilih" lists its regions.
-    builder.get_by_label("Provinsi").select_option("64")
-    builder.get_by_role("button", name="Pilih").click()
+    # The agency is searched, not picked from a select of hundreds (no JavaScript).
+    builder.get_by_label("Instansi").fill("Bawaslu Kaltim")
+    builder.get_by_role("button", name="Cari instansi").click()
     builder = page.locator("form.feed-builder")
-    expect(builder.get_by_label("Instansi")).to_have_value("bawaslu-kaltim")
+    expect(builder.get_by_role("radio", name=re.compile("^Bawaslu Kaltim"))).to_be_checked()
+    # Two steps without JavaScript: the province, then "Pilih" lists its regions.
+    builder.get_by_label("Provinsi", exact=True).select_option("64")
+    builder.get_by_role("button", name="Pilih", exact=True).click()
+    builder = page.locator("form.feed-builder")
+    expect(builder.locator("#agency-current")).to_contain_text("Bawaslu Kaltim")
     builder.get_by_label("Wilayah").select_option("64")
     # The demo meetings are from 2024: the archive holds them whatever today is.
     builder.get_by_label("Seluruh arsip").check()

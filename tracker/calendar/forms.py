@@ -6,9 +6,10 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, SelectField
-from wtforms.validators import DataRequired, Optional
+from wtforms import BooleanField, HiddenField, SearchField, SelectField, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
+from tracker.calendar import builder
 from tracker.i18n import lazy_gettext as _l
 from tracker.labels import MEETING_KIND_LABELS, VISIBILITY_LABELS
 from tracker.models import MEETING_KINDS, VISIBILITIES
@@ -31,7 +32,14 @@ class FeedBuilderForm(FlaskForm):
     class Meta:
         csrf = False
 
-    agency = SelectField(_l("Instansi"), validators=[Optional()], default="")
+    # A search box, not a select: the registry has hundreds of agencies (see builder.py).
+    agency_q = SearchField(
+        _l("Instansi"),
+        validators=[Optional(), Length(max=100)],
+        filters=[lambda text: (text or "").strip()],
+        description=_l("Ketik nama atau singkatan, mis. KPU Jatim atau Polres Inhu"),
+    )
+    agency = HiddenField(validators=[Optional()], default="")
     province = province_field(validators=[Optional()])
     region = SelectField(
         _l("Wilayah"),
@@ -47,19 +55,22 @@ class FeedBuilderForm(FlaskForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        agencies = kwargs.pop("agencies")
         elections = kwargs.pop("elections")
         super().__init__(*args, **kwargs)
         narrow(self.province, self.region, BUILDER_REGION)
-        self.agency.choices = _blank(_l("Semua instansi")) + [
-            (a.slug, a.short_name) for a in agencies
-        ]
         self.election.choices = _blank(_l("Semua pemilihan")) + [
             (e.slug, e.name) for e in elections
         ]
         self.kind.choices = _blank(_l("Semua jenis")) + [
             (k, MEETING_KIND_LABELS[k]) for k in MEETING_KINDS
         ]
+
+    def validate_agency(self, field: HiddenField) -> None:
+        """A slug that names no agency (a stale or mistyped link) is refused, not a 404."""
+        if field.data and builder.chosen_agency(field.data) is None:
+            raise ValidationError(
+                _l("Instansi yang dipilih tidak dikenal. Cari lagi lewat nama atau singkatannya.")
+            )
 
 
 class RegenerateTokenForm(FlaskForm):

@@ -22,14 +22,14 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from tracker import safefiles, urls
-from tracker.calendar import cache, feeds, operations, state
+from tracker.calendar import builder, cache, feeds, operations, state
 from tracker.calendar.forms import FeedBuilderForm, ImportForm, RegenerateTokenForm
 from tracker.calendar.ical import CALENDAR_FOOTER, FeedInfo, calendar_head
 from tracker.calendar.importer import ImportRejected, import_calendar
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.meetings import queries
-from tracker.models import Agency, AgencySlugRedirect, Election, Meeting, Region
+from tracker.models import AgencySlugRedirect, Election, Meeting, Region
 from tracker.regions import picker
 from tracker.routing import same_query, url_with_query
 
@@ -176,25 +176,34 @@ def feed_links(path: str) -> dict[str, str]:
 
 def _choices() -> dict[str, Any]:
     return {
-        "agencies": db.session.execute(db.select(Agency).order_by(Agency.short_name)).scalars(),
         "elections": db.session.execute(
             db.select(Election).order_by(Election.polling_day)
         ).scalars(),
     }
 
 
+def _built(form: FeedBuilderForm, step: builder.AgencyStep) -> dict[str, str] | None:
+    """The links of the feed the builder asks for, or None while a choice is pending."""
+    args = request.args
+    if not any(args.get(k) for k in feeds.FILTERS) or picker.picked(args) or builder.FIND in args:
+        return None
+    if not form.validate() or not step.settled:
+        return None
+    chosen = {"agency": step.chosen.slug if step.chosen else ""}
+    scope = feeds.scope_from(
+        {k: form.data[k] or "" for k in feeds.FILTERS}
+        | chosen
+        | {"archive": "1" if form.archive.data else ""}
+    )
+    return {"label": scope.label(), **feed_links(feeds.feed_path(scope))}
+
+
 @bp.get("/")
 def index() -> str:
     """The subscribe page: every feed's links, a builder for combined filters, help."""
     form = FeedBuilderForm(request.args, **_choices())
-    built = None
-    wanted = any(request.args.get(k) for k in feeds.FILTERS) and not picker.picked(request.args)
-    if wanted and form.validate():
-        scope = feeds.scope_from(
-            {k: form.data[k] or "" for k in feeds.FILTERS}
-            | {"archive": "1" if form.archive.data else ""}
-        )
-        built = {"label": scope.label(), **feed_links(feeds.feed_path(scope))}
+    step = builder.agency_step(request.args, form.agency.data or "", form.agency_q.data or "")
+    built = _built(form, step)
     provinces = db.session.execute(
         db.select(Region).where(Region.kind == "province").order_by(Region.code)
     ).scalars()
@@ -202,6 +211,7 @@ def index() -> str:
     return render_template(
         "calendar/index.html",
         form=form,
+        step=step,
         built=built,
         all_links=feed_links(url_for(".all_feed")),
         elections=[(e, feed_links(url_for(".election_feed", slug=e.slug))) for e in elections],
