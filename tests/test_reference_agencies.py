@@ -12,10 +12,10 @@ from test_staff_meetings import meeting_data
 
 from tracker import reference
 from tracker.agencies import operations
+from tracker.agencies.picking import search_agencies
 from tracker.agencies.queries import agency_list
 from tracker.cli import _load_reference
 from tracker.extensions import db
-from tracker.meetings.editing import search_agencies
 from tracker.meetings.operations import add_participation
 from tracker.models import Agency, AgencyAlias, AgencySlugRedirect, ChangeLog, Meeting, Region
 from tracker.models.agency import normalize_name

@@ -94,8 +94,9 @@ def test_every_control_of_the_meeting_form_has_a_label(client):
     assert [c for c in visible if c not in labels] == []
     assert 'src="/static/js/staff-meetings.js"' in html
     assert "<script>" not in html  # no inline script: the CSP forbids it
-    assert '<datalist id="agency-options">' in html and ">Polda Kaltim<" not in html
-    assert 'value="Polda Kaltim"' in html
+    # No list of every body: the "Cari" button and the script search instead.
+    assert "<datalist" not in html and 'value="Polda Kaltim"' not in html
+    assert 'name="find_agency"' in html
 
 
 def test_journey_create_the_seed_meeting_postpone_cancel_history(client):

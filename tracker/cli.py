@@ -48,13 +48,16 @@ def _fail(error: ValidationError) -> None:
 
 
 def _load_reference() -> tuple[int, int, int]:
+    from tracker.agencies.local_operations import refresh_local_bodies
     from tracker.agencies.operations import load_reference_agencies
     from tracker.regions.name_operations import load_region_names
     from tracker.regions.operations import load_reference_elections, load_reference_regions
 
     regions = load_reference_regions()
     load_region_names()
-    return regions, load_reference_elections(), load_reference_agencies()
+    elections, agencies = load_reference_elections(), load_reference_agencies()
+    refresh_local_bodies()
+    return regions, elections, agencies
 
 
 def _report_undated() -> None:

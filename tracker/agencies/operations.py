@@ -197,20 +197,20 @@ def merge_agencies(survivor: Agency, duplicate: Agency, user: User | None = None
 
 
 @dataclass
-class _StaffEdits:
+class StaffEdits:
     """What people (not ``init``) set on each agency, read from the change log."""
 
     fields: dict[int, set[str]]
     dropped_aliases: dict[int, set[str]]
 
 
-def _staff_edits() -> _StaffEdits:
+def staff_edits() -> StaffEdits:
     """The fields each agency's creator or editors set, and the aliases they removed.
 
     A create by a person makes every field theirs; an update, the fields it changed.
     ``init`` records its own updates as "reference", so they never count here.
     """
-    edits = _StaffEdits({}, {})
+    edits = StaffEdits({}, {})
     rows = db.session.execute(
         select(ChangeLog.entity_id, ChangeLog.action, ChangeLog.changes).where(
             ChangeLog.entity == "agency", ChangeLog.action.in_(("create", "update"))
@@ -302,7 +302,7 @@ def _add_reference_aliases(agency: Agency, row: reference.AgencyRow, dropped: se
             have.add(norm)
 
 
-def _refresh(agency: Agency, values: dict[str, Any], staff_fields: set[str]) -> None:
+def refresh_fields(agency: Agency, values: dict[str, Any], staff_fields: set[str]) -> None:
     """Set the generated fields nobody edited; record what changed as "reference"."""
     before = changes.snapshot(agency, AGENCY_FIELDS)
     for name, value in values.items():
@@ -382,7 +382,7 @@ def load_reference_agencies() -> int:
     rows = reference.agencies()
     known = _Registry.load({row.slug for row in rows})
     _retire_withheld(known)
-    edits = _staff_edits()
+    edits = staff_edits()
     created = 0
     for row in rows:
         if row.slug in known.redirects:
@@ -405,7 +405,7 @@ def load_reference_agencies() -> int:
             known.by_slug[row.slug] = agency
             created += 1
         else:
-            _refresh(agency, values, edits.fields.get(agency.id, set()))
+            refresh_fields(agency, values, edits.fields.get(agency.id, set()))
         _add_reference_aliases(agency, row, edits.dropped_aliases.get(agency.id, set()))
     db.session.flush()
     return created

@@ -10,13 +10,13 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from tracker.agencies import operations, queries
+from tracker.agencies import operations, picking, queries
 from tracker.agencies.forms import AgencyForm, MergeForm
+from tracker.agencies.picking import agency_options, resolve_agency
 from tracker.auth.access import admin_only, staff_only
 from tracker.extensions import db
 from tracker.formtools import apply_errors
 from tracker.i18n import gettext as _
-from tracker.meetings.editing import agency_options, resolve_agency, search_agencies
 from tracker.models import Agency, AgencyAlias, Participation
 from tracker.regions import picker
 from tracker.routing import page_number
@@ -33,20 +33,27 @@ FIELDS = ("short_name", "full_name", "kind", "head_title", "valid_from", "valid_
 
 @staff_bp.get("/search")
 def search() -> dict[str, Any]:
-    """Agencies whose name or alias contains ``q`` (existing ``on`` a day), as JSON."""
+    """Bodies whose name or alias contains ``q``, as JSON for the meeting form's script.
+
+    ``on`` (a day) keeps the bodies that existed then; ``province`` (a code) ranks that
+    province's regency bodies first. A body not yet in the registry has ``id`` null and
+    ``value`` "ref:<key>": saving the form makes its row.
+    """
     on, _error = queries.parse_day(request.args.get("on", "").strip())
-    results = search_agencies(request.args.get("q", ""), on=on)
+    province = request.args.get("province", "").strip() or None
+    results = picking.search(request.args.get("q", ""), on=on, province_code=province)
     return {
         "results": [
             {
-                "id": agency.id,
-                "slug": agency.slug,
-                "short_name": agency.short_name,
-                "full_name": agency.full_name,
-                "region": agency.region.name if agency.region else None,
-                "matched_alias": alias,
+                "id": c.agency.id if c.agency else None,
+                "slug": c.agency.slug if c.agency else None,
+                "value": c.value,
+                "short_name": c.short_name,
+                "full_name": c.full_name,
+                "region": c.region,
+                "matched_alias": c.matched_alias,
             }
-            for agency, alias in results
+            for c in results
         ]
     }
 
@@ -151,7 +158,7 @@ def merge() -> Page:
         found: dict[str, Agency] = {}
         for key in ("survivor", "duplicate"):
             try:
-                found[key] = resolve_agency(getattr(form, key).data, None)
+                found[key] = resolve_agency(getattr(form, key).data, catalogue_too=False)
             except ValidationError as error:
                 errors[key] = next(iter(error.errors.values()))
         try:

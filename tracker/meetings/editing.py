@@ -8,26 +8,21 @@ half-written. Error keys are form field names, ready for ``apply_errors``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, true
+from sqlalchemy import func
 
-from tracker.agencies.queries import existing_on
+from tracker.agencies.picking import resolve_agency
 from tracker.extensions import db
-from tracker.formatting import format_day
 from tracker.i18n import gettext as _
 from tracker.meetings import operations as ops
 from tracker.models import (
-    Agency,
-    AgencyAlias,
     Election,
     Meeting,
     Region,
     User,
     Venue,
 )
-from tracker.models.agency import normalize_name
 from tracker.validation import ValidationError
 
 # Operation field names -> meeting form field names.
@@ -59,130 +54,6 @@ def form_choices() -> dict[str, list[Any]]:
         "venues": [(v.id, f"{v.name}, {v.city.name}" if v.city else v.name) for v in venues],
         "elections": [(e.id, e.name) for e in elections],
     }
-
-
-def agency_options(on: date | None = None) -> list[Agency]:
-    """Every agency (that existed ``on`` the meeting's day), for the no-JavaScript list."""
-    stmt = db.select(Agency).order_by(Agency.short_name, Agency.id)
-    if on is not None:
-        stmt = stmt.where(existing_on(on))
-    return list(db.session.execute(stmt).scalars())
-
-
-def search_agencies(
-    query: str, limit: int = 15, on: date | None = None
-) -> list[tuple[Agency, str | None]]:
-    """Agencies whose name or an alias contains the query, with the alias that matched.
-
-    With ``on`` (the meeting's day), only the bodies that existed that day.
-    """
-    norm = normalize_name(query)
-    if len(norm) < 2:
-        return []
-    escaped = norm.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    raw = (
-        "%"
-        + query.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        + "%"
-    )
-    by_alias = db.select(AgencyAlias.agency_id).where(
-        AgencyAlias.normalized.like(pattern, escape="\\")
-    )
-    agencies = db.session.execute(
-        db.select(Agency)
-        .where(
-            or_(
-                func.lower(Agency.short_name).like(raw, escape="\\"),
-                func.lower(Agency.full_name).like(raw, escape="\\"),
-                Agency.id.in_(by_alias),
-            ),
-            existing_on(on) if on is not None else true(),
-        )
-        .options(db.selectinload(Agency.aliases), db.selectinload(Agency.region))
-        .order_by(func.length(Agency.short_name), Agency.short_name)
-        .limit(limit)
-    ).scalars()
-    results = []
-    for agency in agencies:
-        matched = None
-        if norm not in normalize_name(agency.short_name) and norm not in normalize_name(
-            agency.full_name
-        ):
-            matched = next((a.alias for a in agency.aliases if norm in a.normalized), None)
-        results.append((agency, matched))
-    return results
-
-
-def resolve_agency(text: str, agency_id: str | None, on: date | None = None) -> Agency:
-    """Find the one agency a typed name means, that existed ``on`` the meeting's day.
-
-    :raises ValidationError: under ``agency_id`` when none or several match, or the
-        body did not exist that day.
-    """
-    text = " ".join(text.split())
-    found = _named(text, agency_id)
-    if on is not None and found:
-        existing = [a for a in found if a.existed_on(on)]
-        if not existing:
-            raise ValidationError({"agency_id": _not_then(found[0], on)})
-        found = existing
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise ValidationError(
-            {"agency_id": _("Instansi '%(name)s' tidak ditemukan di registri.", name=text)}
-        )
-    names = ", ".join(sorted(f"{a.short_name} ({a.slug})" for a in found))
-    raise ValidationError(
-        {"agency_id": _("Nama ini cocok dengan beberapa instansi: %(names)s.", names=names)}
-    )
-
-
-def _not_then(agency: Agency, day: date) -> str:
-    """Why a body cannot take part in a meeting on ``day``: not yet formed, or ended."""
-    if agency.valid_from and day < agency.valid_from:
-        return _(
-            "%(name)s baru ada sejak %(since)s, setelah tanggal rapat.",
-            name=agency.short_name,
-            since=format_day(agency.valid_from),
-        )
-    return _(
-        "%(name)s berakhir pada %(until)s, sebelum tanggal rapat.",
-        name=agency.short_name,
-        until=format_day(agency.valid_until or day),
-    )
-
-
-def _named(text: str, agency_id: str | None) -> list[Agency]:
-    """The agencies a typed name means: the picked one, else by name, slug, then alias."""
-    if agency_id and agency_id.isdigit():
-        # The search script filled the id; trust it only while the name still matches.
-        picked = db.session.get(Agency, int(agency_id))
-        if picked is not None and normalize_name(picked.short_name) == normalize_name(text):
-            return [picked]
-    lowered = text.lower()
-    found = list(
-        db.session.execute(
-            db.select(Agency).where(
-                or_(
-                    func.lower(Agency.short_name) == lowered,
-                    func.lower(Agency.full_name) == lowered,
-                    Agency.slug == lowered,
-                )
-            )
-        ).scalars()
-    )
-    if not found:
-        found = list(
-            db.session.execute(
-                db.select(Agency)
-                .join(AgencyAlias, AgencyAlias.agency_id == Agency.id)
-                .where(AgencyAlias.normalized == normalize_name(text))
-                .distinct()
-            ).scalars()
-        )
-    return found
 
 
 def meeting_form_data(meeting: Meeting) -> dict[str, Any]:
@@ -299,7 +170,13 @@ def _prefixed(prefix: str, errors: dict[str, str]) -> dict[str, str]:
     return {f"{prefix}-{PARTICIPATION_FIELD_MAP.get(k, k)}": v for k, v in errors.items()}
 
 
-def _rows(form: Any) -> tuple[list[_Row], dict[str, str]]:
+def _province_code(form: Any) -> str | None:
+    """The meeting's province, which settles a body name two provinces share."""
+    region = db.session.get(Region, form.region.data) if form.region.data else None
+    return region.code.split(".")[0] if region else None
+
+
+def _rows(form: Any, user: User | None) -> tuple[list[_Row], dict[str, str]]:
     """Read the non-blank participation rows, resolving agencies and people."""
     rows: list[_Row] = []
     errors: dict[str, str] = {}
@@ -323,7 +200,11 @@ def _rows(form: Any) -> tuple[list[_Row], dict[str, str]]:
         try:
             if _text(row.agency_name.data):
                 values["agency_id"] = resolve_agency(
-                    row.agency_name.data, row.agency_id.data, form.start_date.data
+                    row.agency_name.data,
+                    row.agency_id.data,
+                    form.start_date.data,
+                    province_code=_province_code(form),
+                    user=user,
                 ).id
             if _text(row.person_name.data):
                 values["person_id"] = ops.find_or_create_person(
@@ -374,7 +255,7 @@ def _meeting_errors(error: ValidationError) -> dict[str, str]:
 
 def create_from_form(form: Any, user: User | None) -> Meeting:
     """Create a meeting and its participations from a validated form."""
-    rows, row_errors = _rows(form)
+    rows, row_errors = _rows(form, user)
     try:
         meeting = ops.create_meeting(_meeting_values(form), user)
     except ValidationError as error:
@@ -390,7 +271,7 @@ def update_from_form(meeting: Meeting, form: Any, user: User | None) -> None:
     expected = int(form.version.data) if (form.version.data or "").isdigit() else -1
     if expected != meeting.version:
         raise ops.StaleMeetingError(meeting, expected)
-    rows, row_errors = _rows(form)
+    rows, row_errors = _rows(form, user)
     try:
         ops.update_meeting(meeting, _meeting_values(form), user, expected_version=expected)
     except ValidationError as error:

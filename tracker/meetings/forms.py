@@ -85,8 +85,11 @@ class ParticipationRowForm(Form):
     agency_name = StringField(
         _l("Instansi"),
         validators=[Optional(), Length(max=max_length(AgencyAlias.alias), message=TOO_LONG)],
-        description=_l("Ketik nama atau alias instansi, mis. Polda Kaltim."),
-        render_kw={"list": "agency-options", "autocomplete": "off", "class": "agency-input"},
+        description=_l(
+            "Ketik nama, singkatan atau jabatan pimpinannya, mis. Polda Kaltim, Polres Inhu, "
+            "Ketua KPU Kota Bima; tombol Cari menampilkan pilihannya."
+        ),
+        render_kw={"autocomplete": "off", "class": "agency-input"},
     )
     collective_label = StringField(
         _l("Kelompok peserta"),

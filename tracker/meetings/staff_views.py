@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
+from tracker.agencies import picking
 from tracker.auth.access import staff_only
 from tracker.auth.forms import ConfirmForm
 from tracker.extensions import db
@@ -54,7 +55,7 @@ def _render_form(
             "staff/meetings/form.html",
             form=form,
             meeting=meeting,
-            agencies=editing.agency_options(form.start_date.data),
+            agency_choices=picking.row_choices(form, request.form.get(picking.FIND, "")),
             **extra,
         ),
         status,
@@ -62,8 +63,8 @@ def _render_form(
 
 
 def _row_edit(form_kwargs: dict[str, Any]) -> MeetingForm | None:
-    """Handle the "Tambah baris" / "Hapus" / "Pilih" buttons: re-render with every value kept."""
-    if picker.picked(request.form):
+    """Handle the "Tambah baris", "Hapus", "Pilih" and "Cari" buttons: re-render, values kept."""
+    if picker.picked(request.form) or picking.FIND in request.form:
         return _meeting_form(**form_kwargs)
     if "add_row" in request.form:
         form = _meeting_form(**form_kwargs)

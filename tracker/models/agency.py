@@ -45,6 +45,9 @@ class Agency(db.Model):
     # Renamed bodies (Kodam XVI/Pattimura -> XV/Pattimura) are separate rows with dates.
     valid_from: Mapped[date | None]
     valid_until: Mapped[date | None]
+    # A regency or city body generated from data ("polres:14.02", see
+    # tracker/agencies/catalogue.py): ``init`` refreshes it by this key, not by slug.
+    reference_key: Mapped[str | None] = mapped_column(String(40), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     region: Mapped[Region | None] = relationship()

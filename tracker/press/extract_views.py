@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from tracker.agencies import picking
 from tracker.auth.access import staff_only
 from tracker.extensions import db
 from tracker.formtools import apply_errors, without_row
@@ -57,7 +58,7 @@ def _review(form: ReviewForm, proposal: dict[str, Any], status: int = 200) -> tu
             proposal=proposal,
             notes=field_notes(proposal, body),
             matches=intake.find_matches(proposal),
-            agencies=editing.agency_options(form.start_date.data),
+            agency_choices=picking.row_choices(form, request.form.get(picking.FIND, "")),
         ),
         status,
     )
@@ -100,7 +101,7 @@ def paste() -> Page:
 def save() -> Page:
     """Save the reviewed meeting, its participants, the release and the evidence at once."""
     form = ReviewForm(choices=editing.form_choices())
-    if picker.picked(request.form):
+    if picker.picked(request.form) or picking.FIND in request.form:
         return _review(form, _proposal(form))
     if "add_row" in request.form:
         form.participations.append_entry()

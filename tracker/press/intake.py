@@ -17,12 +17,12 @@ from typing import Any, BinaryIO
 from sqlalchemy.orm import selectinload
 
 from tracker import safefiles
+from tracker.agencies import picking
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.meetings import operations as meeting_ops
 from tracker.models import (
     Agency,
-    AgencyAlias,
     Election,
     Meeting,
     Participation,
@@ -114,21 +114,6 @@ def proposed_date(proposal: dict[str, Any]) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def find_agency(name: str | None) -> Agency | None:
-    """An agency by canonical short name or alias."""
-    if not name:
-        return None
-    norm = normalize_name(name)
-    agency = db.session.execute(
-        db.select(Agency).where(db.func.lower(Agency.short_name) == name.lower())
-    ).scalar_one_or_none()
-    if agency is None:
-        agency = db.session.execute(
-            db.select(Agency).join(AgencyAlias).where(AgencyAlias.normalized == norm).limit(1)
-        ).scalar_one_or_none()
-    return agency
-
-
 def find_region(
     name: str | None, kind: str | None = None, within: Region | None = None
 ) -> Region | None:
@@ -171,7 +156,8 @@ class Resolved:
     region: Region | None
     city: Region | None
     election: Election | None
-    agencies: list[tuple[dict[str, Any], Agency | None]] = field(default_factory=list)
+    # A registry row, a regency body not yet in the registry, or None (unknown or unsure).
+    agencies: list[tuple[dict[str, Any], picking.Candidate | None]] = field(default_factory=list)
 
 
 def resolve(proposal: dict[str, Any]) -> Resolved:
@@ -182,15 +168,20 @@ def resolve(proposal: dict[str, Any]) -> Resolved:
         city = None
     region = province or (city.province if city else None)
     tz = proposal.get("timezone") or (region.timezone if region else None)
+    day = proposed_date(proposal)
+    code = region.code if region else None
     return Resolved(
-        day=proposed_date(proposal),
+        day=day,
         start=time.fromisoformat(proposal["start_time"]) if proposal.get("start_time") else None,
         end=time.fromisoformat(proposal["end_time"]) if proposal.get("end_time") else None,
         timezone=tz,
         region=region,
         city=city,
         election=find_election(proposal.get("election")),
-        agencies=[(item, find_agency(item.get("name"))) for item in proposal.get("agencies", [])],
+        agencies=[
+            (item, picking.match(item.get("name") or "", day, code))
+            for item in proposal.get("agencies", [])
+        ],
     )
 
 
@@ -220,7 +211,7 @@ def find_matches(proposal: dict[str, Any], limit: int = 5) -> list[Meeting]:
             selectinload(Meeting.participations).selectinload(Participation.person),
         )
     ).scalars()
-    wanted_agencies = {a.id for _item, a in resolved.agencies if a is not None}
+    wanted_agencies = {a.id for _item, a in resolved.agencies if isinstance(a, Agency)}
     venue_words = set(normalize_name(proposal.get("venue_name") or "").split())
     chair = proposal.get("chair") or {}
     scored: list[tuple[int, Meeting]] = []
@@ -311,7 +302,8 @@ def add_participations(
     chair = proposal.get("chair") or {}
     existing = {p.agency_id: p for p in meeting.participations if p.agency_id}
     added = 0
-    for item, agency in resolved.agencies:
+    for item, candidate in resolved.agencies:
+        agency = picking.as_row(candidate, user) if candidate is not None else None
         roles = set(item.get("roles") or ["attendee"])
         speaker = speakers.get(item.get("name") or "", {})
         position = speaker.get("position") or (

@@ -10,6 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from tracker.agencies import picking
 from tracker.formtools import StaffForm
 from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
@@ -128,8 +129,8 @@ def form_data(proposal: dict[str, Any], release: dict[str, Any]) -> dict[str, An
         speaker = speakers.get(name or "", {})
         rows.append(
             {
-                "agency_name": agency.short_name if agency else "",
-                "agency_id": str(agency.id) if agency else "",
+                "agency_name": picking.short_name(agency) if agency else "",
+                "agency_id": picking.choice_value(agency) if agency else "",
                 "collective_label": "" if agency else (name or ""),
                 "person_name": speaker.get("name") or (chair.get("name") if is_chair else "") or "",
                 "position": speaker.get("position")

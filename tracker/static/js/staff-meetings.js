@@ -21,7 +21,11 @@
     // Only the bodies that existed on the meeting's day, once a day is typed.
     var day = form.querySelector("input[name=start_date]");
     var on = day && day.value ? "&on=" + encodeURIComponent(day.value) : "";
-    fetch(searchUrl + "?q=" + encodeURIComponent(q) + on, {
+    // The meeting's province ranks its own regency bodies first (Polres Banjar: two exist).
+    var province = form.querySelector("select[name=region_province]");
+    var code = province && province.value;
+    var near = code ? "&province=" + encodeURIComponent(code) : "";
+    fetch(searchUrl + "?q=" + encodeURIComponent(q) + on + near, {
       headers: { Accept: "application/json" }, credentials: "same-origin"
     }).then(function (r) { return r.ok ? r.json() : { results: [] }; }).then(function (data) {
       live.textContent = "";
@@ -29,9 +33,12 @@
       data.results.forEach(function (a) {
         var option = document.createElement("option");
         option.value = a.short_name;
-        option.label = a.full_name + (a.matched_alias ? " · " + a.matched_alias : "");
+        option.label = a.full_name + (a.region ? " (" + a.region + ")" : "") +
+          (a.matched_alias ? " · " + a.matched_alias : "");
         live.appendChild(option);
-        found[a.short_name.toLowerCase()] = a.id;
+        // A name two bodies share stays unpicked: the server settles it by province.
+        var name = a.short_name.toLowerCase();
+        found[name] = name in found ? "" : a.value;
       });
       input.setAttribute("list", "agency-options-live");
     }).catch(function () { /* keep the static suggestions */ });
@@ -39,8 +46,9 @@
 
   function pick(input) {
     var hidden = rowOf(input).querySelector("input.agency-id");
-    var id = found[input.value.trim().toLowerCase()];
-    hidden.value = id ? String(id) : "";
+    if (!hidden) return;  // the row shows the "Cari" results: the radio buttons decide
+    var value = found[input.value.trim().toLowerCase()];
+    hidden.value = value ? String(value) : "";
   }
 
   form.addEventListener("input", function (e) {
@@ -62,8 +70,9 @@
         if (value) el.setAttribute(attr, value.replace(pattern, next));
       });
     });
-    var remove = row.querySelector("button.remove-row");
-    if (remove) remove.value = String(index);
+    row.querySelectorAll("button.remove-row, button[name=find_agency]").forEach(function (b) {
+      b.value = String(index);
+    });
   }
 
   function nextIndex() {
@@ -87,6 +96,15 @@
       e.preventDefault();
       var last = rows.querySelector("[data-row]:last-of-type");
       var copy = last.cloneNode(true);
+      // A row copied after its "Cari" shows plain fields again: no choices, a hidden id.
+      copy.querySelectorAll(".agency-choices, .agency-picker [role=status]").forEach(function (el) { el.remove(); });
+      if (!copy.querySelector("input.agency-id")) {
+        var id = document.createElement("input");
+        id.type = "hidden";
+        id.className = "agency-id";
+        id.name = copy.querySelector("input.agency-input").name.replace(/agency_name$/, "agency_id");
+        copy.insertBefore(id, copy.firstChild);
+      }
       copy.querySelectorAll("input, select, textarea").forEach(function (el) {
         if (el.type === "checkbox") el.checked = false;
         else if (el.tagName === "SELECT") el.selectedIndex = el.querySelector("[value=unknown]") ? Array.prototype.indexOf.call(el.options, el.querySelector("[value=unknown]")) : 0;
