@@ -62,6 +62,8 @@ def db_registry() -> Registry:
         db.select(Agency).options(selectinload(Agency.aliases), selectinload(Agency.region))
     ).scalars()
     for agency in agencies:
+        if agency.reference_key:
+            continue  # a regency body: the extractor has it from the catalogue, with its region
         aliases = tuple(a.alias for a in agency.aliases)
         entry = known.get(normalize_name(agency.short_name))
         if entry is not None and set(aliases) <= set(entry.aliases):
