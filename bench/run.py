@@ -544,6 +544,20 @@ def busiest_agency(app: Any) -> str:
     return str(row[0])
 
 
+def use_every_local_body(app: Any) -> float:
+    """Make a row of every catalogue body (the registry at its largest); returns seconds."""
+    from tracker.agencies import catalogue
+    from tracker.agencies.local_operations import ensure_local_body
+
+    started = time.perf_counter()
+    with app.app_context():
+        for key in catalogue.by_key():
+            ensure_local_body(key)
+        db.session.commit()
+        db.session.remove()
+    return time.perf_counter() - started
+
+
 def latency_rows(app: Any, slug: str, count: int, context: list[str]) -> list[Row]:
     """Pages, API and search against the static file through the same test client."""
     counter = StatementCounter()
@@ -564,6 +578,12 @@ def latency_rows(app: Any, slug: str, count: int, context: list[str]) -> list[Ro
             ("agency index", "/agencies/", 0.050),
             ("province page (Jawa Timur, 38 regencies and cities)", "/regions/35", 0.050),
             ("agency picker search 'kpu' (staff)", f"{PICKER_URL}?q=kpu", 0.050),
+            ("agency picker search 'polres' (staff)", f"{PICKER_URL}?q=polres", 0.050),
+            (
+                "agency picker search 'Kapolres Inhu' (staff)",
+                f"{PICKER_URL}?q=Kapolres+Inhu&province=14",
+                0.050,
+            ),
         ]
         staff = staff_client(app)
         rows = []
@@ -957,6 +977,11 @@ def bench_one(backend: str, size: int, args: argparse.Namespace, wrk: str | None
         )
         app = create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": url})
         try:
+            t_bodies = use_every_local_body(app)
+            section.context.append(
+                f"full registry: every regency and city body of the catalogue made a row "
+                f"({t_bodies:.0f} s), as if each had been named in a meeting"
+            )
             rows, context = feed_rows(app, url, args.repeat)
             section.rows += rows
             section.context += context

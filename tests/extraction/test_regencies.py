@@ -355,7 +355,7 @@ PAIRS = [
         "Bupati Bima membuka rakor pengamanan Pilkada di Woha, Senin (4/11/2024), didampingi "
         "Kapolres Bima dan Ketua KPU Kabupaten Bima.",
         ("Bima", "Nusa Tenggara Barat"),
-        {"KPU Kabupaten Bima", "Pemkab Bima", "Polres Bima"},
+        {"KPU Kab. Bima", "Pemkab Bima", "Polres Bima"},
         id="52.06",
     ),
     pytest.param(
@@ -371,7 +371,7 @@ PAIRS = [
         "Pemkab Bekasi menggelar rakor kesiapan Pilkada di Cikarang, Selasa (5/11/2024), dihadiri "
         "Kapolres Metro Bekasi dan Ketua Bawaslu Kabupaten Bekasi.",
         ("Bekasi", "Jawa Barat"),
-        {"Bawaslu Kabupaten Bekasi", "Pemkab Bekasi", "Polres Metro Bekasi"},
+        {"Bawaslu Kab. Bekasi", "Pemkab Bekasi", "Polres Metro Bekasi"},
         id="32.16",
     ),
     pytest.param(
@@ -387,7 +387,7 @@ PAIRS = [
         "Bupati Bogor memimpin rapat koordinasi di Cibinong, Rabu (6/11/2024), bersama Kapolres "
         "Bogor dan Kajari Kabupaten Bogor.",
         ("Bogor", "Jawa Barat"),
-        {"Kejari Kabupaten Bogor", "Pemkab Bogor", "Polres Bogor"},
+        {"Kejari Kab. Bogor", "Pemkab Bogor", "Polres Bogor"},
         id="32.01",
     ),
     pytest.param(
@@ -403,7 +403,7 @@ PAIRS = [
         "KEPANJEN – Bupati Malang membuka rakor Forkopimda, Kamis (31/10/2024), didampingi "
         "Kapolres Malang dan Ketua KPU Kabupaten Malang.",
         ("Malang", "Jawa Timur"),
-        {"KPU Kabupaten Malang", "Pemkab Malang", "Polres Malang"},
+        {"KPU Kab. Malang", "Pemkab Malang", "Polres Malang"},
         id="35.07",
     ),
     pytest.param(
@@ -419,7 +419,7 @@ PAIRS = [
         "Pemkab Kediri menggelar rakor netralitas ASN, Senin (4/11/2024), dihadiri Kapolres Kediri "
         "dan Ketua Bawaslu Kabupaten Kediri.",
         ("Kediri", "Jawa Timur"),
-        {"Bawaslu Kabupaten Kediri", "Pemkab Kediri", "Polres Kediri"},
+        {"Bawaslu Kab. Kediri", "Pemkab Kediri", "Polres Kediri"},
         id="35.06",
     ),
     pytest.param(
@@ -435,7 +435,7 @@ PAIRS = [
         "Bupati Solok membuka rakor pengamanan Pilkada di Arosuka, Selasa (5/11/2024), bersama "
         "Kapolres Solok dan Ketua KPU Kabupaten Solok.",
         ("Solok", "Sumatera Barat"),
-        {"KPU Kabupaten Solok", "Pemkab Solok", "Polres Solok"},
+        {"KPU Kab. Solok", "Pemkab Solok", "Polres Solok"},
         id="13.02",
     ),
     pytest.param(
@@ -451,7 +451,7 @@ PAIRS = [
         "Bupati Kupang memimpin rakor kesiapan Pilkada di Oelamasi, Rabu (6/11/2024), didampingi "
         "Kapolres Kupang dan Ketua Bawaslu Kabupaten Kupang.",
         ("Kupang", "Nusa Tenggara Timur"),
-        {"Bawaslu Kabupaten Kupang", "Pemkab Kupang", "Polres Kupang"},
+        {"Bawaslu Kab. Kupang", "Pemkab Kupang", "Polres Kupang"},
         id="53.01",
     ),
     pytest.param(
@@ -467,7 +467,7 @@ PAIRS = [
         "Bupati Sorong membuka rakor Forkopimda di Aimas, Kamis (31/10/2024), bersama Kapolres "
         "Sorong dan Ketua KPU Kabupaten Sorong.",
         ("Sorong", "Papua Barat Daya"),
-        {"KPU Kabupaten Sorong", "Pemkab Sorong", "Polres Sorong"},
+        {"KPU Kab. Sorong", "Pemkab Sorong", "Polres Sorong"},
         id="96.01",
     ),
     pytest.param(
@@ -559,7 +559,7 @@ def test_a_prefix_elsewhere_in_the_text_settles_the_shared_name() -> None:
         PUBLISHED,
     )
     assert (r["city"], r["province"]) == ("Bima", "Nusa Tenggara Barat")
-    assert names(r) == {"Pemkab Bima", "KPU Kabupaten Bima", "Bawaslu Kabupaten Bima"}
+    assert names(r) == {"Pemkab Bima", "KPU Kab. Bima", "Bawaslu Kab. Bima"}
     assert "place_ambiguous" not in codes(r)
 
 

@@ -85,9 +85,17 @@ def _regions() -> list[_Region]:
 def _fill(pattern: str, region: _Region, abbr: str | None = None) -> str:
     plain = "Kabupaten" if region.kind == "regency" else "Kota"
     kind_word = f"{plain} Administrasi" if region.administrative else plain
-    place = f"{plain} {region.name}" if region.shared else region.name
+    # The short form releases and the dev set's canonical names use: "KPU Kab. Bima".
+    word = "Kab." if region.kind == "regency" else "Kota"
+    place = f"{word} {region.name}" if region.shared else region.name
+    long = f"{plain} {region.name}" if region.shared else region.name
     return pattern.format(
-        name=region.name, place=place, kind_word=kind_word, kind_plain=plain, abbr=abbr or ""
+        name=region.name,
+        place=place,
+        place_long=long,
+        kind_word=kind_word,
+        kind_plain=plain,
+        abbr=abbr or "",
     )
 
 

@@ -107,6 +107,8 @@ def search(
         Choice(str(a.id), a.short_name, a.full_name, a.region.name if a.region else None, alias, a)
         for a, alias in rows
     ]
+    if len(out) >= limit:
+        return out  # the registry alone fills the list: no catalogue scan
     found = [
         (body, alias)
         for body, alias in catalogue.search(query, limit, province_code)
