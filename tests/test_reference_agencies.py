@@ -233,7 +233,11 @@ def test_kemenko_polkam_replaces_kemenko_polhukam_on_21_october_2024(app, client
     assert agency("kemenko-polhukam").valid_until == date(2024, 10, 20)
     assert agency("kemenko-polkam").valid_from == date(2024, 10, 21)
     for day, slug in (("2024-10-20", "kemenko-polhukam"), ("2024-10-21", "kemenko-polkam")):
-        api = client.get(f"/api/v1/agencies?q=Kemenko&on={day}").get_json()
+        api = client.get(f"/api/v1/agencies?q=Kemenko+Pol&on={day}").get_json()
+        assert [a["slug"] for a in api["data"]] == [slug]
+    # The same cabinet made Kominfo into Komdigi.
+    for day, slug in (("2024-10-20", "kominfo"), ("2024-10-21", "komdigi")):
+        api = client.get(f"/api/v1/agencies?q=Kementerian+Komunikasi&on={day}").get_json()
         assert [a["slug"] for a in api["data"]] == [slug]
     text = "JAKARTA – Menko Polkam memimpin rakor kesiapan Pilkada di Jakarta, Senin ({})."
     names = {
