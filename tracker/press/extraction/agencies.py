@@ -1,28 +1,30 @@
-"""Resolving mentions to canonical agencies, and finding chair, host and speakers."""
+"""Stage: the participants: canonical agencies with roles and evidence, chair and speakers.
+
+Mentions (``mentions.find``) are resolved (``resolve.Resolver``) within the forum's
+jurisdiction (``jurisdiction.find``); then each sentence's cues give roles: hosting
+("menggelar rakor"), chairing (``chair.find_chair``), attending ("dihadiri", "turut
+hadir") and speaking ("menyampaikan", "pemateri", "ujar X").
+"""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from tracker.agencies import catalogue
-
-from . import data
+from . import jurisdiction as juris_mod
+from .chair import find_chair
+from .jurisdiction import Jurisdiction
 from .mentions import Mention
 from .normalise import key as norm_key
 from .places import Gazetteer, Place
 from .registry import Entry, Registry
+from .resolve import Resolver, coordinate
 
 HOST_VERB = re.compile(
     r"\b(?:menggelar|melaksanakan|melakukan|menyelenggarakan|mengadakan|menginisiasi|gelar)\b"
     r"(?=[^.]{0,60}\b(?:rakor|rapat|ratas|pertemuan|koordinasi|kegiatan|acara)\b)",
     re.I,
-)
-CHAIR_ACTIVE = re.compile(r"\b(?:memimpin|membuka|pimpin)\b", re.I)
-CHAIR_PASSIVE = re.compile(
-    r"\b(?:dipimpin|dibuka)\s+(?:langsung\s+|secara\s+langsung\s+|resmi\s+)?(?:oleh\s+)?", re.I
 )
 ATTEND = re.compile(
     r"\b(?:dihadiri|hadir|menghadiri|diikuti|mengikuti|didampingi|mewakili|diwakili|peserta|"
@@ -45,33 +47,11 @@ SAID_BY = re.compile(
     re.I,
 )
 REMARKS = re.compile(r"\b(?:paparan|arahan|sambutan|pemaparan)\s+(?:dari\s+|oleh\s+)?", re.I)
-_FORUM = re.compile(
-    r"\bFor\w{0,4}pi?m?\w{0,2}da\s+(?:(?P<lvl>Provinsi|Kota|Kabupaten|Kab\.)\s+)?", re.I
-)
-_COORD_GAP = re.compile(r"^\s*(?:,\s*)?(?:dan|serta|maupun|&|,)\s*(?:juga\s+)?$", re.I)
+_SUBJECT_GAP = re.compile(r"\b(?:yang|dan|serta)\b")
 ROLE_ORDER = ("host", "chair", "speaker", "attendee")
-# Bodies of a regency or city the catalogue names (tracker.agencies.catalogue).
-_LOCAL_KEYS = frozenset(
-    "polres kejari pn kpu bawaslu dprd pemkab pemkot kesbangpol satpolpp".split()
-)
+# Evidence: the sentence for the agency's most telling role (chair, host, speaker).
+_EVIDENCE_RANK = {"chair": 0, "host": 1, "speaker": 2, "attendee": 3}
 _NAME_WORD = re.compile(r"[A-Z][A-Za-z'\u2019\-]{3,}")
-
-
-@dataclass
-class Jurisdiction:
-    """Where the meeting's forum belongs: a province, or a regency/city in a province."""
-
-    level: str  # province | local
-    place: Place | None = None
-    generic: str | None = None  # local name not in the gazetteer
-    province: Place | None = None
-
-
-@dataclass
-class Resolved:
-    mention: Mention
-    entry: Entry
-    problem: str | None = None
 
 
 @dataclass
@@ -87,268 +67,112 @@ class AgencyFindings:
     agencies: list[dict[str, object]] = field(default_factory=list)
     speakers: list[dict[str, object]] = field(default_factory=list)
     chair: dict[str, object] | None = None
+    chair_sentence: int | None = None
+    chair_confidence: float = 0.0
     jurisdiction: Jurisdiction | None = None
     problems: list[str] = field(default_factory=list)
+    warnings: list[dict[str, object]] = field(default_factory=list)
 
 
-def _unsafe() -> dict[str, set[str]]:
-    return {r["province_code"]: set(data.split(r["keys"])) for r in data.rows("unsafe_regions.csv")}
+class Book:
+    """Agencies by canonical name, with their roles and best evidence sentence."""
 
+    def __init__(self, sentences: list[str]) -> None:
+        self.sentences = sentences
+        self.items: dict[str, dict[str, object]] = {}
+        self._rank: dict[str, int] = {}
 
-def _korem_table() -> dict[str, dict[str, str]]:
-    return {r["number"]: r for r in data.rows("korem.csv")}
-
-
-def _initials(name: str) -> str:
-    return "".join(w[0] for w in name.split()).upper()
-
-
-def find_chair(sentences: list[str], mentions: list[Mention]) -> Mention | None:
-    """The mention that chairs/opens the meeting (memimpin, dipimpin oleh, membuka)."""
-    by_sent: dict[int, list[Mention]] = {}
-    for m in mentions:
-        if not m.quoted:
-            by_sent.setdefault(m.sent, []).append(m)
-    for i, s in enumerate(sentences):
-        ms = by_sent.get(i)
-        if not ms:
-            continue
-        for pm in CHAIR_PASSIVE.finditer(s):
-            after = [m for m in ms if pm.end() - 1 <= m.start <= pm.end() + 3]
-            if after:
-                return after[0]
-        for am in CHAIR_ACTIVE.finditer(s):
-            if am.group(0).lower() == "membuka" and not re.search(
-                r"\b(?:rakor|rapat|ratas|pertemuan|kegiatan|acara)\b",
-                s[am.end() : am.end() + 80],
-                re.I,
-            ):
-                continue
-            before = [m for m in ms if m.end <= am.start() and m.kind != "body"]
-            if before:
-                return before[0]
-            before = [m for m in ms if m.end <= am.start()]
-            if before:
-                return before[0]
-    return None
-
-
-def _jurisdiction(
-    sentences: list[str],
-    mentions: list[Mention],
-    chair: Mention | None,
-    gaz: Gazetteer,
-    venue_city: Place | None,
-    venue_province: Place | None,
-) -> Jurisdiction:
-    def from_mention(m: Mention) -> Jurisdiction | None:
-        if m.region is not None:
-            if m.region.is_province:
-                return Jurisdiction("province", m.region, province=m.region)
-            return Jurisdiction("local", m.region, province=gaz.province_of(m.region))
-        if m.generic_place:
-            return Jurisdiction("local", None, generic=m.generic_place)
-        return None
-
-    if chair is not None and (j := from_mention(chair)):
-        return j
-    for s in sentences:
-        for fm in _FORUM.finditer(s):
-            gm = gaz.pattern.match(s, fm.end())
-            if gm:
-                lvl = (fm.group("lvl") or "").lower()
-                place = gaz.lookup(
-                    gm.group(0), "local" if lvl.startswith(("kota", "kab")) else None
-                )
-                if place is not None:
-                    if place.is_province:
-                        return Jurisdiction("province", place, province=place)
-                    return Jurisdiction("local", place, province=gaz.province_of(place))
-    counts: Counter[tuple[str, str]] = Counter()
-    first: dict[tuple[str, str], Jurisdiction] = {}
-    for m in mentions:
-        if m.quoted:
-            continue
-        j = from_mention(m)
-        if j is None:
-            continue
-        k = (j.level, j.place.name if j.place else j.generic or "")
-        counts[k] += 1
-        first.setdefault(k, j)
-    if counts:
-        local = [k for k in counts if k[0] == "local"]
-        # A forum of a regency/city names its own local bodies more than anything else.
-        if local and sum(counts[k] for k in local) >= sum(counts.values()) / 2:
-            best = max(local, key=lambda k: counts[k])
-        else:
-            best = max(counts, key=lambda k: counts[k])
-        j = first[best]
-        if j.province is None and venue_province is not None:
-            j.province = venue_province
-        return j
-    if venue_city is not None and not venue_city.is_province and not gaz.is_capital(venue_city):
-        # Nobody's region is written: the place the meeting was held in or datelined
-        # from ("MUARA TEWEH –") is the forum's, so a bare "Kapolres" is its Polres.
-        # A province's capital hosts the province's meetings too: no such guess there.
-        return Jurisdiction("local", venue_city, province=gaz.province_of(venue_city))
-    if venue_province is not None:
-        return Jurisdiction("province", venue_province, province=venue_province)
-    if venue_city is not None:
-        prov = gaz.province_of(venue_city)
-        return Jurisdiction("province", prov, province=prov)
-    return Jurisdiction("province")
-
-
-class Resolver:
-    """Mention -> canonical entry, given the jurisdiction and the meeting date."""
-
-    def __init__(
-        self, registry: Registry, gaz: Gazetteer, juris: Jurisdiction, on: date | None
-    ) -> None:
-        self.registry, self.gaz, self.juris, self.on = registry, gaz, juris, on
-        self.seen: dict[str, Entry] = {}
-        self.unsafe = _unsafe()
-        self.korem = _korem_table()
-
-    def _provincial(self, agency_key: str, province: Place | None, explicit: bool) -> Entry | None:
-        if province is None:
-            return self.registry.regionless(agency_key)
-        if not explicit and agency_key in self.unsafe.get(province.province_code, set()):
-            return self.registry.regionless(agency_key)
-        return self.registry.provincial(agency_key, province, self.on) or self.registry.regionless(
-            agency_key
+    def add(self, e: Entry, role: str, sent: int) -> None:
+        item = self.items.setdefault(
+            e.short_name, {"name": e.short_name, "roles": [], "evidence": self.sentences[sent]}
         )
+        roles = self.roles(e.short_name)
+        if role not in roles:
+            roles.append(role)
+            roles.sort(key=ROLE_ORDER.index)
+        if _EVIDENCE_RANK[role] < self._rank.get(e.short_name, 9):
+            self._rank[e.short_name] = _EVIDENCE_RANK[role]
+            item["evidence"] = self.sentences[sent]
 
-    def _command(self, m: Mention) -> Entry | None:
-        """A Korem or Kodim by its number: the catalogue's, else korem.csv's, else as printed."""
-        if not m.number:
-            return None
-        body = catalogue.by_key().get(f"{m.key}:{m.number}")
-        base = "Korem" if m.key == "korem" else "Kodim"
-        # A printed name the body does not answer to ("Kodim 0901/Balikpapan") stays printed.
-        if body is not None and (
-            not m.unit_name
-            or any(
-                body in catalogue.named(n)
-                for n in (f"{base} {m.number}/{m.unit_name}", f"{base} {m.unit_name}")
-            )
-        ):
-            return self.registry.from_body(body)
-        head = "Danrem" if m.key == "korem" else "Dandim"
-        row = self.korem.get(m.number) if m.key == "korem" else None
-        if row:
-            return Entry(f"Korem {m.number}/{row['name']}", "military", head)
-        name = f"{base} {m.number}/{m.unit_name}" if m.unit_name else f"{base} {m.number}"
-        return Entry(name, "military", head)
+    def roles(self, name: str) -> list[str]:
+        roles = self.items[name]["roles"]
+        assert isinstance(roles, list)
+        return roles
 
-    def _local(
-        self,
-        agency_key: str,
-        place: Place | None,
-        generic: str | None,
-        lvl: str | None,
-        written: tuple[str, ...] = (),
-    ) -> Entry | None:
-        kind_hint = None
-        if lvl:
-            kind_hint = "city" if lvl.lower().startswith("kota") else "regency"
-        if agency_key == "pemda":
-            kind = kind_hint or (place.kind if place else "regency")
-            agency_key = "pemkot" if kind == "city" else "pemkab"
-        if place is not None:
-            return self.registry.local(agency_key, place, kind_hint)
-        if generic:
-            province = self._province_code()
-            return self.registry.local(agency_key, generic, kind_hint, written, province)
-        return None
+    def any_role(self, *wanted: str) -> bool:
+        return any(r in wanted for name in self.items for r in self.roles(name))
 
-    def _province_code(self) -> str | None:
-        return self.juris.province.province_code if self.juris.province else None
-
-    def resolve(self, m: Mention) -> tuple[Entry | None, str | None]:
-        k = m.key
-        if m.national:
-            name = k.split(":", 1)[1]
-            e = self.registry.by_name(name, self.on)
-            return (e or Entry(name, "national")), None
-        if k == "kodam":
-            prov = self.juris.province
-            return self.registry.kodam(m.number, m.unit_name, self.on, prov)
-        if k in ("korem", "kodim"):
-            return self._command(m), None
-        if k in ("koarmada", "lantamal"):
-            base = "Koarmada" if k == "koarmada" else "Lantamal"
-            return Entry(f"{base} {m.number}" if m.number else base, "military"), None
-        if k in ("lanal", "lanud"):
-            base = k.capitalize()
-            return (Entry(f"{base} {m.unit_name}", "military") if m.unit_name else None), None
-        if k in ("polsek", "koramil"):
-            return None, None
-        # Aliases first: "DPRA", "Polda Metro Jaya", "KIP Aceh", "Kejaksaan Tinggi Kaltim".
-        if m.body_text and m.region_text:
-            e = self.registry.by_name(f"{m.body_text} {m.region_text}", self.on)
-            if e is not None:
-                return e, None
-        if m.body_text and not m.region_text:
-            e = self.registry.by_name(m.body_text, self.on)
-            if e is not None and (e.region_short or e.kind in ("ministry", "national")):
-                if m.body_text.upper() in ("DPRA", "DPRP"):
-                    return e, None
-        region, generic, lvl = m.region, m.generic_place, m.region_level
-        if region is None and generic is None and k in _LOCAL_KEYS:
-            # A body's whole name without a region word: "Polres Metro" (Kota Metro).
-            e = self.registry.named_local(k, _written(m), self._province_code())
-            if e is not None:
-                return e, None
-        if region is None and generic is None:
-            if m.level == "inherit" and k in self.seen:
-                return self.seen[k], None
-            if m.level == "inherit" and k == "pemda":
-                for gk in ("pemprov", "pemkot", "pemkab"):
-                    if gk in self.seen:
-                        return self.seen[gk], None
-            j = self.juris
-            if m.level in ("province",) or (
-                m.level in ("any", "inherit") and j.level == "province"
-            ):
-                if k in ("polres", "kejari", "pn", "pemkab", "pemkot", "kodim"):
-                    return None, None
-                agency_key = "pemprov" if k == "pemda" else k
-                return self._provincial(agency_key, j.province, explicit=False), None
-            if j.level == "local":
-                if k in ("polda", "kejati", "binda", "pt", "pemprov"):
-                    return self._provincial(k, j.province, explicit=False), None
-                return self._local(k, j.place, j.generic, None), None
-            return None, None
-        if region is not None and region.is_province:
-            if k in ("polres", "kejari", "pn", "pemkab", "pemkot", "kodim"):
-                return None, None
-            agency_key = "pemprov" if k == "pemda" else k
-            return self._provincial(agency_key, region, explicit=True), None
-        # A regency/city (known or not).
-        if k in ("polda", "kejati", "binda", "pt", "pemprov"):
-            prov = self.gaz.province_of(region) if region else self.juris.province
-            return self._provincial(k, prov, explicit=region is not None), None
-        return self._local(k, region, generic, lvl, _written(m)), None
+    def result(self) -> list[dict[str, object]]:
+        for name in self.items:
+            roles = self.roles(name)
+            if len(roles) > 1 and "attendee" in roles:
+                roles.remove("attendee")  # attending is implied by any other role
+        return list(self.items.values())
 
 
-def _written(m: Mention) -> tuple[str, ...]:
-    """The mention's own names of its body: "Polrestro Bekasi", "Kapolres Inhu", "Ketua KPU X"."""
-    forms = [(m.body_text, m.region_text), (m.title, m.body_text, m.region_text)]
-    return tuple(" ".join(w for w in f if w) for f in forms if f[0])
+class Speakers:
+    """Speakers in order of first speech, one per person (or per unnamed position)."""
+
+    def __init__(self, sentences: list[str], book: Book) -> None:
+        self.sentences, self.book = sentences, book
+        self.items: dict[tuple[object, ...], dict[str, object]] = {}
+
+    def add(self, p: Person, sent: int) -> None:
+        agency = p.entry.short_name if p.entry else None
+        k = (p.name or "", agency) if p.name else ("", agency, p.position)
+        if k in self.items or (p.name and any(x[0] == p.name for x in self.items)):
+            return
+        self.items[k] = {
+            "name": p.name,
+            "position": p.position,
+            "agency": agency,
+            "evidence": self.sentences[sent],
+        }
+        if p.entry is not None:
+            self.book.add(p.entry, "speaker", sent)
 
 
-def _coordinate(mentions: list[Mention], sentences: list[str]) -> None:
-    """ "Ketua KPU dan Bawaslu Maluku": the region written once applies to both bodies."""
-    for a, b in zip(mentions, mentions[1:], strict=False):
-        if a.sent != b.sent or a.region_text or a.generic_place or not b.region_text:
-            continue
-        if a.key not in ("kpu", "bawaslu", "dprd", "kesbangpol"):
-            continue
-        gap = sentences[a.sent][a.end : b.start]
-        if _COORD_GAP.match(gap):
-            a.region, a.region_text = b.region, b.region_text
-            a.region_level, a.generic_place = b.region_level, b.generic_place
+class People:
+    """Officials named with their titles, to recognise them again by title or surname."""
+
+    def __init__(self, mentions: list[Mention], resolved: dict[int, Entry]) -> None:
+        self.known = [
+            Person(m.person, position(m, e), e, m.sent)
+            for idx, m in enumerate(mentions)
+            if (e := resolved.get(idx)) is not None and m.person
+        ]
+
+    def person_for(self, m: Mention, e: Entry | None) -> Person:
+        """The person a mention names: its own name, else one named before with that title."""
+        if m.person:
+            return Person(m.person, position(m, e), e, m.sent)
+        for p in self.known:
+            if e is not None and p.entry == e and m.title and p.position:
+                if _same_title(m.title, p.position):
+                    return Person(p.name, p.position, e, m.sent)
+        return Person(None, position(m, e) if m.kind != "body" else None, e, m.sent)
+
+
+@dataclass
+class _Read:
+    """One text's mentions with their entries and per-sentence cues, searched once."""
+
+    sentences: list[str]
+    mentions: list[Mention]
+    resolved: dict[int, Entry]
+    chair: Mention | None
+    book: Book
+    speakers: Speakers
+    people: People
+    by_sent: dict[int, list[Mention]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for m in self.mentions:
+            self.by_sent.setdefault(m.sent, []).append(m)
+        self.attend = [ATTEND.search(s) is not None for s in self.sentences]
+        self.cue = [SPEAKER_CUE.search(s) for s in self.sentences]
+        self.remarks = [REMARKS.search(s) for s in self.sentences]
+        self.speech = [SPEECH.search(s) for s in self.sentences]
 
 
 def analyse(
@@ -363,203 +187,137 @@ def analyse(
 ) -> AgencyFindings:
     """Canonical agencies with roles and evidence, the chair and the speakers."""
     out = AgencyFindings()
-    _coordinate(mentions, sentences)
+    coordinate(mentions, sentences)
     chair_m = find_chair(sentences, mentions)
-    juris = _jurisdiction(sentences, mentions, chair_m, gaz, venue_city, venue_province)
+    juris = juris_mod.find(sentences, mentions, chair_m, gaz, venue_city, venue_province)
     out.jurisdiction = juris
     resolver = Resolver(registry, gaz, juris, on)
-    # Explicitly located mentions first so that "Kapolda" alone can inherit "Polda Maluku".
-    resolved: dict[int, Entry] = {}
-    for idx in sorted(
-        range(len(mentions)),
-        key=lambda i: mentions[i].region is None and mentions[i].generic_place is None,
-    ):
-        m = mentions[idx]
-        e, problem = resolver.resolve(m)
-        if e is None:
-            continue
-        resolved[idx] = e
-        if problem and problem not in out.problems:
-            out.problems.append(problem)
-        base = "pemprov" if m.key == "pemda" and e.short_name.startswith("Pemprov") else m.key
-        if m.region is not None or m.generic_place is not None or m.level != "inherit":
-            resolver.seen.setdefault(base, e)
-            if e.short_name.startswith("Pemkot"):
-                resolver.seen.setdefault("pemkot", e)
-            if e.short_name.startswith("Pemkab"):
-                resolver.seen.setdefault("pemkab", e)
-    roles: dict[str, dict[str, object]] = {}
-
-    def add(e: Entry, role: str, sent: int) -> None:
-        item = roles.get(e.short_name)
-        if item is None:
-            item = {"name": e.short_name, "roles": [], "evidence": sentences[sent], "_rank": 9}
-            roles[e.short_name] = item
-        rs = item["roles"]
-        assert isinstance(rs, list)
-        if role not in rs:
-            rs.append(role)
-            rs.sort(key=ROLE_ORDER.index)
-        rank = ROLE_ORDER.index(role)
-        # Evidence: the sentence for the agency's most telling role (chair, host, speaker).
-        order = {"chair": 0, "host": 1, "speaker": 2, "attendee": 3}[role]
-        if order < int(item["_rank"]):  # type: ignore[call-overload]
-            item["_rank"] = order
-            item["evidence"] = sentences[sent]
-        del rank
-
-    persons: list[Person] = []
+    resolved = resolver.resolve_all(mentions, out.problems)
+    book = Book(sentences)
+    people = People(mentions, resolved)
+    read = _Read(sentences, mentions, resolved, chair_m, book, Speakers(sentences, book), people)
+    chair_entry = _chair(read, out)
     for idx, m in enumerate(mentions):
         e = resolved.get(idx)
-        if e is not None and m.person:
-            persons.append(Person(m.person, _position(m, e), e, m.sent))
-
-    def person_for(m: Mention, e: Entry | None) -> Person:
-        if m.person:
-            return Person(m.person, _position(m, e), e, m.sent)
-        for p in persons:
-            if (
-                e is not None
-                and p.entry == e
-                and m.title
-                and p.position
-                and _same_title(m.title, p.position)
-            ):
-                return Person(p.name, p.position, e, m.sent)
-        return Person(None, _position(m, e) if m.kind != "body" else None, e, m.sent)
-
-    # Chair.
-    chair_entry = resolved.get(mentions.index(chair_m)) if chair_m is not None else None
-    if chair_m is not None:
-        p = person_for(chair_m, chair_entry)
-        out.chair = {
-            "name": p.name,
-            "position": p.position,
-            "agency": chair_entry.short_name if chair_entry else None,
-        }
-        if chair_entry is not None:
-            add(chair_entry, "chair", chair_m.sent)
-    # Hosts, attendees, speakers.
-    speakers: dict[tuple[object, ...], dict[str, object]] = {}
-
-    def add_speaker(p: Person, sent: int) -> None:
-        agency = p.entry.short_name if p.entry else None
-        k = (p.name or "", agency) if p.name else ("", agency, p.position)
-        if p.name:
-            for existing in list(speakers):
-                if existing[0] == p.name:
-                    return
-        if k in speakers:
-            return
-        speakers[k] = {
-            "name": p.name,
-            "position": p.position,
-            "agency": agency,
-            "evidence": sentences[sent],
-        }
-        if p.entry is not None:
-            add(p.entry, "speaker", sent)
-
-    by_sent: dict[int, list[Mention]] = {}
-    for m in mentions:
-        by_sent.setdefault(m.sent, []).append(m)
-    # Per-sentence cue searches, done once (many mentions share a sentence).
-    attend = [ATTEND.search(s) is not None for s in sentences]
-    cue_at = [SPEAKER_CUE.search(s) for s in sentences]
-    remarks_at = [REMARKS.search(s) for s in sentences]
-    speech_at = [SPEECH.search(s) for s in sentences]
-    for idx, m in enumerate(mentions):
-        e = resolved.get(idx)
-        if e is None or m.quoted:
-            continue
-        s = sentences[m.sent]
-        host_verb = HOST_VERB.search(s, m.end)
-        is_subject = (
-            host_verb is not None
-            and not any(
-                m.end <= o.start < host_verb.start() and o.kind != "body" for o in by_sent[m.sent]
-            )
-            and host_verb.start() - m.end < 60
-            and not re.search(r"\b(?:yang|dan|serta)\b", s[m.end : host_verb.start()])
-        )
-        cue = attend[m.sent]
-        if m.kind == "body" and not (is_subject or cue or m is chair_m):
-            continue  # a body named in passing ("survei yang dilakukan Kemendagri")
-        if is_subject and m.kind == "body" or (is_subject and m.start < 40):
-            add(e, "host", m.sent)
-        elif m is not chair_m:
-            add(e, "attendee", m.sent)
-        cue_m = cue_at[m.sent]
-        if cue_m and m.start > cue_m.start():
-            add_speaker(person_for(m, e), m.sent)
-            continue
-        rm = remarks_at[m.sent]
-        if rm and 0 <= m.start - rm.end() <= 3:
-            add_speaker(person_for(m, e), m.sent)
-            continue
-        sp = speech_at[m.sent]
-        if sp and m.end <= sp.start() and not ATTEND.search(s[m.end : sp.start()]):
-            first = [o for o in by_sent[m.sent] if not o.quoted and o.end <= sp.start()]
-            if first and first[0] is m and not _quote_before(s, sp.start()):
-                add_speaker(person_for(m, e), m.sent)
-    # Speech by a person named earlier ("Akmal mengatakan", "ujar Irjen Pol. Nanang").
-    known = [p for p in persons if p.name]
-    if chair_m is not None and out.chair and out.chair.get("name"):
-        known.insert(
-            0, Person(str(out.chair["name"]), out.chair.get("position"), chair_entry, chair_m.sent)
-        )  # type: ignore[arg-type]
-    token_owner: dict[str, Person] = {}
-    for p in known:
-        for tok in (p.name or "").split():
-            if len(tok) >= 4 and tok[0].isupper():
-                token_owner.setdefault(tok, p)
-    for i, s in enumerate(sentences):
-        refs: list[tuple[int, Person]] = []
-        if token_owner:
-            for wm in _NAME_WORD.finditer(s):
-                owner = token_owner.get(wm.group(0))
-                if owner is not None:
-                    refs.append((wm.start(), owner))
-        if not refs:
-            continue
-        sp = speech_at[i]
-        for pos, p in sorted(refs, key=lambda r: r[0]):
-            said = SAID_BY.search(s[max(0, pos - 40) : pos])
-            subject = (
-                sp is not None
-                and pos < sp.start()
-                and sp.start() - pos < 60
-                and not _quote_before(s, pos)
-            )
-            if said or subject:
-                add_speaker(p, i)
-                break
-    out.speakers = list(speakers.values())
-    # A forum meeting with nobody named as organiser is the regional government's.
-    if forum_meeting and not any(
-        "host" in r["roles"] or "chair" in r["roles"] for r in roles.values()
-    ):  # type: ignore[operator]
-        gov = None
-        if juris.level == "province" and juris.province is not None:
-            gov = registry.provincial("pemprov", juris.province, on)
-        elif juris.level == "local" and (juris.place or juris.generic):
-            gov = resolver._local("pemda", juris.place, juris.generic, None)
-        if gov is not None and not roles:
-            forum_sent = next((i for i, s in enumerate(sentences) if _FORUM.search(s)), 0)
-            add(gov, "host", forum_sent)
-    if chair_entry is not None and not any("host" in r["roles"] for r in roles.values()):  # type: ignore[operator]
-        add(chair_entry, "host", chair_m.sent if chair_m else 0)
-    for item in roles.values():
-        item.pop("_rank", None)
-        rs = item["roles"]
-        assert isinstance(rs, list)
-        if len(rs) > 1 and "attendee" in rs:
-            rs.remove("attendee")  # attending is implied by any other role
-        out.agencies.append(item)
+        if e is not None and not m.quoted:
+            _roles_of(read, m, e)
+    _named_speech(read, out, chair_entry)
+    if forum_meeting and not book.any_role("host", "chair") and not book.items:
+        _forum_host(read, resolver, registry, juris, on)
+    if chair_entry is not None and not book.any_role("host"):
+        book.add(chair_entry, "host", chair_m.sent if chair_m else 0)
+    out.agencies = book.result()
+    out.speakers = list(read.speakers.items.values())
     return out
 
 
-def _quote_before(s: str, pos: int) -> bool:
+def _chair(read: _Read, out: AgencyFindings) -> Entry | None:
+    m = read.chair
+    if m is None:
+        return None
+    entry = read.resolved.get(read.mentions.index(m))
+    p = read.people.person_for(m, entry)
+    out.chair = {
+        "name": p.name,
+        "position": p.position,
+        "agency": entry.short_name if entry else None,
+    }
+    out.chair_sentence, out.chair_confidence = m.sent, 0.9
+    if entry is not None:
+        read.book.add(entry, "chair", m.sent)
+    return entry
+
+
+def _roles_of(read: _Read, m: Mention, e: Entry) -> None:
+    """Host, attendee and speaker roles one mention's sentence gives its agency."""
+    subject = _hosts(read, m)
+    if m.kind == "body" and not (subject or read.attend[m.sent] or m is read.chair):
+        return  # a body named in passing ("survei yang dilakukan Kemendagri")
+    if subject and (m.kind == "body" or m.start < 40):
+        read.book.add(e, "host", m.sent)
+    elif m is not read.chair:
+        read.book.add(e, "attendee", m.sent)
+    if _speaks(read, m):
+        read.speakers.add(read.people.person_for(m, e), m.sent)
+
+
+def _hosts(read: _Read, m: Mention) -> bool:
+    """True when the mention is the subject of "menggelar rakor" and the like."""
+    s = read.sentences[m.sent]
+    verb = HOST_VERB.search(s, m.end)
+    if verb is None or verb.start() - m.end >= 60:
+        return False
+    between = [o for o in read.by_sent[m.sent] if m.end <= o.start < verb.start()]
+    if any(o.kind != "body" for o in between):
+        return False
+    return not _SUBJECT_GAP.search(s[m.end : verb.start()])
+
+
+def _speaks(read: _Read, m: Mention) -> bool:
+    """A speaker cue before the mention, remarks "dari" it, or it is the speech verb's subject."""
+    i, s = m.sent, read.sentences[m.sent]
+    cue = read.cue[i]
+    if cue and m.start > cue.start():
+        return True
+    rm = read.remarks[i]
+    if rm and 0 <= m.start - rm.end() <= 3:
+        return True
+    sp = read.speech[i]
+    if not sp or m.end > sp.start() or ATTEND.search(s[m.end : sp.start()]):
+        return False
+    first = [o for o in read.by_sent[i] if not o.quoted and o.end <= sp.start()]
+    return bool(first) and first[0] is m and not quote_before(s, sp.start())
+
+
+def _named_speech(read: _Read, out: AgencyFindings, chair_entry: Entry | None) -> None:
+    """Speech by a person named earlier ("Akmal mengatakan", "ujar Irjen Pol. Nanang")."""
+    known = [p for p in read.people.known if p.name]
+    if out.chair and out.chair.get("name") and read.chair is not None:
+        name, pos = str(out.chair["name"]), out.chair.get("position")
+        known.insert(0, Person(name, pos if isinstance(pos, str) else None, chair_entry, 0))
+    owner: dict[str, Person] = {}
+    for p in known:
+        for tok in (p.name or "").split():
+            if len(tok) >= 4 and tok[0].isupper():
+                owner.setdefault(tok, p)
+    if not owner:
+        return
+    for i, s in enumerate(read.sentences):
+        refs = [
+            (wm.start(), owner[wm.group(0)])
+            for wm in _NAME_WORD.finditer(s)
+            if wm.group(0) in owner
+        ]
+        for pos, p in refs:
+            if _said_by(s, pos, read.speech[i]):
+                read.speakers.add(p, i)
+                break
+
+
+def _said_by(s: str, pos: int, sp: re.Match[str] | None) -> bool:
+    """ "..., ujar X" before ``pos``, or ``pos`` is the subject of the speech verb."""
+    if SAID_BY.search(s[max(0, pos - 40) : pos]):
+        return True
+    return (
+        sp is not None and pos < sp.start() and sp.start() - pos < 60 and not quote_before(s, pos)
+    )
+
+
+def _forum_host(
+    read: _Read, resolver: Resolver, registry: Registry, juris: Jurisdiction, on: date | None
+) -> None:
+    """A forum meeting with nobody named as organiser is the regional government's."""
+    gov = None
+    if juris.level == "province" and juris.province is not None:
+        gov = registry.provincial("pemprov", juris.province, on)
+    elif juris.level == "local" and (juris.place or juris.generic):
+        gov = resolver.local("pemda", juris)
+    if gov is not None:
+        sent = next((i for i, s in enumerate(read.sentences) if juris_mod.FORUM_NAMED.search(s)), 0)
+        read.book.add(gov, "host", sent)
+
+
+def quote_before(s: str, pos: int) -> bool:
     """True when ``pos`` sits inside an open quotation."""
     head = s[:pos]
     return head.count("“") > head.count("”") or head.count('"') % 2 == 1
@@ -572,12 +330,11 @@ def _same_title(a: str, b: str) -> bool:
     return bool(core) and all(t in tb for t in core)
 
 
-def _position(m: Mention, e: Entry | None) -> str | None:
+def position(m: Mention, e: Entry | None) -> str | None:
     """The official's position as written, with Pj/Penjabat normalised."""
     if m.kind == "body":
         return None
-    title = m.title or ""
-    title = re.sub(r"^Penjabat\b", "Pj", title)
+    title = re.sub(r"^Penjabat\b", "Pj", m.title or "")
     title = re.sub(r"^(Pj|Pjs|Plt|Plh)\.", r"\1", title)
     if m.key == "kodam" and e is not None:
         return f"{title} {e.short_name.removeprefix('Kodam ')}".strip()
@@ -585,11 +342,5 @@ def _position(m: Mention, e: Entry | None) -> str | None:
         return f"{title} {e.short_name.split(' ', 1)[1]}".strip()
     if m.level == "inherit" and not m.body_text and not m.region_text and e is not None:
         return f"{title} {e.short_name}"  # "Kabidhumas" -> "Kabidhumas Polda Kalteng"
-    parts = [title]
-    if m.body_text:
-        parts.append(m.body_text)
-    if m.region_text:
-        parts.append(m.region_text)
-    elif m.number:
-        parts.append(m.number)
+    parts = [title, m.body_text, m.region_text or m.number]
     return " ".join(p for p in parts if p) or None

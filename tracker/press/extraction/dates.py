@@ -157,6 +157,13 @@ FUTURE = re.compile(
 )
 
 _DIGIT = re.compile(r"\d")
+_DAY_CUE = re.compile(r"\b(?:pada|tanggal|tgl)\s*$")
+_PLAN_AT = re.compile(r"\b(?:pada|mulai|hingga|sampai)\s+$")
+_PART_AFTER = re.compile(r"\s*(?:pagi|siang|sore|malam)")
+_EVENING_AFTER = re.compile(r"\s*(?:malam|sore)")
+_LATER_END = re.compile(
+    r"\b(?:hingga|sampai|s\.?d\.?|s/d)\s*(?:pukul|jam)\s*(\d{1,2})[.:](\d{2})", re.I
+)
 _WD_QUICK = re.compile(r"senin|selasa|rabu|kamis|jum|sabtu|minggu|ahad")
 
 ZONE_IANA = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
@@ -311,129 +318,139 @@ def find(sentences: list[str]) -> DateFindings:
     """Collect date, time, countdown and zone mentions sentence by sentence."""
     out = DateFindings()
     for i, s in enumerate(sentences):
-        taken: list[tuple[int, int]] = []
-        meeting = bool(MEETING_WORDS.search(s))
-        ctx = _Ctx(i, s, meeting, taken, out)
-        add, free = ctx.add, ctx.free
+        ctx = _Ctx(i, s, bool(MEETING_WORDS.search(s)), [], out)
         low = s.lower()
-        digits = _DIGIT.search(s) is not None
-        for m in PAREN_DATE.finditer(s) if digits and "(" in s else ():
-            d, mo = int(m["d"]), int(m["m"])
-            if not (1 <= d <= 31 and 1 <= mo <= 12):
-                continue
-            if not m["wd"] and not m["y"]:
-                continue  # "(1/2)" without weekday or year is not a date
-            add(
-                m,
-                day=d,
-                month=mo,
-                year=_year(m["y"]),
-                year_given=bool(m["y"]),
-                weekday=weekday_index(m["wd"]),
-                kind="paren",
-                part_of_day=(m["p1"] or m["p2"] or None),
-            )
-        for m in LONG_DATE.finditer(s) if digits else ():
-            if not free(m):
-                continue
-            d, mo = int(m["d"]), MONTHS[m["mon"].lower()]
-            if not 1 <= d <= 31:
-                continue
-            if (
-                not m["wd"]
-                and not m["y"]
-                and not re.search(r"\b(?:pada|tanggal|tgl)\s*$", s[: m.start()])
-            ):
-                continue
-            add(
-                m,
-                day=d,
-                month=mo,
-                year=_year(m["y"]),
-                year_given=bool(m["y"]),
-                weekday=weekday_index(m["wd"]),
-                kind="long",
-                part_of_day=(m["p1"] or m["p2"] or None),
-            )
-        for m in PLAIN_DATE.finditer(s) if digits else ():
-            if not free(m):
-                continue
-            d, mo = int(m["d"]), int(m["m"])
-            if 1 <= d <= 31 and 1 <= mo <= 12:
-                add(
-                    m,
-                    day=d,
-                    month=mo,
-                    year=_year(m["y"]),
-                    year_given=True,
-                    weekday=None,
-                    kind="plain",
-                )
-        for m in WEEKDAY_ONLY.finditer(s) if _WD_QUICK.search(low) else ():
-            if not free(m):
-                continue
-            wd = m["wd"]
-            if wd.lower() == "minggu" and not (
-                wd[0].isupper() and re.search(r"hari\s+$|,\s*$|\(\s*$", s[: m.start("wd")])
-            ):
-                continue  # "minggu" is also "week"
-            add(
-                m,
-                day=None,
-                month=None,
-                year=None,
-                year_given=False,
-                weekday=weekday_index(wd),
-                kind="weekday",
-                part_of_day=m["p1"],
-            )
+        if _DIGIT.search(s):
+            if "(" in s:
+                _paren_dates(ctx)
+            _long_dates(ctx)
+            _plain_dates(ctx)
+        if _WD_QUICK.search(low):
+            _weekdays(ctx)
         for m in RELATIVE.finditer(s):
-            add(m, day=None, month=None, year=None, year_given=False, weekday=None, kind="relative")
-        for m in COUNTDOWN.finditer(s) if "hari" in low else ():
-            n = parse_number(m["n"])
-            if n is not None and n < 400:
-                out.countdowns.append(Countdown(i, n, m.group(0)))
-        for m in H_MINUS.finditer(s) if "H" in s and digits else ():
-            if re.search(
-                r"\b(?:pada|mulai|hingga|sampai)\s+$", s[max(0, m.start() - 10) : m.start()]
-            ):
-                continue  # "pada H-3 logistik didistribusikan" is a plan, not a countdown
-            out.countdowns.append(Countdown(i, int(m["n"]), m.group(0)))
-        for m in TIME.finditer(s) if digits else ():
-            h = m["h"] or m["h2"]
-            mi = m["mi"] or m["mi2"] or "00"
-            zone = m["z"] or m["z2"]
-            hour, minute = int(h), int(mi)
-            if (
-                m["h"]
-                and not m["mi"]
-                and not re.match(r"\s*(?:pagi|siang|sore|malam)", s[m.end() :])
-            ):
-                if not zone:
-                    continue  # "jam kerja", "24 jam": not a clock time
-            if re.match(r"\s*(?:malam|sore)", s[m.end() :]) and hour < 12:
-                hour += 12
-            if hour > 23 or minute > 59:
-                continue
-            tm = TimeMention(i, m.start(), hour, minute, zone)
-            end = TIME_END.match(s, m.end())
-            if end is None:
-                # "pukul 10.00 WIT jeda ... hingga pukul 16.20 WIT": the end may come later.
-                later = re.search(
-                    r"\b(?:hingga|sampai|s\.?d\.?|s/d)\s*(?:pukul|jam)\s*(\d{1,2})[.:](\d{2})",
-                    s[m.end() : m.end() + 160],
-                    re.I,
-                )
-                if later:
-                    tm.end_hour, tm.end_minute = int(later.group(1)), int(later.group(2))
-            elif end["h"]:
-                tm.end_hour, tm.end_minute = int(end["h"]), int(end["mi"])
-            if tm.end_hour is not None and (tm.end_hour > 23 or (tm.end_minute or 0) > 59):
-                tm.end_hour = tm.end_minute = None
-            out.times.append(tm)
+            ctx.add(
+                m, day=None, month=None, year=None, year_given=False, weekday=None, kind="relative"
+            )
+        _countdowns(ctx, low)
+        if _DIGIT.search(s):
+            out.times.extend(t for m in TIME.finditer(s) if (t := _time(i, s, m)) is not None)
         for m in ZONE.finditer(s) if "wi" in low or "waktu" in low else ():
             out.zones.append(zone_code(m.group(1)))
     return out
+
+
+def _paren_dates(ctx: _Ctx) -> None:
+    """ "Selasa (6/2/2024)", "Kamis (12/10/23)", "Rabu (3/1)"."""
+    for m in PAREN_DATE.finditer(ctx.text):
+        d, mo = int(m["d"]), int(m["m"])
+        if not (1 <= d <= 31 and 1 <= mo <= 12):
+            continue
+        if not m["wd"] and not m["y"]:
+            continue  # "(1/2)" without weekday or year is not a date
+        ctx.add(
+            m,
+            day=d,
+            month=mo,
+            year=_year(m["y"]),
+            year_given=bool(m["y"]),
+            weekday=weekday_index(m["wd"]),
+            kind="paren",
+            part_of_day=(m["p1"] or m["p2"] or None),
+        )
+
+
+def _long_dates(ctx: _Ctx) -> None:
+    """ "Selasa, 6 Februari 2024"; "pada 6 Februari" (a bare day and month needs "pada")."""
+    s = ctx.text
+    for m in LONG_DATE.finditer(s):
+        if not ctx.free(m):
+            continue
+        d, mo = int(m["d"]), MONTHS[m["mon"].lower()]
+        if not 1 <= d <= 31:
+            continue
+        if not m["wd"] and not m["y"] and not _DAY_CUE.search(s[: m.start()]):
+            continue
+        ctx.add(
+            m,
+            day=d,
+            month=mo,
+            year=_year(m["y"]),
+            year_given=bool(m["y"]),
+            weekday=weekday_index(m["wd"]),
+            kind="long",
+            part_of_day=(m["p1"] or m["p2"] or None),
+        )
+
+
+def _plain_dates(ctx: _Ctx) -> None:
+    """ "6/2/2024" or "06-02-2024"."""
+    for m in PLAIN_DATE.finditer(ctx.text):
+        d, mo = int(m["d"]), int(m["m"])
+        if ctx.free(m) and 1 <= d <= 31 and 1 <= mo <= 12:
+            ctx.add(
+                m, day=d, month=mo, year=_year(m["y"]), year_given=True, weekday=None, kind="plain"
+            )
+
+
+def _weekdays(ctx: _Ctx) -> None:
+    """ "..., Rabu." or "pada hari Kamis": a weekday without a date."""
+    s = ctx.text
+    for m in WEEKDAY_ONLY.finditer(s):
+        if not ctx.free(m):
+            continue
+        wd = m["wd"]
+        if wd.lower() == "minggu" and not (
+            wd[0].isupper() and re.search(r"hari\s+$|,\s*$|\(\s*$", s[: m.start("wd")])
+        ):
+            continue  # "minggu" is also "week"
+        ctx.add(
+            m,
+            day=None,
+            month=None,
+            year=None,
+            year_given=False,
+            weekday=weekday_index(wd),
+            kind="weekday",
+            part_of_day=m["p1"],
+        )
+
+
+def _countdowns(ctx: _Ctx, low: str) -> None:
+    """ "delapan hari lagi" and "H-3" (days before the vote)."""
+    s, i, out = ctx.text, ctx.sent, ctx.out
+    for m in COUNTDOWN.finditer(s) if "hari" in low else ():
+        n = parse_number(m["n"])
+        if n is not None and n < 400:
+            out.countdowns.append(Countdown(i, n, m.group(0)))
+    for m in H_MINUS.finditer(s) if "H" in s and _DIGIT.search(s) else ():
+        if _PLAN_AT.search(s[max(0, m.start() - 10) : m.start()]):
+            continue  # "pada H-3 logistik didistribusikan" is a plan, not a countdown
+        out.countdowns.append(Countdown(i, int(m["n"]), m.group(0)))
+
+
+def _time(i: int, s: str, m: re.Match[str]) -> TimeMention | None:
+    """A clock time ("pukul 09.00 WIB", "pukul 7 malam"), with its end when written."""
+    h, zone = m["h"] or m["h2"], m["z"] or m["z2"]
+    hour, minute = int(h), int(m["mi"] or m["mi2"] or "00")
+    after = s[m.end() :]
+    if m["h"] and not m["mi"] and not _PART_AFTER.match(after) and not zone:
+        return None  # "jam kerja", "24 jam": not a clock time
+    if _EVENING_AFTER.match(after) and hour < 12:
+        hour += 12
+    if hour > 23 or minute > 59:
+        return None
+    tm = TimeMention(i, m.start(), hour, minute, zone)
+    end = TIME_END.match(s, m.end())
+    if end is None:
+        # "pukul 10.00 WIT jeda ... hingga pukul 16.20 WIT": the end may come later.
+        later = _LATER_END.search(s[m.end() : m.end() + 160])
+        if later:
+            tm.end_hour, tm.end_minute = int(later.group(1)), int(later.group(2))
+    elif end["h"]:
+        tm.end_hour, tm.end_minute = int(end["h"]), int(end["mi"])
+    if tm.end_hour is not None and (tm.end_hour > 23 or (tm.end_minute or 0) > 59):
+        tm.end_hour = tm.end_minute = None
+    return tm
 
 
 def resolve_year(

@@ -117,6 +117,7 @@ def _tables() -> tuple[
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _NEGATED = re.compile(rf"\b{_NEGATORS}\s+$", re.I)
+_LOWER_WORDS = frozenset({"pt", "pn", "kip", "kpu", "binda"})
 _QUOTE_CHARS = re.compile(r"[“”\"]")
 
 
@@ -208,133 +209,162 @@ def _placed(gaz: Gazetteer, name: str, lvl: str | None, level: str) -> Place | N
 
 def find(sentences: list[str], gaz: Gazetteer) -> list[Mention]:
     """All mentions, sentence by sentence (quoted ones flagged, negated ones dropped)."""
-    titles, bodies, pattern, firsts = _tables()
     out: list[Mention] = []
     open_quote = False
     for i, s in enumerate(sentences):
         spans, open_quote = quote_spans(s, open_quote)
-        pos = 0
-        # Only words that can start a mention are tried with the (large) pattern.
-        for wm in _WORD.finditer(s):
-            if wm.start() < pos or wm.group(0).lower() not in firsts:
-                continue
-            m = pattern.match(s, wm.start())
-            if m is None:
-                continue
-            pos = m.end()
-            if _NEGATED.search(s[max(0, m.start() - 30) : m.start()]):
-                continue
-            prefix = (m.group("prefix") or "").strip()
-            if m.group("title"):
-                key, level = titles[" ".join(m.group("title").lower().split())]
-                kind, body_text = "title", None
-                title = " ".join(m.group("title").split())
-            else:
-                raw = m.group("body1") or m.group("body")
-                key, level = bodies[" ".join(raw.lower().split())]
-                body_text = " ".join(raw.split())
-                kind = "lead" if m.group("lead") else "body"
-                title = " ".join(m.group("lead").split()) if m.group("lead") else None
-                if (
-                    raw.isupper() is False
-                    and raw.lower() in ("pt", "pn", "kip", "kpu", "binda")
-                    and raw != raw.upper()
-                ):
-                    continue  # "pt", "kip" in lower case are ordinary words
-            if kind == "body" and prefix:
-                prefix = ""
-            # Forum names ("Forkopimda se-X") and collectives ("Kapolres se-Kaltim").
-            if _COLLECTIVE_AFTER.match(s, m.end()):
-                continue
-            mention = Mention(
-                sent=i,
-                start=m.start("prefix")
-                if m.group("prefix")
-                else m.start("title")
-                if m.group("title")
-                else m.start("lead")
-                if m.group("lead")
-                else m.start("body"),
-                end=m.end(),
-                key=key,
-                level=level,
-                kind=kind,
-                text="",
-                title=(f"{prefix} {title}".strip() if title else None),
-                body_text=body_text,
-                quoted=_in_spans(m.start(), spans),
-                national=key.startswith("national:"),
-            )
-            p = m.end()
-            if key == "kodam":
-                rm = _ROMAN.match(s, p)
-                num = rm.group("num") if rm else None
-                q = rm.end() if rm else p
-                nm = _CONTINUE_NAME.match(s, q)
-                mention.number = num
-                words = []
-                for w in nm.group(0).split() if nm else []:
-                    if HONORIFIC.match(w + " "):
-                        break
-                    words.append(w)
-                if nm and words:
-                    mention.unit_name = " ".join(words)
-                    p = s.find(words[-1], q) + len(words[-1])
-                elif num:
-                    p = q
-            elif key in ("korem", "kodim"):
-                rx = _KOREM_NUM if key == "korem" else _KODIM_NUM
-                rm = rx.match(s, p)
-                if rm:
-                    mention.number = rm.group("num")
-                    q = rm.end()
-                    nm = _LOCAL_PLACE.match(s, q)
-                    if nm:
-                        words: list[str] = []
-                        for w in nm.group(0).split():
-                            if HONORIFIC.match(w + " "):
-                                break
-                            words.append(w)
-                        if words:
-                            mention.unit_name = " ".join(words)
-                            p = s.find(words[-1], q) + len(words[-1])
-                        else:
-                            p = q
-                    else:
-                        p = q
-            elif key in ("koarmada", "lantamal"):
-                rm = _ROMAN.match(s, p)
-                if rm and rm.group("num"):
-                    mention.number = rm.group("num")
-                    p = rm.end()
-            elif key in ("lanal", "lanud"):
-                nm = _CONTINUE_NAME.match(s, p + 1) if s[p : p + 1] == " " else None
-                if nm:
-                    mention.unit_name = nm.group(0)
-                    p = nm.end()
-            elif not mention.national:
-                nat = _NATIONAL_SUFFIX.match(s, p) if key in ("kpu", "bawaslu") else None
-                if nat:
-                    mention.national = True
-                    mention.key = f"national:{body_text or key.upper()} RI"
-                    p = nat.end()
-                else:
-                    place, rtext, lvl, generic, p2 = _parse_region(s, p, gaz, level)
-                    if rtext:
-                        mention.region, mention.region_text = place, rtext
-                        mention.region_level, mention.generic_place = lvl, generic
-                        p = p2
-            person, p3 = parse_name(s, p) if kind != "body" else (None, p)
-            if person and (
-                (mention.generic_place and person.split()[0] == mention.generic_place)
-                or pattern.match(person)
-            ):
-                person = None  # the "name" is the next agency in a list
-            if person:
-                mention.person = person
-                p = p3
-            mention.end = max(p, m.end())
-            mention.text = s[mention.start : p].strip(" ,")
-            out.append(mention)
-            pos = max(pos, min(p, len(s)))
+        out.extend(_in_sentence(i, s, spans, gaz))
     return out
+
+
+def _in_sentence(i: int, s: str, spans: list[tuple[int, int]], gaz: Gazetteer) -> list[Mention]:
+    _, _, pattern, firsts = _tables()
+    found: list[Mention] = []
+    pos = 0
+    # Only words that can start a mention are tried with the (large) pattern.
+    for wm in _WORD.finditer(s):
+        if wm.start() < pos or wm.group(0).lower() not in firsts:
+            continue
+        m = pattern.match(s, wm.start())
+        if m is None:
+            continue
+        pos = m.end()
+        mention = _head(i, s, m, spans)
+        if mention is None:
+            continue
+        p = _unit_or_region(mention, s, m.end(), gaz)
+        p = _person(mention, s, p, pattern)
+        mention.end = max(p, m.end())
+        mention.text = s[mention.start : p].strip(" ,")
+        found.append(mention)
+        pos = max(pos, min(p, len(s)))
+    return found
+
+
+def _head(i: int, s: str, m: re.Match[str], spans: list[tuple[int, int]]) -> Mention | None:
+    """The title, lead + body or body matched, unless negated ("mantan Kapolda") or a group."""
+    titles, bodies, _, _ = _tables()
+    if _NEGATED.search(s[max(0, m.start() - 30) : m.start()]):
+        return None
+    prefix = (m.group("prefix") or "").strip()
+    if m.group("title"):
+        title = " ".join(m.group("title").split())
+        key, level = titles[title.lower()]
+        kind, body_text = "title", None
+    else:
+        raw = m.group("body1") or m.group("body")
+        if raw.lower() in _LOWER_WORDS and raw != raw.upper():
+            return None  # "pt", "kip" in lower case are ordinary words
+        key, level = bodies[" ".join(raw.lower().split())]
+        body_text = " ".join(raw.split())
+        kind = "lead" if m.group("lead") else "body"
+        title = " ".join(m.group("lead").split()) if m.group("lead") else None
+    if kind == "body":
+        prefix = ""
+    # Forum names ("Forkopimda se-X") and collectives ("Kapolres se-Kaltim").
+    if _COLLECTIVE_AFTER.match(s, m.end()):
+        return None
+    first = next(g for g in ("prefix", "title", "lead", "body") if m.group(g))
+    return Mention(
+        sent=i,
+        start=m.start(first),
+        end=m.end(),
+        key=key,
+        level=level,
+        kind=kind,
+        text="",
+        title=(f"{prefix} {title}".strip() if title else None),
+        body_text=body_text,
+        quoted=_in_spans(m.start(), spans),
+        national=key.startswith("national:"),
+    )
+
+
+def _unit_or_region(mention: Mention, s: str, p: int, gaz: Gazetteer) -> int:
+    """Read what follows the body: a command's number and name, or a region; return the end."""
+    key = mention.key
+    if key == "kodam":
+        return _kodam_unit(mention, s, p)
+    if key in ("korem", "kodim"):
+        return _command_unit(mention, s, p)
+    if key in ("koarmada", "lantamal"):
+        rm = _ROMAN.match(s, p)
+        if rm and rm.group("num"):
+            mention.number = rm.group("num")
+            return rm.end()
+        return p
+    if key in ("lanal", "lanud"):
+        nm = _CONTINUE_NAME.match(s, p + 1) if s[p : p + 1] == " " else None
+        if nm:
+            mention.unit_name = _name_words(nm.group(0)) or None
+            return s.find(mention.unit_name, p) + len(mention.unit_name) if mention.unit_name else p
+        return p
+    if mention.national:
+        return p
+    nat = _NATIONAL_SUFFIX.match(s, p) if key in ("kpu", "bawaslu") else None
+    if nat:
+        mention.national = True
+        mention.key = f"national:{mention.body_text or key.upper()} RI"
+        return nat.end()
+    place, rtext, lvl, generic, p2 = _parse_region(s, p, gaz, mention.level)
+    if not rtext:
+        return p
+    mention.region, mention.region_text = place, rtext
+    mention.region_level, mention.generic_place = lvl, generic
+    return p2
+
+
+def _name_words(text: str) -> str:
+    """The words of a unit name before any rank ("Dumai Lettu Laut" -> "Dumai")."""
+    words: list[str] = []
+    for w in text.split():
+        if HONORIFIC.match(w + " "):
+            break
+        words.append(w)
+    return " ".join(words)
+
+
+def _kodam_unit(mention: Mention, s: str, p: int) -> int:
+    """ "Kodam XVI/Pattimura", "Pangdam IV/Diponegoro", "Pangdam Iskandar Muda"."""
+    rm = _ROMAN.match(s, p)
+    num = rm.group("num") if rm else None
+    q = rm.end() if rm else p
+    nm = _CONTINUE_NAME.match(s, q)
+    mention.number = num
+    name = _name_words(nm.group(0)) if nm else ""
+    if name:
+        mention.unit_name = name
+        return s.find(name.split()[-1], q) + len(name.split()[-1])
+    return q if num else p
+
+
+def _command_unit(mention: Mention, s: str, p: int) -> int:
+    """ "Korem 163/Wira Satya", "Dandim 0302/Inhu", "Kodim 1310/Bitung"."""
+    rx = _KOREM_NUM if mention.key == "korem" else _KODIM_NUM
+    rm = rx.match(s, p)
+    if not rm:
+        return p
+    mention.number = rm.group("num")
+    q = rm.end()
+    nm = _LOCAL_PLACE.match(s, q)
+    name = _name_words(nm.group(0)) if nm else ""
+    if not name:
+        return q
+    mention.unit_name = name
+    return s.find(name.split()[-1], q) + len(name.split()[-1])
+
+
+def _person(mention: Mention, s: str, p: int, pattern: re.Pattern[str]) -> int:
+    """The official's name after a title ("Kapolda Kaltim Irjen Pol Nanang"); return the end."""
+    if mention.kind == "body":
+        return p
+    person, p3 = parse_name(s, p)
+    if person and (
+        (mention.generic_place and person.split()[0] == mention.generic_place)
+        or pattern.match(person)
+    ):
+        return p  # the "name" is the next agency in a list
+    if person:
+        mention.person = person
+        return p3
+    return p

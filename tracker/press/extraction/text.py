@@ -171,16 +171,25 @@ def clean(raw: str) -> Document:
         text, html_title = strip_html(text)
     text = _CTRL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\xa0", " ")[: MAX_CHARS * 2]
-    raw_lines = _unwrap([" ".join(line.split()) for line in text.split("\n")])
+    lines = _drop_noise(_unwrap([" ".join(line.split()) for line in text.split("\n")]))
+    title, start = _headline(lines, html_title)
+    doc = Document(title=title, lines=_cap(lines[start:]))
+    for i, line in enumerate(doc.lines):
+        for sent in split_sentences(line):
+            doc.sentences.append(sent)
+            doc.line_of.append(i)
+    return doc
+
+
+def _drop_noise(raw_lines: list[str]) -> list[str]:
+    """Lines without share buttons, "BACA JUGA", bylines and lists of other headlines."""
     lines: list[str] = []
     skipping_list = False
     kept_chars = 0
     for line in raw_lines:
         if not line:
             continue
-        if kept_chars > MAX_CHARS + 2_000:
-            break
-        if _AGO.search(line):
+        if kept_chars > MAX_CHARS + 2_000 or _AGO.search(line):
             # "SAMARINDA 3 hari ago": the site's headline list after the article.
             break
         if _LIST_HEADING.match(line):
@@ -194,18 +203,23 @@ def clean(raw: str) -> Document:
             skipping_list = False
         lines.append(line)
         kept_chars += len(line)
-    # Leading menu items / category labels: short lines before the first real one.
+    return lines
+
+
+def _headline(lines: list[str], html_title: str | None) -> tuple[str | None, int]:
+    """The headline among the short lines before the first real one, and where the body starts."""
     title = html_title
     start = 0
     while start < len(lines) and _is_headline(lines[start]) and start < 12:
         candidate = lines[start]
-        n_words = len(candidate.split())
-        if title is None and n_words >= 4 and not candidate.isupper():
+        if title is None and len(candidate.split()) >= 4 and not candidate.isupper():
             title = candidate
         start += 1
-    if start >= len(lines):
-        start = 0
-    body = lines[start:]
+    return title, (0 if start >= len(lines) else start)
+
+
+def _cap(body: list[str]) -> list[str]:
+    """The body's lines up to :data:`MAX_CHARS`."""
     total = 0
     kept: list[str] = []
     for line in body:
@@ -213,12 +227,7 @@ def clean(raw: str) -> Document:
         if total > MAX_CHARS:
             break
         kept.append(line)
-    doc = Document(title=title, lines=kept)
-    for i, line in enumerate(kept):
-        for sent in split_sentences(line):
-            doc.sentences.append(sent)
-            doc.line_of.append(i)
-    return doc
+    return kept
 
 
 def split_sentences(line: str) -> list[str]:

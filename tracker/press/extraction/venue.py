@@ -108,76 +108,83 @@ def find_venue(sentences: list[str], gaz: Gazetteer, prefer: list[int]) -> Venue
 
 
 def _parse_phrase(s: str, pos: int, gaz: Gazetteer) -> Venue | None:
+    """The venue in the words after "di": name, address parts, then city or province."""
     raw = s[pos : pos + 240]
     stop = _STOP.search(raw)
-    if stop:
-        raw = raw[: stop.start()]
-    raw = raw.strip(" ,")
+    raw = (raw[: stop.start()] if stop else raw).strip(" ,")
     if not raw:
         return None
-    v = Venue()
     if _GENERIC.match(raw):
-        v.generic = True
-        for pm in re.finditer(r"\b(?:di|Kota|Kabupaten)\s+([A-Z][\w\s]+?)(?=,|$)", raw):
-            place = _as_place(pm.group(1), gaz)
-            if place is not None and not place.is_province:
-                v.city = place
-                break
-        if v.city is None:
-            for pm in gaz.pattern.finditer(raw):
-                place = gaz.lookup(pm.group(0), "local")
-                if place is not None and not place.is_province:
-                    v.city = place
-                    break
-        return v
+        return _generic_place(raw, gaz)  # "di salah satu hotel di Kota Sorong"
     parts = [p.strip() for p in raw.split(",")]
-    head = parts[0]
-    am = _ADDRESS.search(head)
-    address_parts: list[str] = []
-    if am and am.start() > 0:
-        address_parts.append(head[am.start() :].strip(" ,"))
-        head = head[: am.start()].strip(" ,")
-    if _as_place(head, gaz) is not None:
+    head, address_parts = _split_address(parts[0])
+    place = _as_place(head, gaz)
+    if place is not None:
         # "di Balikpapan": a city, not a venue.
-        place = _as_place(head, gaz)
-        v.generic = True
-        v.city = place if place and not place.is_province else None
-        v.province = place if place and place.is_province else None
-        return v
+        city = place if not place.is_province else None
+        return Venue(city=city, province=place if place.is_province else None, generic=True)
     if not (HEAD.match(head) or head[:1].isupper() or head[:2] in ("D'", "D’")):
         return None
     if len(head.split()) > 10 or len(head) < 3:
         return None
-    for part in parts[1:]:
-        if not part:
-            break
-        if _ADDRESS.match(" " + part) or part.startswith(("No.", "No ", "RT")):
-            address_parts.append(part)
-            continue
-        place = _as_place(part, gaz)
-        if place is not None:
-            if place.is_province:
-                v.province = v.province or place
-            else:
-                v.city = v.city or place
-            continue
-        break
+    v = Venue()
+    address_parts.extend(_trailing_parts(parts[1:], gaz, v))
     name, city = _trailing_city(head, gaz)
     v.name = straight_quotes(name)
-    if city is not None and v.city is None:
-        v.city = city
+    v.city = v.city or city
     if address_parts:
         v.address = straight_quotes(", ".join(address_parts)).rstrip(" .")
     if v.city is None:
-        for text in (v.address or "", v.name):
-            for pm in gaz.pattern.finditer(text):
-                place = gaz.lookup(pm.group(0), "local")
-                if place is not None and not place.is_province:
-                    v.city = place
-                    break
-            if v.city:
-                break
+        v.city = _first_local(v.address or "", gaz) or _first_local(v.name, gaz)
     return v
+
+
+def _generic_place(raw: str, gaz: Gazetteer) -> Venue:
+    """A venue not named ("salah satu hotel"): only its city, if written."""
+    v = Venue(generic=True)
+    for pm in re.finditer(r"\b(?:di|Kota|Kabupaten)\s+([A-Z][\w\s]+?)(?=,|$)", raw):
+        place = _as_place(pm.group(1), gaz)
+        if place is not None and not place.is_province:
+            v.city = place
+            return v
+    v.city = _first_local(raw, gaz)
+    return v
+
+
+def _split_address(head: str) -> tuple[str, list[str]]:
+    """ "Hotel X Jalan Y No. 2" -> ("Hotel X", ["Jalan Y No. 2"])."""
+    am = _ADDRESS.search(head)
+    if am and am.start() > 0:
+        return head[: am.start()].strip(" ,"), [head[am.start() :].strip(" ,")]
+    return head, []
+
+
+def _trailing_parts(parts: list[str], gaz: Gazetteer, v: Venue) -> list[str]:
+    """Address parts after the name; a city or province part fills ``v``."""
+    address: list[str] = []
+    for part in parts:
+        if not part:
+            break
+        if _ADDRESS.match(" " + part) or part.startswith(("No.", "No ", "RT")):
+            address.append(part)
+            continue
+        place = _as_place(part, gaz)
+        if place is None:
+            break
+        if place.is_province:
+            v.province = v.province or place
+        else:
+            v.city = v.city or place
+    return address
+
+
+def _first_local(text: str, gaz: Gazetteer) -> Place | None:
+    """The first regency, city or town named in ``text``."""
+    for pm in gaz.pattern.finditer(text):
+        place = gaz.lookup(pm.group(0), "local")
+        if place is not None and not place.is_province:
+            return place
+    return None
 
 
 _DATELINE_SPLIT = re.compile(r"\s[-–—]\s|,-\s?|\s[-–—]|^[^a-z]{3,40}?,\s")
