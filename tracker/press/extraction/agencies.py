@@ -13,17 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import jurisdiction as juris_mod
-from .chair import find_chair
+from .attendance import attendance, represented
+from .chair import find_chairs
 from .jurisdiction import Jurisdiction
 from .mentions import Mention
 from .normalise import key as norm_key
+from .notes import warning
 from .places import Gazetteer, Place
 from .registry import Entry, Registry
 from .resolve import Resolver, coordinate
 
 HOST_VERB = re.compile(
     r"\b(?:menggelar|melaksanakan|melakukan|menyelenggarakan|mengadakan|menginisiasi|gelar)\b"
-    r"(?=[^.]{0,60}\b(?:rakor|rapat|ratas|pertemuan|koordinasi|kegiatan|acara)\b)",
+    r"(?=[^.]{0,60}\b(?:rakor|rapat|ratas|pertemuan|koordinasi|kegiatan|acara|apel|"
+    r"coffee\s+morning|silaturahmi|diskusi|fgd|audiensi)\b)",
     re.I,
 )
 ATTEND = re.compile(
@@ -37,7 +40,9 @@ SPEECH = re.compile(
     r"\b(?:mengatakan|menyampaikan|menjelaskan|menegaskan|menekankan|mengungkapkan|berpesan|"
     r"menggarisbawahi|memaparkan|mengharapkan|berharap|meminta|mengajak|mengimbau|menuturkan|"
     r"menyebutkan|menerangkan|menginstruksikan|memerintahkan|mengingatkan|menyatakan|"
-    r"mengapresiasi|menilai|membuka|memberikan\s+(?:arahan|sambutan|paparan|materi)|"
+    r"mengapresiasi|menilai|membuka|menambahkan|meng?himbau|melaporkan|menyoroti|"
+    r"mengonfirmasi|menginformasikan|mengungkap|menyebut|"
+    r"memberikan\s+(?:arahan|sambutan|paparan|materi|pengarahan|penjelasan)|"
     r"berkata|berujar)\b",
     re.I,
 )
@@ -46,7 +51,27 @@ SAID_BY = re.compile(
     r"(?:nya)?\s+",
     re.I,
 )
+SAID_AT = re.compile(
+    r"[,”\"]\s*(?:ujar|kata|tutur|ungkap|jelas|tegas|imbuh|ucap|terang|sebut|pungkas|papar)"
+    r"(?:nya)?\s+$",
+    re.I,
+)
 REMARKS = re.compile(r"\b(?:paparan|arahan|sambutan|pemaparan)\s+(?:dari\s+|oleh\s+)?", re.I)
+# A sentence opening so reports another event ("Di tempat terpisah, Kapolri memimpin ...").
+ELSEWHERE = re.compile(
+    r"^\W{0,3}(?:di\s+tingkat|pada\s+tingkat|di\s+tempat\s+(?:terpisah|lain|berbeda)|"
+    r"di\s+lokasi\s+(?:terpisah|lain|berbeda)|secara\s+nasional|sementara\s+itu,?\s+di\b|"
+    r"sebelumnya,?\s+(?:di|pada)\b)",
+    re.I,
+)
+# "membacakan sambutan Kapolri", "amanat Gubernur yang dibacakan oleh ...": the speech
+# of someone absent, read out by another.
+_READ_OUT_BEFORE = re.compile(
+    r"\b(?:membacakan|dibacakan|bacakan)\s+(?:naskah\s+)?(?:sambutan|amanat|arahan|pidato)"
+    r"(?:\s+tertulis)?\s+(?:dari\s+)?$",
+    re.I,
+)
+_READ_OUT_AFTER = re.compile(r"^[\s,]*(?:\S+\s+){0,6}?yang\s+dibacakan\b", re.I)
 _SUBJECT_GAP = re.compile(r"\b(?:yang|dan|serta)\b")
 ROLE_ORDER = ("host", "chair", "speaker", "attendee")
 # Evidence: the sentence for the agency's most telling role (chair, host, speaker).
@@ -67,7 +92,7 @@ class AgencyFindings:
     agencies: list[dict[str, object]] = field(default_factory=list)
     speakers: list[dict[str, object]] = field(default_factory=list)
     chair: dict[str, object] | None = None
-    chair_sentence: int | None = None
+    chair_evidence: str | None = None
     chair_confidence: float = 0.0
     jurisdiction: Jurisdiction | None = None
     problems: list[str] = field(default_factory=list)
@@ -81,6 +106,7 @@ class Book:
         self.sentences = sentences
         self.items: dict[str, dict[str, object]] = {}
         self._rank: dict[str, int] = {}
+        self._seen: dict[str, tuple[float, bool, str | None]] = {}
 
     def add(self, e: Entry, role: str, sent: int) -> None:
         item = self.items.setdefault(
@@ -93,6 +119,11 @@ class Book:
         if _EVIDENCE_RANK[role] < self._rank.get(e.short_name, 9):
             self._rank[e.short_name] = _EVIDENCE_RANK[role]
             item["evidence"] = self.sentences[sent]
+
+    def observe(self, e: Entry, conf: float, attending: bool, rep: str | None) -> None:
+        """One more mention of ``e``: how sure, whether attending, who stood in for it."""
+        old_conf, old_attending, old_rep = self._seen.get(e.short_name, (0.0, False, None))
+        self._seen[e.short_name] = (max(old_conf, conf), old_attending or attending, old_rep or rep)
 
     def roles(self, name: str) -> list[str]:
         roles = self.items[name]["roles"]
@@ -107,6 +138,12 @@ class Book:
             roles = self.roles(name)
             if len(roles) > 1 and "attendee" in roles:
                 roles.remove("attendee")  # attending is implied by any other role
+            conf, attending, rep = self._seen.get(name, (0.75, False, None))
+            item = self.items[name]
+            item["confidence"] = round(conf, 2)
+            item["attendance"] = attendance(roles, attending, rep)
+            if rep:
+                item["represented_by"] = rep
         return list(self.items.values())
 
 
@@ -117,7 +154,7 @@ class Speakers:
         self.sentences, self.book = sentences, book
         self.items: dict[tuple[object, ...], dict[str, object]] = {}
 
-    def add(self, p: Person, sent: int) -> None:
+    def add(self, p: Person, sent: int, conf: float = 0.85) -> None:
         agency = p.entry.short_name if p.entry else None
         k = (p.name or "", agency) if p.name else ("", agency, p.position)
         if k in self.items or (p.name and any(x[0] == p.name for x in self.items)):
@@ -127,7 +164,10 @@ class Speakers:
             "position": p.position,
             "agency": agency,
             "evidence": self.sentences[sent],
+            "confidence": conf if p.name or p.position else min(conf, 0.7),
         }
+        if (topic := speech_topic(self.sentences[sent])) is not None:
+            self.items[k]["topic"] = topic
         if p.entry is not None:
             self.book.add(p.entry, "speaker", sent)
 
@@ -164,6 +204,8 @@ class _Read:
     book: Book
     speakers: Speakers
     people: People
+    reps: dict[int, str] = field(default_factory=dict)
+    warnings: list[dict[str, object]] = field(default_factory=list)
     by_sent: dict[int, list[Mention]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -187,8 +229,10 @@ def analyse(
 ) -> AgencyFindings:
     """Canonical agencies with roles and evidence, the chair and the speakers."""
     out = AgencyFindings()
+    mentions = _present(mentions, sentences)
     coordinate(mentions, sentences)
-    chair_m = find_chair(sentences, mentions)
+    chairs = find_chairs(sentences, mentions)
+    chair_m = chairs[0] if chairs else None
     juris = juris_mod.find(sentences, mentions, chair_m, gaz, venue_city, venue_province)
     out.jurisdiction = juris
     resolver = Resolver(registry, gaz, juris, on)
@@ -196,22 +240,46 @@ def analyse(
     book = Book(sentences)
     people = People(mentions, resolved)
     read = _Read(sentences, mentions, resolved, chair_m, book, Speakers(sentences, book), people)
-    chair_entry = _chair(read, out)
+    read.reps = represented(sentences, mentions)
+    chair_entry = _chair(read, out, chairs)
     for idx, m in enumerate(mentions):
         e = resolved.get(idx)
         if e is not None and not m.quoted:
-            _roles_of(read, m, e)
+            _roles_of(read, idx, e)
     _named_speech(read, out, chair_entry)
     if forum_meeting and not book.any_role("host", "chair") and not book.items:
         _forum_host(read, resolver, registry, juris, on)
     if chair_entry is not None and not book.any_role("host"):
         book.add(chair_entry, "host", chair_m.sent if chair_m else 0)
     out.agencies = book.result()
+    out.warnings.extend(read.warnings)
     out.speakers = list(read.speakers.items.values())
     return out
 
 
-def _chair(read: _Read, out: AgencyFindings) -> Entry | None:
+def _present(mentions: list[Mention], sentences: list[str]) -> list[Mention]:
+    """Mentions of this meeting's people: not another event's, not an absent speech author.
+
+    The author of a speech read out by another ("membacakan sambutan Kapolri") stays
+    absent wherever the text goes on quoting him ("Kapolri menegaskan ...").
+    """
+    absent = {(m.key, m.title) for m in mentions if _read_out(m, sentences[m.sent])}
+    return [
+        m
+        for m in mentions
+        if not ELSEWHERE.search(sentences[m.sent]) and (m.key, m.title) not in absent
+    ]
+
+
+def _read_out(m: Mention, s: str) -> bool:
+    before = s[max(0, m.start - 60) : m.start]
+    if _READ_OUT_BEFORE.search(before):
+        return True
+    return bool(REMARKS.search(before[-25:]) and _READ_OUT_AFTER.match(s[m.end : m.end + 80]))
+
+
+def _chair(read: _Read, out: AgencyFindings, chairs: list[Mention]) -> Entry | None:
+    """The chair, unless two sentences name different chairs: then a warning instead."""
     m = read.chair
     if m is None:
         return None
@@ -222,23 +290,68 @@ def _chair(read: _Read, out: AgencyFindings) -> Entry | None:
         "position": p.position,
         "agency": entry.short_name if entry else None,
     }
-    out.chair_sentence, out.chair_confidence = m.sent, 0.9
+    out.chair_evidence, out.chair_confidence = read.sentences[m.sent], 0.9
+    rival = _rival(read, p, chairs[1:])
+    if rival is not None:
+        out.chair_confidence = 0.35
+        out.warnings.append(
+            warning(
+                "chair_uncertain",
+                f"dua calon pimpinan rapat: {_who(p)} dan {_who(rival)}",
+                field="chair",
+            )
+        )
+        return None
     if entry is not None:
         read.book.add(entry, "chair", m.sent)
     return entry
 
 
-def _roles_of(read: _Read, m: Mention, e: Entry) -> None:
+def _rival(read: _Read, first: Person, others: list[Mention]) -> Person | None:
+    """Another chair than ``first``: another body, or the same body's other named official."""
+    for m in others:
+        p = read.people.person_for(m, read.resolved.get(read.mentions.index(m)))
+        other_body = p.entry is not None and first.entry is not None and p.entry != first.entry
+        other_name = bool(p.name and first.name and p.name != first.name)
+        if other_name or (other_body and not (p.name and p.name == first.name)):
+            return p
+    return None
+
+
+def _who(p: Person) -> str:
+    """ "Nana Sudjana (Pj Gubernur Jawa Tengah)"."""
+    label = p.position or (p.entry.short_name if p.entry else None)
+    if p.name and label:
+        return f"{p.name} ({label})"
+    return p.name or label or "?"
+
+
+def _roles_of(read: _Read, idx: int, e: Entry) -> None:
     """Host, attendee and speaker roles one mention's sentence gives its agency."""
+    m = read.mentions[idx]
     subject = _hosts(read, m)
     if m.kind == "body" and not (subject or read.attend[m.sent] or m is read.chair):
         return  # a body named in passing ("survei yang dilakukan Kemendagri")
+    read.book.observe(e, mention_confidence(m, e), read.attend[m.sent], read.reps.get(idx))
     if subject and (m.kind == "body" or m.start < 40):
         read.book.add(e, "host", m.sent)
     elif m is not read.chair:
         read.book.add(e, "attendee", m.sent)
     if _speaks(read, m):
-        read.speakers.add(read.people.person_for(m, e), m.sent)
+        read.speakers.add(read.people.person_for(m, e), m.sent, mention_confidence(m, e))
+
+
+def mention_confidence(m: Mention, e: Entry) -> float:
+    """How sure the agency is: its region written, inferred, or not known at all."""
+    if m.national or m.region is not None:
+        return 0.9
+    if m.number:
+        return 0.85
+    if m.generic_place:
+        return 0.8
+    if e.region_short is None and e.kind not in ("national", "ministry"):
+        return 0.7  # "Kejati" with no region: the body is named, its region is not
+    return 0.75  # the region is the forum's or another mention's
 
 
 def _hosts(read: _Read, m: Mention) -> bool:
@@ -262,6 +375,8 @@ def _speaks(read: _Read, m: Mention) -> bool:
     rm = read.remarks[i]
     if rm and 0 <= m.start - rm.end() <= 3:
         return True
+    if SAID_AT.search(s[max(0, m.start - 30) : m.start]):
+        return True  # "...,” kata Dirintelkam Polda Maluku"
     sp = read.speech[i]
     if not sp or m.end > sp.start() or ATTEND.search(s[m.end : sp.start()]):
         return False
@@ -315,6 +430,29 @@ def _forum_host(
     if gov is not None:
         sent = next((i for i, s in enumerate(read.sentences) if juris_mod.FORUM_NAMED.search(s)), 0)
         read.book.add(gov, "host", sent)
+        # Inferred from the forum's name alone: proposed, but marked as inferred.
+        read.book.observe(gov, 0.55, False, None)
+        read.warnings.append(
+            warning(
+                "host_inferred",
+                f"Penyelenggara tidak disebut; {gov.short_name} disimpulkan dari nama forum.",
+                field="agencies",
+            )
+        )
+
+
+_TOPIC = re.compile(
+    r"\b(?:materi|paparan|pemaparan|arahan|penjelasan|sambutan|memaparkan|menjelaskan|"
+    r"menyampaikan(?:\s+materi)?)\s+(?:tentang|terkait|mengenai|soal|perihal|seputar)\s+"
+    r"(?P<t>[^,.;:“”\"()]{4,120})",
+    re.I,
+)
+
+
+def speech_topic(sentence: str) -> str | None:
+    """The topic a speaker's sentence states ("materi tentang kerawanan pemilu")."""
+    m = _TOPIC.search(sentence)
+    return " ".join(m.group("t").split()) if m else None
 
 
 def quote_before(s: str, pos: int) -> bool:

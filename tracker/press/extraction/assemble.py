@@ -129,8 +129,7 @@ def _participants(out: dict[str, Any], p: Parts) -> None:
     found = p.found
     out["agencies"] = found.agencies
     out["speakers"] = found.speakers
-    chair_sent = _sentence(p, found.chair_sentence)
-    _claim(out, "chair", found.chair, chair_sent, found.chair_confidence)
+    _claim(out, "chair", found.chair, found.chair_evidence, found.chair_confidence)
     out["warnings"].extend(found.warnings)
     for problem in found.problems:
         out["warnings"].append(warning("kodam_mismatch", problem, field="agencies"))

@@ -15,15 +15,22 @@ _MEETING_AFTER = re.compile(r"\b(?:rakor|rapat|ratas|pertemuan|kegiatan|acara)\b
 
 def find_chair(sentences: list[str], mentions: list[Mention]) -> Mention | None:
     """The first mention that chairs or opens the meeting."""
+    found = find_chairs(sentences, mentions)
+    return found[0] if found else None
+
+
+def find_chairs(sentences: list[str], mentions: list[Mention]) -> list[Mention]:
+    """Every sentence's chairing mention, in order (more than one may disagree)."""
     by_sent: dict[int, list[Mention]] = {}
     for m in mentions:
         if not m.quoted:
             by_sent.setdefault(m.sent, []).append(m)
+    out = []
     for i, s in enumerate(sentences):
         found = _in_sentence(s, by_sent.get(i) or [])
         if found is not None:
-            return found
-    return None
+            out.append(found)
+    return out
 
 
 def _in_sentence(s: str, ms: list[Mention]) -> Mention | None:

@@ -40,10 +40,14 @@ _LEADS = (
     "Kasubdit",
     "Direktur",
 )
+# Words before a title that make it no official present: a former holder, a candidate,
+# or the office as the object of an election ("pemilihan Bupati dan Wakil Bupati").
 _NEGATORS = (
     r"(?:mantan|eks|calon|cagub|cawagub|cabup|cawabup|cawalkot|pasangan|pemilihan|"
     r"kandidat|paslon|almarhum|bakal\s+calon|pilkada|pilgub|pilbup|pilwali)"
 )
+# Of those, the ones that only concern titles: "Pilkada Kemenko Polkam" names the body.
+_TITLE_ONLY_NEGATORS = frozenset("pemilihan pilkada pilgub pilbup pilwali".split())
 _CONTINUE_NAME = re.compile(r"[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,2}")
 _LOCAL_PLACE = re.compile(r"[A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]+){0,2}")
 _LEVEL_WORD = re.compile(
@@ -81,6 +85,7 @@ class Mention:
     person: str | None = None
     quoted: bool = False
     national: bool = False
+    negated: bool = False  # a former holder, a candidate, an office up for election
 
 
 @cache
@@ -116,7 +121,8 @@ def _tables() -> tuple[
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-_NEGATED = re.compile(rf"\b{_NEGATORS}\s+$", re.I)
+_NEGATED = re.compile(rf"\b(?P<neg>{_NEGATORS})\s+$", re.I)
+_COORDINATED = re.compile(r"\s*(?:,|dan|serta|maupun|&|/)\s*", re.I)
 _LOWER_WORDS = frozenset({"pt", "pn", "kip", "kpu", "binda"})
 _QUOTE_CHARS = re.compile(r"[“”\"]")
 
@@ -221,6 +227,7 @@ def _in_sentence(i: int, s: str, spans: list[tuple[int, int]], gaz: Gazetteer) -
     _, _, pattern, firsts = _tables()
     found: list[Mention] = []
     pos = 0
+    negated_end: int | None = None
     # Only words that can start a mention are tried with the (large) pattern.
     for wm in _WORD.finditer(s):
         if wm.start() < pos or wm.group(0).lower() not in firsts:
@@ -236,16 +243,20 @@ def _in_sentence(i: int, s: str, spans: list[tuple[int, int]], gaz: Gazetteer) -
         p = _person(mention, s, p, pattern)
         mention.end = max(p, m.end())
         mention.text = s[mention.start : p].strip(" ,")
-        found.append(mention)
         pos = max(pos, min(p, len(s)))
+        # "pemilihan Gubernur dan Wakil Gubernur X serta Bupati ...": the list shares it.
+        if negated_end is not None and _COORDINATED.fullmatch(s, negated_end, mention.start):
+            mention.negated = mention.kind != "body"
+        negated_end = mention.end if mention.negated else None
+        if not mention.negated:
+            found.append(mention)
     return found
 
 
 def _head(i: int, s: str, m: re.Match[str], spans: list[tuple[int, int]]) -> Mention | None:
     """The title, lead + body or body matched, unless negated ("mantan Kapolda") or a group."""
     titles, bodies, _, _ = _tables()
-    if _NEGATED.search(s[max(0, m.start() - 30) : m.start()]):
-        return None
+    negated = _negates(_NEGATED.search(s[max(0, m.start() - 30) : m.start()]), m)
     prefix = (m.group("prefix") or "").strip()
     if m.group("title"):
         title = " ".join(m.group("title").split())
@@ -277,7 +288,16 @@ def _head(i: int, s: str, m: re.Match[str], spans: list[tuple[int, int]]) -> Men
         body_text=body_text,
         quoted=_in_spans(m.start(), spans),
         national=key.startswith("national:"),
+        negated=negated,
     )
+
+
+def _negates(neg: re.Match[str] | None, m: re.Match[str]) -> bool:
+    """Whether a negator right before the match applies to it."""
+    if neg is None:
+        return False
+    election_word = neg.group("neg").lower() in _TITLE_ONLY_NEGATORS
+    return not (election_word and not m.group("title") and not m.group("lead"))
 
 
 def _unit_or_region(mention: Mention, s: str, p: int, gaz: Gazetteer) -> int:

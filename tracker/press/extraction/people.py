@@ -18,7 +18,8 @@ DEGREE = re.compile(
     r"(?:\s*,\s*(?:(?:[A-Z][A-Za-z]{0,4}\.\s?){1,4}(?:[A-Z][A-Za-z]{0,3}\b\.?)?|"
     r"MBA|MDC|MM|MH|MSi|SH|SE|SIK|PhD|Ph\.D)(?![a-z]))+"
 )
-_NAME_TOKEN = r"(?:[A-Z][a-z]?\.(?=\s)|[A-Z][A-Za-z'\u2019\-]+)"
+# A name word, or an initial: "A." or a bare capital before another name word ("M Syahduddi").
+_NAME_TOKEN = r"(?:[A-Z][a-z]?\.(?=\s)|[A-Z](?=\s+[A-Z][a-z])|[A-Z][A-Za-z'\u2019\-]+)"
 NAME = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,5}}")
 # Words that end a name: the next title, body or connective.
 _STOP = frozenset(

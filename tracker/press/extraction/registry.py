@@ -174,6 +174,27 @@ class Registry:
         found = self._by_name.get(key(name)) or []
         return next((e for e in found if e.valid_on(on)), None)
 
+    def successor(self, name: str, on: date | None) -> Entry | None:
+        """The body that took over ``name``'s role by ``on`` (a ministry renamed by decree).
+
+        The successor is the entry of the same kind and first word whose validity starts
+        the day after ``name``'s ends: Kemenko Polhukam (to 20 Oct 2024) -> Kemenko Polkam.
+        """
+        old = next(iter(self._by_name.get(key(name)) or []), None)
+        if old is None or old.valid_until is None or on is None or on <= old.valid_until:
+            return None
+        head = old.short_name.split()[0]
+        for e in self.entries:
+            if (
+                e.kind == old.kind
+                and e.short_name.split()[0] == head
+                and e.valid_from is not None
+                and (e.valid_from - old.valid_until).days == 1
+                and e.valid_on(on)
+            ):
+                return e
+        return None
+
     def names(self) -> list[str]:
         """Every canonical name and alias (for building matchers)."""
         return [n for e in self.entries for n in (e.short_name, *e.aliases)]

@@ -105,7 +105,8 @@ class Resolver:
         k = m.key
         if m.national:
             name = k.split(":", 1)[1]
-            return (self.registry.by_name(name, self.on) or Entry(name, "national")), None
+            found = self.registry.by_name(name, self.on) or self.registry.successor(name, self.on)
+            return (found or Entry(name, "national")), None
         if k == "kodam":
             return self.registry.kodam(m.number, m.unit_name, self.on, self.juris.province)
         if k in ("korem", "kodim"):
