@@ -79,8 +79,8 @@ def test_edit_a_release(client):
     _editor(client)
     release = _release(client)
     form = client.get(f"/staff/press/{release.id}/edit").get_data(as_text=True)
-    # Only the instant is stored; without a linked meeting it is shown in WIB.
-    assert 'value="14:30"' in form and '<option selected value="Asia/Jakarta">' in form
+    # The zone the hour was typed in is kept with it: 15.30 WITA comes back as typed.
+    assert 'value="15:30"' in form and '<option selected value="Asia/Makassar">' in form
     response = client.post(
         f"/staff/press/{release.id}/edit", data=_release_data(title="Judul yang dibetulkan")
     )

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -33,18 +43,57 @@ class PressRelease(db.Model):
     title: Mapped[str] = mapped_column(String(400))
     section: Mapped[str | None] = mapped_column(String(120))
     byline: Mapped[str | None] = mapped_column(String(200))
+    # The publication day as printed, in the outlet's zone; always set when anything is known.
+    published_date: Mapped[date | None] = mapped_column(Date, index=True)
+    # The instant, only when the page or staff give an hour (never an invented midnight).
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The IANA zone the hour was given in (Asia/Jayapura for WIT), for display.
+    published_zone: Mapped[str | None] = mapped_column(String(40))
     body: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     retrieved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Why an import left this release for a person ({"detail", "warnings"}); None once
+    # it reports a meeting, or when nobody needs to look.
+    pending_review: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     coverages: Mapped[list[Coverage]] = relationship(
         back_populates="press_release", cascade="all, delete-orphan"
     )
+    # Loaded with the release (its bytes deferred), so pages listing releases can show
+    # "Arsip halaman" without a query per release.
+    snapshot: Mapped[ReleaseSnapshot | None] = relationship(
+        back_populates="press_release", cascade="all, delete-orphan", uselist=False, lazy="selectin"
+    )
 
     def __repr__(self) -> str:
         return f"<PressRelease {self.id} {self.title!r}>"
+
+
+class ReleaseSnapshot(db.Model):
+    """The page as fetched when a release was taken in by URL: its archived copy.
+
+    Kept apart from the release so listing releases never loads a page of HTML. A
+    snapshot is stored when fetched and joins its release when staff save the review.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    press_release_id: Mapped[int | None] = mapped_column(
+        ForeignKey("press_release.id", ondelete="CASCADE"), unique=True
+    )
+    requested_url: Mapped[str] = mapped_column(String(1000))
+    final_url: Mapped[str] = mapped_column(String(1000))
+    content_type: Mapped[str] = mapped_column(String(120))
+    # The bytes as served; deferred so checking that a snapshot exists stays cheap.
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    size: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of content
+    retrieved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    press_release: Mapped[PressRelease | None] = relationship(back_populates="snapshot")
+
+    def __repr__(self) -> str:
+        return f"<ReleaseSnapshot {self.id} {self.final_url!r}>"
 
 
 class Coverage(db.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -16,9 +16,10 @@ from tracker.formtools import apply_errors, without_row
 from tracker.i18n import gettext as _
 from tracker.meetings import editing, queries
 from tracker.models import Meeting, PressRelease
-from tracker.press import intake
+from tracker.press import archive, hints, intake
 from tracker.press import operations as press_ops
-from tracker.press.review import PasteForm, ReviewForm, field_notes, form_data, read_body
+from tracker.press.fetch import FetchRefused
+from tracker.press.review import PasteForm, ReviewForm, field_notes, form_data, read_source
 from tracker.regions import picker
 from tracker.validation import ValidationError
 
@@ -26,18 +27,13 @@ bp = Blueprint("press_extract", __name__, url_prefix="/staff/press/extract")
 bp.before_request(staff_only)
 
 Page = Response | str | tuple[str, int]
-RELEASE_ERRORS = {"title": "release_title", "published_at": "published_date", "body": "body"}
-
-
-def _release_values(form: Any) -> dict[str, Any]:
-    """What the typed release fields say, for both forms."""
-    return {
-        "outlet": form.outlet.data,
-        "url": (form.url.data or "").strip() or None,
-        "release_title": form.release_title.data,
-        "published_date": form.published_date.data,
-        "release_id": getattr(form, "release_id", None) and form.release_id.data,
-    }
+RELEASE_ERRORS = {
+    "title": "release_title",
+    "published_at": "published_date",
+    "published_date": "published_date",
+    "published_zone": "published_date",
+    "body": "body",
+}
 
 
 def _existing_release(release_id: str | None) -> PressRelease | None:
@@ -57,11 +53,18 @@ def _review(form: ReviewForm, proposal: dict[str, Any], status: int = 200) -> tu
             form=form,
             proposal=proposal,
             notes=field_notes(proposal, body),
+            row_hints=[_row_hint(proposal, entry.form) for entry in form.participations],
             matches=intake.find_matches(proposal),
+            recorded=_existing_release(form.release_id.data),
             agency_choices=picking.row_choices(form, request.form.get(picking.FIND, "")),
         ),
         status,
     )
+
+
+def _row_hint(proposal: dict[str, Any], row: Any) -> dict[str, Any]:
+    names = {row.agency_name.data, row.collective_label.data, row.person_name.data}
+    return hints.row_hint(proposal, {n for n in names if isinstance(n, str)})
 
 
 def _proposal(form: Any) -> dict[str, Any]:
@@ -69,29 +72,70 @@ def _proposal(form: Any) -> dict[str, Any]:
     return intake.propose(form.body.data or "", published)
 
 
+def _recorded(source: archive.Source, url: str | None) -> PressRelease | None:
+    """A release already recorded with this text or at this address (or the page's end)."""
+    final = source.snapshot.final_url if source.snapshot is not None else None
+    return (
+        press_ops.find_by_content(source.body)
+        or press_ops.find_by_url(url)
+        or press_ops.find_by_url(final)
+    )
+
+
+def _read(form: PasteForm) -> archive.Source | None:
+    """The release the paste form gives, or None with the reason on its field."""
+    known = None if form.body.data or form.upload.data else press_ops.find_by_url(form.url.data)
+    if known is not None:
+        return archive.Source(known.body)  # already recorded: no need to fetch it again
+    try:
+        return read_source(form)
+    except ValueError as error:
+        form.body.errors = [str(error)]
+    except FetchRefused as refused:
+        form.url.errors = [refused.message]
+    return None
+
+
+def _first_review(
+    form: PasteForm, release: PressRelease | None, source: archive.Source
+) -> tuple[ReviewForm, dict[str, Any]]:
+    """The review form of a freshly read release, the page's metadata filling blanks."""
+    url = (form.url.data or "").strip() or None
+    recorded = release or _recorded(source, url)
+    body = recorded.body if recorded is not None and release is None else source.body
+    published = form.published_date.data or source.published_date
+    moment = source.published_at
+    values = {
+        "outlet": form.outlet.data or source.outlet or "",
+        "url": url,
+        "release_title": form.release_title.data or source.title or "",
+        "published_date": published,
+        "published_at": moment.isoformat() if moment and moment.date() == published else "",
+        "release_id": str(recorded.id) if recorded else "",
+        "snapshot": source.snapshot_token,
+        "body": body,
+    }
+    proposal = intake.propose(body, published)
+    data = form_data(proposal, values)
+    return ReviewForm(formdata=None, data=data, choices=editing.form_choices()), proposal
+
+
 @bp.route("", methods=["GET", "POST"])
 def paste() -> Page:
-    """Paste or upload a release; on submit, show the proposed meeting for review."""
+    """Paste, upload or give the URL of a release; on submit, show the proposed meeting."""
     release = _existing_release(request.args.get("release_id"))
     form = PasteForm()
     if request.method == "GET" and release is not None:
         form.outlet.data = release.outlet
         form.url.data = release.url
         form.release_title.data = release.title
-        form.published_date.data = release.published_at.date() if release.published_at else None
+        form.published_date.data = release.published_date
         form.body.data = release.body
     if form.validate_on_submit():
-        try:
-            body = read_body(form)
-        except ValueError as error:
-            form.body.errors = [str(error)]
-        else:
-            values = _release_values(form) | {"body": body}
-            values["release_id"] = str(release.id) if release else ""
-            proposal = intake.propose(body, form.published_date.data)
-            review = ReviewForm(
-                formdata=None, data=form_data(proposal, values), choices=editing.form_choices()
-            )
+        source = _read(form)
+        if source is not None:
+            review, proposal = _first_review(form, release, source)
+            db.session.commit()  # a fetched page waits, as its snapshot, for the save
             return _review(review, proposal)
     status = 422 if form.is_submitted() else 200
     return render_template("staff/press/paste.html", form=form, release=release), status
@@ -167,18 +211,35 @@ def _save_release(form: ReviewForm) -> PressRelease:
     """The release being reviewed: the stored one, or a new record of the pasted text."""
     existing = _existing_release(form.release_id.data)
     if existing is not None:
+        archive.claim(existing, form.snapshot.data)
         return existing
-    published = form.published_date.data
-    return press_ops.create_press_release(
+    snapshot = archive.unclaimed(form.snapshot.data)
+    release = press_ops.create_press_release(
         {
             "outlet": form.outlet.data,
             "url": (form.url.data or "").strip() or None,
             "title": form.release_title.data or form.title.data,
-            "published_at": datetime.combine(published, time(0), tzinfo=UTC) if published else None,
             "body": form.body.data,
-        },
+            "retrieved_at": snapshot.retrieved_at if snapshot else None,
+        }
+        | _published(form),
         current_user,
     )
+    archive.claim(release, form.snapshot.data)
+    return release
+
+
+def _published(form: ReviewForm) -> dict[str, Any]:
+    """The publication day, and its hour only when the page gave one for that day."""
+    day = form.published_date.data
+    try:
+        moment = datetime.fromisoformat(form.published_at.data or "")
+    except ValueError:
+        moment = None
+    if day is None or moment is None or moment.tzinfo is None or moment.date() != day:
+        return {"published_date": day, "published_at": None, "published_zone": None}
+    zone = press_ops.zone_of(moment) or form.timezone.data or None
+    return {"published_date": day, "published_at": moment, "published_zone": zone}
 
 
 def _attach_row_evidence(form: ReviewForm, meeting: Meeting, release: PressRelease) -> None:

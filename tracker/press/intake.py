@@ -33,8 +33,8 @@ from tracker.models import (
 )
 from tracker.models.agency import normalize_name
 from tracker.press import operations as press_ops
+from tracker.press.article import looks_like_html, plain_text
 from tracker.press.extraction import Entry, Registry, default_registry, extract
-from tracker.press.extraction.text import looks_like_html, strip_html
 from tracker.validation import ValidationError
 
 # Warnings that mean the date needs a person's judgement before a meeting is made.
@@ -99,9 +99,7 @@ def plain_body(text: str) -> str:
     Evidence sentences are quoted from this text, so they must match it verbatim.
     """
     if looks_like_html(text):
-        stripped, _title = strip_html(text)
-        lines = (" ".join(line.split()) for line in stripped.splitlines())
-        return "\n".join(line for line in lines if line)
+        return plain_text(text)
     return text
 
 
@@ -467,14 +465,26 @@ def _jsonl_record(line: bytes | None) -> dict[str, Any] | None:
     return record
 
 
-def _published(record: dict[str, Any]) -> datetime | None:
-    value = record.get("published") or record.get("published_at")
+def _published(record: dict[str, Any]) -> dict[str, Any]:
+    """The record's publication: a bare day ("2024-02-12") or an instant with its zone."""
+    value = str(record.get("published") or record.get("published_at") or "").strip()
     if not value:
-        return None
-    moment = datetime.fromisoformat(str(value))
+        return {"published_date": None, "published_at": None}
+    if len(value) == 10:
+        return {"published_date": date.fromisoformat(value), "published_at": None}
+    moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
         raise ValueError(_("waktu terbit tanpa zona waktu"))
-    return moment
+    return {"published_date": None, "published_at": moment}
+
+
+def _needs_review(release: PressRelease, detail: str, proposal: dict[str, Any]) -> str:
+    """Leave a release in the staff queue with why, and the proposal's warnings."""
+    keys = ("code", "message", "field", "suggested_date")
+    warnings = [{k: w.get(k) for k in keys} for w in proposal.get("warnings", [])]
+    release.pending_review = {"detail": detail, "warnings": warnings}
+    db.session.flush()
+    return detail
 
 
 def import_one(source: str, record: dict[str, Any], user: User | None = None) -> ImportResult:
@@ -496,15 +506,18 @@ def import_one(source: str, record: dict[str, Any], user: User | None = None) ->
     try:
         with db.session.begin_nested():
             published = _published(record)
-            proposal = propose(body, published.date() if published else None)
+            day = published["published_date"] or (
+                published["published_at"].date() if published["published_at"] else None
+            )
+            proposal = propose(body, day)
             release = press_ops.create_press_release(
                 {
                     "outlet": record.get("outlet") or _("tidak diketahui"),
                     "url": record.get("url"),
                     "title": record.get("title") or proposal.get("title") or source,
-                    "published_at": published,
                     "body": body,
-                },
+                }
+                | published,
                 user,
             )
             matches = find_matches(proposal)
@@ -513,11 +526,14 @@ def import_one(source: str, record: dict[str, Any], user: User | None = None) ->
                 return ImportResult(source, "matched", matches[0].title, matches[0].id)
             doubts = sorted(_codes(proposal) & DATE_DOUBTS)
             if doubts:
-                return ImportResult(source, "needs_review", ", ".join(doubts))
+                detail = _needs_review(release, ", ".join(doubts), proposal)
+                return ImportResult(source, "needs_review", detail)
             try:
-                meeting = create_from_proposal(proposal, release, user)
+                with db.session.begin_nested():
+                    meeting = create_from_proposal(proposal, release, user)
             except ValidationError as error:
-                return ImportResult(source, "needs_review", "; ".join(error.errors.values()))
+                detail = _needs_review(release, "; ".join(error.errors.values()), proposal)
+                return ImportResult(source, "needs_review", detail)
             return ImportResult(source, "created", meeting.title, meeting.id)
     except ValidationError as error:
         return ImportResult(

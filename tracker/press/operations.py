@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from tracker import changes
 from tracker.extensions import db
@@ -20,6 +21,7 @@ from tracker.models import (
     User,
     content_hash,
 )
+from tracker.models.press_release import ReleaseSnapshot
 from tracker.validation import ValidationError, check
 
 RELEASE_FIELDS = (
@@ -28,10 +30,44 @@ RELEASE_FIELDS = (
     "title",
     "section",
     "byline",
+    "published_date",
     "published_at",
+    "published_zone",
     "body",
     "retrieved_at",
 )
+# Offsets a page's metadata gives, read as the Indonesian zone they name (WIT for +09:00).
+ZONES_BY_OFFSET = {7: "Asia/Jakarta", 8: "Asia/Makassar", 9: "Asia/Jayapura"}
+DEFAULT_ZONE = "Asia/Jakarta"
+
+
+def zone_of(moment: datetime) -> str | None:
+    """The IANA zone an aware datetime was given in, when it names an Indonesian one."""
+    key = getattr(moment.tzinfo, "key", None)
+    if key:
+        return str(key)
+    offset = moment.utcoffset()
+    hours = offset.total_seconds() / 3600 if offset is not None else None
+    return ZONES_BY_OFFSET.get(int(hours)) if hours is not None and hours.is_integer() else None
+
+
+def _publication(values: dict[str, Any], errors: dict[str, str]) -> None:
+    """Fill the day and zone from a known instant; a bare day stays a day."""
+    moment, day = values.get("published_at"), values.get("published_date")
+    if isinstance(day, datetime) or (day is not None and not isinstance(day, date)):
+        errors["published_date"] = _("Bukan tanggal yang sah.")
+        return
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        return  # no instant, or a naive one refused below
+    zone = values.get("published_zone") or zone_of(moment)
+    try:
+        ZoneInfo(zone or DEFAULT_ZONE)
+    except (ValueError, KeyError):
+        errors["published_zone"] = _("Zona waktu tidak dikenal.")
+        return
+    values["published_zone"] = zone
+    if day is None:
+        values["published_date"] = moment.astimezone(ZoneInfo(zone or DEFAULT_ZONE)).date()
 
 
 def _validate(values: dict[str, Any], release_id: int | None = None) -> None:
@@ -59,6 +95,7 @@ def _validate(values: dict[str, Any], release_id: int | None = None) -> None:
         value = values.get(key)
         if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
             errors[key] = _("Waktu harus disertai zona waktu.")
+    _publication(values, errors)
     check(errors)
 
 
@@ -66,6 +103,24 @@ def find_by_content(body: str) -> PressRelease | None:
     """Return a release already recorded with the same text, if any."""
     return db.session.execute(
         db.select(PressRelease).filter_by(content_hash=content_hash(body)).limit(1)
+    ).scalar_one_or_none()
+
+
+def find_by_url(url: str | None) -> PressRelease | None:
+    """Return the release recorded at this address, or whose archived page ended there."""
+    url = (url or "").strip()
+    if not url:
+        return None
+    found = db.session.execute(
+        db.select(PressRelease).filter_by(url=url).limit(1)
+    ).scalar_one_or_none()
+    if found is not None:
+        return found
+    return db.session.execute(
+        db.select(PressRelease)
+        .join(ReleaseSnapshot, ReleaseSnapshot.press_release_id == PressRelease.id)
+        .where(db.or_(ReleaseSnapshot.final_url == url, ReleaseSnapshot.requested_url == url))
+        .limit(1)
     ).scalar_one_or_none()
 
 
@@ -87,6 +142,9 @@ def update_press_release(
 ) -> dict[str, list[Any]]:
     """Change a press release's fields."""
     values = {f: getattr(release, f) for f in RELEASE_FIELDS}
+    if "published_at" in data:
+        # A new instant brings its own day and zone unless those are given too.
+        values |= {"published_date": None, "published_zone": None}
     values.update({k: v for k, v in data.items() if k in RELEASE_FIELDS})
     _validate(values, release.id)
     before = changes.snapshot(release, RELEASE_FIELDS)
@@ -111,6 +169,7 @@ def attach_press_release(
     """Link a press release to a meeting it reports, announces or mentions."""
     if relation not in COVERAGE_RELATIONS:
         raise ValidationError({"relation": _("Hubungan tidak dikenal.")})
+    release.pending_review = None  # it reports a meeting now: off the staff queue
     for coverage in meeting.coverages:
         if coverage.press_release_id == release.id:
             if coverage.relation != relation:

@@ -18,13 +18,21 @@ _COVERS_PUBLIC = exists().where(
 )
 
 
+# Newest publication first; a day without an hour sorts after the timed ones of that day.
+NEWEST_FIRST = (
+    PressRelease.published_date.desc().nulls_last(),
+    PressRelease.published_at.desc().nulls_last(),
+    PressRelease.id.desc(),
+)
+
+
 def public_releases() -> Select[tuple[PressRelease]]:
     """Public press releases, newest first, with their public meetings loaded."""
     return (
         select(PressRelease)
         .where(_COVERS_PUBLIC)
         .options(*public_coverage_options())
-        .order_by(PressRelease.published_at.desc().nulls_last(), PressRelease.id.desc())
+        .order_by(*NEWEST_FIRST)
     )
 
 
@@ -56,7 +64,7 @@ def releases_for_export() -> list[tuple[PressRelease, list[tuple[int, str]]]]:
             select(PressRelease)
             .where(_COVERS_PUBLIC)
             .options(lazyload(PressRelease.coverages))
-            .order_by(PressRelease.published_at.desc().nulls_last(), PressRelease.id.desc())
+            .order_by(*NEWEST_FIRST)
         )
         .scalars()
         .all()

@@ -8,14 +8,14 @@ from typing import Any
 
 from flask_wtf.file import FileField
 from wtforms import DateField, FieldList, FormField, HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from tracker.agencies import picking
 from tracker.formtools import StaffForm
 from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
 from tracker.meetings.forms import MeetingForm, ParticipationRowForm
-from tracker.press import intake
+from tracker.press import archive, hints, intake
 
 TOO_LONG = _l("Paling panjang %(max)d karakter.")
 # Largest paste or upload accepted: the same limit as a release file import-press reads.
@@ -29,7 +29,13 @@ class ReleaseFields:
         _l("Media atau penerbit"),
         validators=[DataRequired(message=_l("Wajib diisi.")), Length(max=160, message=TOO_LONG)],
     )
-    url = StringField(_l("Alamat web"), validators=[Optional(), Length(max=1000, message=TOO_LONG)])
+    url = StringField(
+        _l("Alamat web"),
+        validators=[Optional(), Length(max=1000, message=TOO_LONG)],
+        description=_l(
+            "Bila teks dikosongkan, halaman di alamat ini diambil dan arsipnya disimpan."
+        ),
+    )
     release_title = StringField(
         _l("Judul siaran pers"), validators=[Optional(), Length(max=400, message=TOO_LONG)]
     )
@@ -41,7 +47,13 @@ class ReleaseFields:
 
 
 class PasteForm(ReleaseFields, StaffForm):
-    """Paste (or upload) a press release to extract a meeting from it."""
+    """Paste (or upload) a press release, or give its URL, to extract a meeting from it."""
+
+    outlet = StringField(
+        _l("Media atau penerbit"),
+        validators=[Optional(), Length(max=160, message=TOO_LONG)],
+        description=_l("Boleh kosong bila alamat web diisi: nama situsnya dipakai."),
+    )
 
     body = TextAreaField(
         _l("Teks siaran pers"),
@@ -51,6 +63,11 @@ class PasteForm(ReleaseFields, StaffForm):
         ),
     )
     upload = FileField(_l("Atau unggah berkas .txt/.html"))
+
+    def validate_outlet(self, field: StringField) -> None:
+        """The outlet may be left to the page only when the page is fetched."""
+        if not (field.data or "").strip() and not (self.url.data or "").strip():
+            raise ValidationError(_("Wajib diisi."))
 
 
 class ReviewRowForm(ParticipationRowForm):
@@ -68,6 +85,9 @@ class ReviewForm(ReleaseFields, MeetingForm):
 
     body = HiddenField(validators=[DataRequired(message=_l("Isi siaran pers wajib diisi."))])
     release_id = HiddenField()
+    # The publication instant the page's metadata gave (ISO), and the fetched snapshot.
+    published_at = HiddenField()
+    snapshot = HiddenField()
     participations = FieldList(FormField(ReviewRowForm), min_entries=1)
 
 
@@ -91,29 +111,41 @@ def _date_needles(proposal: dict[str, Any]) -> list[str]:
     return [f"{stated.day}/{stated.month}", f"{stated.day} "]
 
 
+def _evidence(proposal: dict[str, Any], field: str) -> str | None:
+    """The extractor's own evidence sentence for a field, when it gives one."""
+    value = (proposal.get("evidence") or {}).get(field)
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def field_notes(proposal: dict[str, Any], body: str) -> dict[str, dict[str, Any]]:
-    """Evidence and warnings to show beside each form field."""
+    """Evidence, warnings and an uncertain mark to show beside each form field."""
     chair = proposal.get("chair") or {}
-    date_sentence = None
-    for needle in _date_needles(proposal):
+    date_sentence = _evidence(proposal, "start_date")
+    for needle in [] if date_sentence else _date_needles(proposal):
         date_sentence = sentence_with(body, needle)
         if date_sentence:
             break
-    warnings = proposal.get("warnings", [])
+    found = {
+        "start_date": date_sentence,
+        "start_time": _evidence(proposal, "start_time")
+        or (sentence_with(body, "pukul") if proposal.get("start_time") else None),
+        "venue": _evidence(proposal, "venue_name")
+        or sentence_with(body, proposal.get("venue_name")),
+        "theme": _evidence(proposal, "theme") or sentence_with(body, proposal.get("theme")),
+        "chair": _evidence(proposal, "chair")
+        or (sentence_with(body, chair.get("name")) if chair.get("name") else None),
+        "title": _evidence(proposal, "title"),
+    }
+    grouped = hints.by_section(proposal)
+    sections = set(found) | set(grouped) | {"status", "region", "participations", "general"}
+    fields = {"venue": "venue_name"}
     return {
-        "start_date": {
-            "evidence": date_sentence,
-            "warnings": [w for w in warnings if w.get("code") != "scheduled_only"],
-        },
-        "start_time": {
-            "evidence": sentence_with(body, "pukul") if proposal.get("start_time") else None
-        },
-        "venue": {"evidence": sentence_with(body, proposal.get("venue_name"))},
-        "theme": {"evidence": sentence_with(body, proposal.get("theme"))},
-        "chair": {
-            "evidence": sentence_with(body, chair.get("name")) if chair.get("name") else None
-        },
-        "status": {"warnings": [w for w in warnings if w.get("code") == "scheduled_only"]},
+        key: {
+            "evidence": found.get(key),
+            "warnings": grouped.get(key, []),
+            "uncertain": hints.field_uncertain(proposal, fields.get(key, key)),
+        }
+        for key in sections
     }
 
 
@@ -185,24 +217,37 @@ def form_data(proposal: dict[str, Any], release: dict[str, Any]) -> dict[str, An
         "published_date": release.get("published_date"),
         "body": release["body"],
         "release_id": release.get("release_id") or "",
+        "published_at": release.get("published_at") or "",
+        "snapshot": release.get("snapshot") or "",
     }
 
 
-def read_body(form: PasteForm) -> str:
-    """The pasted text, or the uploaded file's (UTF-8) text; raises ValueError if unusable."""
+def read_source(form: PasteForm) -> archive.Source:
+    """The uploaded file, the pasted text, or else the page at the URL.
+
+    :raises ValueError: for an unusable upload or nothing given.
+    :raises tracker.press.fetch.FetchRefused: when the URL cannot be fetched.
+    """
     upload = form.upload.data
     if upload is not None and getattr(upload, "filename", ""):
         raw = upload.read(MAX_BODY + 1)
         if len(raw) > MAX_BODY:
             raise ValueError(_("Berkas terlalu besar (paling besar 1 MB)."))
         try:
-            return intake.plain_body(raw.decode("utf-8-sig"))
+            return archive.from_text(raw.decode("utf-8-sig"))
         except UnicodeDecodeError as exc:
             raise ValueError(_("Berkas harus teks UTF-8 (.txt atau .html).")) from exc
     body = form.body.data or ""
-    if not body.strip():
-        raise ValueError(_("Tempel teks siaran pers atau unggah berkasnya."))
-    return intake.plain_body(body)
+    if body.strip():
+        return archive.from_text(body)
+    if (form.url.data or "").strip():
+        return archive.take_in(form.url.data)
+    raise ValueError(_("Tempel teks siaran pers, unggah berkasnya, atau isi alamat webnya."))
+
+
+def read_body(form: PasteForm) -> str:
+    """The release text alone (see read_source)."""
+    return read_source(form).body
 
 
 def clock(value: time | None) -> str:

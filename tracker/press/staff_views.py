@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -19,7 +28,7 @@ from tracker.formtools import apply_errors
 from tracker.i18n import gettext as _
 from tracker.meetings.operations import local_datetime
 from tracker.models import Coverage, Meeting, Participation, PressRelease
-from tracker.press import operations
+from tracker.press import archive, hints, operations, queries
 from tracker.press.forms import CoverageForm, EvidenceForm, PressReleaseForm
 from tracker.routing import page_number
 from tracker.validation import ValidationError
@@ -46,22 +55,21 @@ def extraction_url(release: PressRelease) -> str | None:
 def _release_values(form: PressReleaseForm) -> dict[str, Any]:
     values = {f: getattr(form, f).data for f in RELEASE_FORM_FIELDS}
     values["url"] = (values["url"] or "").strip() or None
-    values["published_at"] = (
-        local_datetime(form.published_date.data, form.published_time.data, form.published_zone.data)
-        if form.published_date.data
-        else None
-    )
+    day, clock, zone = form.published_date.data, form.published_time.data, form.published_zone.data
+    # A day without an hour stays a day: no invented midnight.
+    values["published_date"] = day
+    values["published_at"] = local_datetime(day, clock, zone) if day and clock else None
+    values["published_zone"] = zone if day and clock else None
     return values
 
 
 def _meeting_choices(release: PressRelease) -> list[tuple[int, str]]:
     """Meetings within six weeks of publication (or the latest ones), staff-visible."""
     stmt = db.select(Meeting).order_by(Meeting.starts_at.desc()).limit(200)
-    if release.published_at is not None:
+    if release.published_date is not None:
+        middle = datetime.combine(release.published_date, time(12), tzinfo=UTC)
         stmt = stmt.where(
-            Meeting.starts_at.between(
-                release.published_at - timedelta(days=42), release.published_at + timedelta(days=42)
-            )
+            Meeting.starts_at.between(middle - timedelta(days=42), middle + timedelta(days=42))
         )
     return [
         (m.id, f"{m.title} — {format_short_day(m.local_date)} (#{m.id})")
@@ -118,9 +126,7 @@ def _render_detail(
 def index() -> str:
     """List recorded press releases, newest first."""
     page = db.paginate(
-        db.select(PressRelease).order_by(
-            PressRelease.published_at.desc().nulls_last(), PressRelease.id.desc()
-        ),
+        db.select(PressRelease).order_by(*queries.NEWEST_FIRST),
         page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
         max_per_page=100,
@@ -168,6 +174,7 @@ def edit(release_id: int) -> Page:
     release = _load(release_id)
     if request.method == "GET":
         data: dict[str, Any] = {f: getattr(release, f) for f in RELEASE_FORM_FIELDS}
+        data["published_date"] = release.published_date
         if release.published_at is not None:
             local = release.published_at.astimezone(_zone_of(release))
             data |= {
@@ -192,10 +199,37 @@ def edit(release_id: int) -> Page:
 
 
 def _zone_of(release: PressRelease) -> Any:
-    """The zone a release's time is shown in: its first meeting's, else WIB."""
+    """The zone a release's time is shown in: its own, its first meeting's, else WIB."""
+    if release.published_zone:
+        return ZoneInfo(release.published_zone)
     for coverage in release.coverages:
         return coverage.meeting.zone
     return ZoneInfo("Asia/Jakarta")
+
+
+@bp.get("/<int:release_id>/archive")
+def archive_page(release_id: int) -> Response:
+    """Serve the page fetched for a release, as plain text (never as HTML from our origin)."""
+    release = db.get_or_404(PressRelease, release_id)
+    if release.snapshot is None:
+        abort(404)
+    text = archive.snapshot_text(release.snapshot)
+    return archive.plain_response(text, f"arsip-{release.id}.txt")
+
+
+@bp.get("/queue")
+def queue() -> str:
+    """Imported releases that need a person: no meeting was made, and why."""
+    page = db.paginate(
+        db.select(PressRelease)
+        .where(PressRelease.pending_review.isnot(None))
+        .order_by(PressRelease.created_at.desc(), PressRelease.id.desc()),
+        page=page_number(),
+        per_page=current_app.config["PAGE_SIZE"],
+        max_per_page=100,
+        error_out=False,
+    )
+    return render_template("staff/press/queue.html", page=page, describe=hints.describe)
 
 
 @bp.post("/<int:release_id>/link")
