@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from calendar_check import data as calendar_data
 from calendar_check.tools import check_invariants
@@ -126,3 +128,34 @@ def test_recent_revalidation_needs_no_query_and_writes_show_at_once(client, meet
     changed = client.get("/calendar/all.ics", headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200
     assert changed.headers["ETag"] != first.headers["ETag"]
+
+
+def test_feed_vtimezones_hold_only_the_observances_of_their_meetings(client, make_meeting, region):
+    from zoneinfo import ZoneInfo
+
+    from tracker.calendar.ical import timezone_text
+
+    pontianak = ZoneInfo("Asia/Pontianak")
+    kalbar = region("61")
+    make_meeting(
+        region_id=kalbar.id,
+        starts_at=datetime(2024, 2, 6, 9, 0, tzinfo=pontianak),
+        ends_at=datetime(2024, 2, 6, 12, 0, tzinfo=pontianak),
+    )
+    text = client.get("/calendar/region/61.ics?archive=1").get_data(as_text=True)
+    assert text.count("TZID:Asia/Pontianak\r\n") == 1
+    assert timezone_text("Asia/Pontianak") in text
+    assert text.count("BEGIN:STANDARD") == 1 and "TZOFFSETTO:+0800" not in text
+    # A meeting from before 1988 brings back the observance of its date.
+    make_meeting(
+        region_id=kalbar.id,
+        starts_at=datetime(1985, 2, 6, 9, 0, tzinfo=pontianak),
+        ends_at=datetime(1985, 2, 6, 12, 0, tzinfo=pontianak),
+    )
+    both = client.get("/calendar/region/61.ics?archive=1").get_data()
+    assert both.count(b"BEGIN:STANDARD") == 2
+    starts = sorted(e.start for e in check_invariants(both).events)
+    assert starts == [
+        datetime(1985, 2, 6, 1, 0, tzinfo=UTC),
+        datetime(2024, 2, 6, 2, 0, tzinfo=UTC),
+    ]

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from calendar_check.tools import check_invariants, icaljs, libical_errors
+from calendar_check.tools import check_invariants, icaljs, libical_errors, libical_texts
 from icalendar import Calendar, Event
+from icalendar.parser import unescape_backslash
 
 from tracker.calendar.ical import (
     CalendarSettings,
@@ -265,3 +266,87 @@ def test_icaljs_exposes_a_missing_vtimezone():
     stripped = re.sub(r"BEGIN:VTIMEZONE.*?END:VTIMEZONE\r\n", "", text, flags=re.S)
     (event,) = icaljs(stripped.encode())["events"]
     assert event["start"]["utc"] != "2024-02-06T01:00:00.000Z"
+
+
+NAMED = FeedInfo(
+    **{
+        **FEED.__dict__,
+        "name": "Rakor Tracker: Bawaslu, KPU; Polda \\ Kaltim\nbaris dua",
+        "description": "Rapat, pemilu; a\\b\nbaris dua",
+    }
+)
+
+
+def test_calendar_name_and_description_are_escaped_text():
+    data = build_calendar([meeting()], NAMED, SETTINGS)
+    text = data.decode()
+    assert "\r\nNAME:Rakor Tracker: Bawaslu\\, KPU\\; Polda \\\\ Kaltim\\nbaris dua\r\n" in text
+    check_invariants(data)
+    assert libical_errors(data) == []
+    # icalendar keeps these unknown values raw: its TEXT unescaping gives the value back.
+    cal = Calendar.from_ical(data)
+    for name, expected in [
+        ("NAME", NAMED.name),
+        ("X-WR-CALNAME", NAMED.name),
+        ("DESCRIPTION", NAMED.description),
+        ("X-WR-CALDESC", NAMED.description),
+    ]:
+        assert unescape_backslash(str(cal[name])) == expected, name
+    # libical, an independent parser, decodes the same values.
+    found = libical_texts(data)
+    assert found["NAME"] == found["X-WR-CALNAME"] == NAMED.name
+    assert found["DESCRIPTION"] == found["X-WR-CALDESC"] == NAMED.description
+
+
+def _observances(text: str, tzid: str) -> list[str]:
+    block = re.search(rf"BEGIN:VTIMEZONE\r\nTZID:{tzid}\r\n.*?END:VTIMEZONE", text, re.S)
+    assert block is not None, tzid
+    return re.findall(r"BEGIN:(STANDARD|DAYLIGHT)\r\n(.*?)END:\1", block.group(0), re.S)
+
+
+ZONES = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")
+
+
+def test_current_meetings_get_one_standard_observance_per_zone():
+    meetings = [
+        meeting(id=20 + i, uid=f"z{i}@x", timezone=zone, starts_at=datetime(2024, 2, 6, tzinfo=UTC))
+        for i, zone in enumerate(ZONES)
+    ]
+    data = build_calendar(meetings, FEED, SETTINGS)
+    text = data.decode()
+    for zone in ZONES:
+        (observance,) = _observances(text, zone)
+        assert observance[0] == "STANDARD"
+    # Pontianak's current rule (WIB since 1988), never its 1970-1988 WITA history.
+    ((_kind, pontianak),) = _observances(text, "Asia/Pontianak")
+    assert "TZOFFSETTO:+0700" in pontianak and "DTSTART:19880101T000000" in pontianak
+    check_invariants(data)
+    assert libical_errors(data) == []
+    seen = {e["uid"]: e["start"] for e in icaljs(data)["events"]}
+    assert seen["z1@x"] == {"utc": "2024-02-06T00:00:00.000Z", "zone": "Asia/Pontianak"}
+
+
+def test_old_meetings_keep_the_observances_of_their_dates():
+    pontianak = ZoneInfo("Asia/Pontianak")
+    old = datetime(1985, 3, 1, 9, 0, tzinfo=pontianak).astimezone(UTC)
+    new = datetime(2024, 3, 1, 9, 0, tzinfo=pontianak).astimezone(UTC)
+    meetings = [
+        meeting(id=30, uid="old@x", timezone="Asia/Pontianak", starts_at=old, ends_at=None),
+        meeting(id=31, uid="new@x", timezone="Asia/Pontianak", starts_at=new, ends_at=None),
+    ]
+    data = build_calendar(meetings, FEED, SETTINGS)
+    assert len(_observances(data.decode(), "Asia/Pontianak")) == 2
+    only_old = build_calendar(meetings[:1], FEED, SETTINGS).decode()
+    ((_kind, rule),) = _observances(only_old, "Asia/Pontianak")
+    assert "TZOFFSETTO:+0800" in rule
+    check_invariants(data)
+    seen = {e["uid"]: e["start"]["utc"] for e in icaljs(data)["events"]}
+    assert seen == {"old@x": "1985-03-01T01:00:00.000Z", "new@x": "2024-03-01T02:00:00.000Z"}
+    parsed = {str(e["UID"]): e.start for e in Calendar.from_ical(data).events}
+    assert parsed == {"old@x": old, "new@x": new}
+
+
+def test_timezone_blocks_are_the_same_bytes_for_the_same_observances():
+    first = timezone_text("Asia/Pontianak", (datetime(2024, 1, 1), datetime(2024, 2, 1)))
+    assert first == timezone_text("Asia/Pontianak", (datetime(2030, 1, 1), datetime(2031, 1, 1)))
+    assert first == timezone_text("Asia/Pontianak")

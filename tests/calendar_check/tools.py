@@ -49,7 +49,47 @@ def _libical() -> ctypes.CDLL | None:
     lib.icalcomponent_free.argtypes = [ctypes.c_void_p]
     lib.icalerror_set_errors_are_fatal.argtypes = [ctypes.c_int]
     lib.icalerror_set_errors_are_fatal(0)
+    for name in ("icalcomponent_get_first_property", "icalcomponent_get_next_property"):
+        getattr(lib, name).argtypes = [ctypes.c_void_p, ctypes.c_int]
+        getattr(lib, name).restype = ctypes.c_void_p
+    lib.icalproperty_get_property_name.argtypes = [ctypes.c_void_p]
+    lib.icalproperty_get_property_name.restype = ctypes.c_char_p
+    lib.icalproperty_get_value.argtypes = [ctypes.c_void_p]
+    lib.icalproperty_get_value.restype = ctypes.c_void_p
+    lib.icalvalue_isa.argtypes = [ctypes.c_void_p]
+    lib.icalvalue_isa.restype = ctypes.c_int
+    lib.icalvalue_kind_to_string.argtypes = [ctypes.c_int]
+    lib.icalvalue_kind_to_string.restype = ctypes.c_char_p
+    for name in ("icalvalue_get_text", "icalvalue_get_x"):
+        getattr(lib, name).argtypes = [ctypes.c_void_p]
+        getattr(lib, name).restype = ctypes.c_char_p
     return lib
+
+
+ANY_PROPERTY = 0  # ICAL_ANY_PROPERTY
+
+
+def libical_texts(data: bytes) -> dict[str, str]:
+    """The calendar's own TEXT and X- properties as libical decodes them (unescaped)."""
+    lib = _libical()
+    if lib is None:
+        missing("libical is not installed (Debian package libical3)")
+    comp = lib.icalparser_parse_string(data)
+    assert comp, "libical could not parse the calendar"
+    found: dict[str, str] = {}
+    try:
+        prop = lib.icalcomponent_get_first_property(comp, ANY_PROPERTY)
+        while prop:
+            value = lib.icalproperty_get_value(prop)
+            kind = lib.icalvalue_kind_to_string(lib.icalvalue_isa(value))
+            getter = {b"TEXT": lib.icalvalue_get_text, b"X": lib.icalvalue_get_x}.get(kind)
+            if getter is not None:
+                name = lib.icalproperty_get_property_name(prop).decode("ascii")
+                found.setdefault(name, getter(value).decode("utf-8"))
+            prop = lib.icalcomponent_get_next_property(comp, ANY_PROPERTY)
+    finally:
+        lib.icalcomponent_free(comp)
+    return found
 
 
 def libical_errors(data: bytes) -> list[str]:

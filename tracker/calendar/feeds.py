@@ -26,9 +26,12 @@ from tracker.calendar import bodies, cache, state
 from tracker.calendar.ical import (
     BUILDER_VERSION,
     CALENDAR_FOOTER,
+    HEAD_VERSION,
     CalendarSettings,
     FeedInfo,
+    ZoneSpan,
     calendar_head,
+    zone_span,
 )
 from tracker.extensions import db
 from tracker.i18n import gettext as _
@@ -298,7 +301,7 @@ def feed_key(
         conf.fingerprint,
         conf.prodid,
         str(int(conf.refresh.total_seconds())),
-        str(BUILDER_VERSION),
+        f"{BUILDER_VERSION}.{HEAD_VERSION}",
         str(config["SITE_NAME"]),
         str(config["BABEL_DEFAULT_LOCALE"]),
         str(config["CALENDAR_WINDOW_DAYS"]),
@@ -497,6 +500,26 @@ def _produce(
             close()
 
 
+def zone_spans(
+    where: Sequence[ColumnElement[bool]], conf: CalendarSettings, connection: Any = None
+) -> dict[str, ZoneSpan]:
+    """Per zone of the feed's timed meetings, the local span they cover.
+
+    The latest end is widened by the default duration (a meeting without an end is
+    shown that long): a wider span can only add an observance, never lose one.
+    """
+    last = func.coalesce(Meeting.ends_at, Meeting.starts_at)
+    stmt = (
+        db.select(Meeting.timezone, func.min(Meeting.starts_at), func.max(last))
+        .where(*where, Meeting.time_unknown.is_(False))
+        .group_by(Meeting.timezone)
+    )
+    rows = (connection or db.session).execute(stmt)
+    return {
+        tzid: zone_span(tzid, first, final + conf.default_duration) for tzid, first, final in rows
+    }
+
+
 def build_chunks(
     info: FeedInfo,
     conf: CalendarSettings,
@@ -505,14 +528,7 @@ def build_chunks(
     connection: Any = None,
 ) -> Iterator[str]:
     """The calendar text of a feed in pieces: header, events chunk by chunk, footer."""
-    zones = (
-        (connection or db.session)
-        .execute(
-            db.select(Meeting.timezone).where(*where, Meeting.time_unknown.is_(False)).distinct()
-        )
-        .scalars()
-    )
-    yield calendar_head(info, conf, set(zones))
+    yield calendar_head(info, conf, zone_spans(where, conf, connection))
     for chunk in cache.stream_pieces(where, conf, references, executor=connection):
         yield "".join(p.text for p in chunk)
     yield CALENDAR_FOOTER

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, cached_property
 from typing import Any, NamedTuple
 
 from flask_babel import get_locale
-from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
 from icalendar.enums import CLASS, STATUS, TRANSP
 
 from tracker.calendar import writer
@@ -431,37 +431,112 @@ def event_text(meeting: Any, settings: CalendarSettings) -> str:
     return write_event(record_from(meeting), settings, phrases())
 
 
+# Bump when calendar_head's output changes: feed keys (and so cached bodies) move on.
+HEAD_VERSION = 2
+# The first and last local wall-clock time a feed shows in one zone.
+ZoneSpan = tuple[datetime, datetime]
+
+
 @cache
-def timezone_text(tzid: str) -> str:
-    """The VTIMEZONE of an IANA zone, valid 1970–2038 (no LMT offsets with seconds)."""
+def _zone_parts(tzid: str) -> tuple[Timezone, tuple[tuple[datetime, ...], ...]]:
+    """The zone's VTIMEZONE (1970–2038) and the onsets of each STANDARD/DAYLIGHT part."""
     zone = Timezone.from_tzid(tzid)
     # icalendar puts a COMMENT directly under VTIMEZONE, where RFC 5545 does not list it.
     zone.pop("COMMENT", None)
-    return zone.to_ical().decode("utf-8")
+    onsets = []
+    for part in zone.subcomponents:
+        found = [part["DTSTART"].dt]
+        rdates = part.get("RDATE", [])
+        for rdate in rdates if isinstance(rdates, list) else [rdates]:
+            found += [d.dt for d in rdate.dts]
+        onsets.append(tuple(sorted(found)))
+    return zone, tuple(onsets)
 
 
-def calendar_head(feed: FeedInfo, settings: CalendarSettings, tzids: Iterable[str]) -> str:
-    """Everything before the first VEVENT: calendar properties and sorted VTIMEZONEs."""
+def _in_force(onsets: Sequence[Sequence[datetime]], span: ZoneSpan | None) -> tuple[int, ...]:
+    """The parts whose rules hold at some time of the span (None: the zone as it is now)."""
+    every = sorted((onset, i) for i, times in enumerate(onsets) for onset in times)
+    first, last = span if span is not None else (every[-1][0], every[-1][0])
+    before = [i for onset, i in every if onset <= first]
+    keep = {before[-1] if before else every[0][1]}
+    keep.update(i for onset, i in every if first < onset <= last)
+    return tuple(sorted(keep))
+
+
+@cache
+def _timezone_block(tzid: str, parts: tuple[int, ...]) -> str:
+    zone, _onsets = _zone_parts(tzid)
+    block = Timezone()
+    block.update(zone)
+    for i in parts:
+        block.add_component(zone.subcomponents[i])
+    return block.to_ical().decode("utf-8")
+
+
+def timezone_text(tzid: str, span: ZoneSpan | None = None) -> str:
+    """A minimal VTIMEZONE: only the observances in force during the span.
+
+    Outlook keeps one rule per block and may pick a historical one (Asia/Pontianak's
+    1970-1988 WITA), so a feed of current meetings gets the current observance alone.
+    The default 1970 start is kept: no LMT offsets with seconds.
+    """
+    _zone, onsets = _zone_parts(tzid)
+    return _timezone_block(tzid, _in_force(onsets, span))
+
+
+def zone_span(tzid: str, first: datetime, last: datetime) -> ZoneSpan:
+    """The span, as local wall-clock times of the zone, of instants from first to last."""
+    zone = writer.zone(tzid)
+    return (
+        first.astimezone(zone).replace(tzinfo=None),
+        last.astimezone(zone).replace(tzinfo=None),
+    )
+
+
+def _calendar_text(cal: Calendar, feed: FeedInfo) -> None:
+    """Name and description as TEXT, escaped (RFC 5545 §3.3.11).
+
+    icalendar 7.3's ``Calendar.new`` writes NAME, X-WR-CALNAME and X-WR-CALDESC raw, and
+    vobject and Radicale cut a raw name at its first comma.
+    """
+    cal.add("DESCRIPTION", vText(feed.description))
+    cal.add("X-WR-CALDESC", vText(feed.description))
+    cal.add("NAME", vText(feed.name))
+    cal.add("X-WR-CALNAME", vText(feed.name))
+
+
+def calendar_head(
+    feed: FeedInfo,
+    settings: CalendarSettings,
+    zones: Mapping[str, ZoneSpan] | Iterable[str],
+) -> str:
+    """Everything before the first VEVENT: calendar properties and sorted VTIMEZONEs.
+
+    ``zones`` maps each TZID the events use to the span they cover (a plain TZID stands
+    for the zone as it is now); each VTIMEZONE holds only what that span needs.
+    """
     cal = Calendar.new(
         prodid=settings.prodid,
         uid=feed.uid,
-        name=feed.name,
-        description=feed.description,
         method="PUBLISH",
         source=feed.source_url,
         url=feed.page_url,
         calscale="GREGORIAN",
     )
+    _calendar_text(cal, feed)
     # RFC 7986 requires VALUE=DURATION; icalendar leaves it out unless told.
     cal.add("REFRESH-INTERVAL", settings.refresh, parameters={"VALUE": "DURATION"})
     # Outlook's hint, as a duration string (a timedelta would be written "1:00:00").
     cal.add("X-PUBLISHED-TTL", vDuration(settings.refresh).to_ical().decode("ascii"))
     text = cal.to_ical().decode("utf-8")
     head = text[: -len(CALENDAR_FOOTER)]
-    # Sorted, and always the feed's home zone: an empty feed is still a valid calendar,
-    # and the order never depends on the hash seed (add_missing_timezones' does).
-    zones = sorted(set(tzids) | {feed.home_zone})
-    return head + "".join(timezone_text(z) for z in zones)
+    spans: dict[str, ZoneSpan | None] = (
+        dict(zones) if isinstance(zones, Mapping) else dict.fromkeys(zones)
+    )
+    # Always the feed's home zone: an empty feed is still a valid calendar. Sorted, so
+    # the order never depends on the hash seed (add_missing_timezones' does).
+    spans.setdefault(feed.home_zone, None)
+    return head + "".join(timezone_text(z, spans[z]) for z in sorted(spans))
 
 
 def sort_key(meeting: Any) -> tuple[datetime, str]:
@@ -469,9 +544,21 @@ def sort_key(meeting: Any) -> tuple[datetime, str]:
     return (meeting.starts_at, meeting.uid)
 
 
+def meeting_spans(meetings: Iterable[Any], settings: CalendarSettings) -> dict[str, ZoneSpan]:
+    """Per zone, the local span the timed meetings cover (DTEND included)."""
+    bounds: dict[str, tuple[datetime, datetime]] = {}
+    for m in meetings:
+        if m.time_unknown:
+            continue  # all-day: VALUE=DATE, no TZID
+        start, end = _times(m, settings)
+        low, high = bounds.get(m.timezone, (start, end))
+        bounds[m.timezone] = (min(low, start), max(high, end))
+    return {z: zone_span(z, *b) for z, b in bounds.items()}
+
+
 def build_calendar(meetings: Sequence[Any], feed: FeedInfo, settings: CalendarSettings) -> bytes:
     """Build a whole calendar from meetings, without any stored pieces."""
     ordered = sorted(meetings, key=sort_key)
-    head = calendar_head(feed, settings, {m.timezone for m in ordered if not m.time_unknown})
+    head = calendar_head(feed, settings, meeting_spans(ordered, settings))
     body = "".join(event_text(m, settings) for m in ordered)
     return (head + body + CALENDAR_FOOTER).encode("utf-8")

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 from tracker import safefiles, urls
 from tracker.calendar import builder, cache, feeds, operations, state
 from tracker.calendar.forms import FeedBuilderForm, ImportForm, RegenerateTokenForm
-from tracker.calendar.ical import CALENDAR_FOOTER, FeedInfo, calendar_head
+from tracker.calendar.ical import CALENDAR_FOOTER, FeedInfo, calendar_head, meeting_spans
 from tracker.calendar.importer import ImportRejected, import_calendar
 from tracker.extensions import db
 from tracker.i18n import gettext as _
@@ -147,8 +147,7 @@ def meeting(meeting_id: int) -> Response:
         page_url=conf.meeting_url(found.id),
         home_zone=found.timezone,
     )
-    zones = set() if found.time_unknown else {found.timezone}
-    chunks = [calendar_head(info, conf, zones), text, CALENDAR_FOOTER]
+    chunks = [calendar_head(info, conf, meeting_spans([found], conf)), text, CALENDAR_FOOTER]
     db.session.commit()
     return feeds.ics_response(
         chunks, found.updated_at, f"rapat-{found.id}.ics", attachment=True, private=not conf.shared
