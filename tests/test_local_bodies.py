@@ -136,6 +136,7 @@ def test_search_offers_catalogue_bodies_without_writing(app):
     assert choices[0].region == "Kabupaten Indragiri Hulu, Riau"
     assert db.session.scalar(db.select(db.func.count(Agency.id))) == before
     made = picking.resolve_agency("Inhu", choices[0].value)  # the search text, then the pick
+    db.session.commit()  # as the saving request does; the next search sees the row
     assert [c.value for c in picking.search("Kapolres Inhu")] == [str(made.id)]
 
 

@@ -137,10 +137,16 @@ def agency_page(
     q: str, kind: str, page: int, per_page: int, max_per_page: int, on: date | None = None
 ) -> Pagination:
     """One page of matching agencies, busiest first; out-of-range pages are empty."""
+    # Kept until the next write (and per day: "formed by today" moves at midnight), so
+    # paging through thousands of bodies does not rank them all again per page.
+    ranked = kept(
+        ("agency_ranked_ids", q, kind, on, today()),
+        lambda: tuple(ranked_agency_ids(q, kind, on)),
+    )
     return paginate_ids(
         select(Agency).options(selectinload(Agency.region), selectinload(Agency.aliases)),
         Agency.id,
-        ranked_agency_ids(q, kind, on),
+        ranked,
         page=page,
         per_page=per_page,
         max_per_page=max_per_page,
