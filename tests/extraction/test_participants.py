@@ -33,10 +33,10 @@ def test_represented_agencies_name_their_representative() -> None:
         assert 0 < a["confidence"] <= 1
 
 
-MEWAKILI = """Rakor Forkopimda Kabupaten Kuningan digelar di Pendopo Kuningan, Selasa (17/10/2023). \
-Rakor dihadiri Sekda Dian Rachmat mewakili Bupati Kuningan, serta Kapolres Kuningan AKBP \
-Willy Andrian. Kapolres Kuningan membacakan amanat Kapolri tentang Operasi Mantap Brata. \
-Kapolri menegaskan bahwa seluruh personel harus netral.
+MEWAKILI = """Rakor Forkopimda Kabupaten Kuningan digelar di Pendopo Kuningan, Selasa \
+(17/10/2023). Rakor dihadiri Sekda Dian Rachmat mewakili Bupati Kuningan, serta Kapolres \
+Kuningan AKBP Willy Andrian. Kapolres Kuningan membacakan amanat Kapolri tentang Operasi \
+Mantap Brata. Kapolri menegaskan bahwa seluruh personel harus netral.
 """
 
 

@@ -120,6 +120,18 @@ def _tables() -> tuple[
     return titles, bodies, pattern, frozenset(firsts)
 
 
+@cache
+def body_pattern() -> re.Pattern[str]:
+    """A body's name with an optional region ("Polda Sulteng", "KPU Kota Bima")."""
+    _, bodies, _, _ = _tables()
+    alt = "|".join(
+        re.escape(b).replace(r"\ ", r"\s+") for b in sorted(bodies, key=len, reverse=True)
+    )
+    return re.compile(
+        rf"(?:{alt})(?:\s+(?:Provinsi|Kota|Kabupaten|Kab\.))?(?:\s+[A-Z][\w.]*){{0,3}}", re.I
+    )
+
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _NEGATED = re.compile(rf"\b(?P<neg>{_NEGATORS})\s+$", re.I)
 _COORDINATED = re.compile(r"\s*(?:,|dan|serta|maupun|&|/)\s*", re.I)

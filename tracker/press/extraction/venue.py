@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
-from . import data
+from .mentions import body_pattern
 from .normalise import straight_quotes
 from .places import Gazetteer, Place
 
@@ -14,7 +13,8 @@ _HEAD = (
     r"(?:Hotel|Ballroom|Gedung|Aula|Ruang|Ruangan|Auditorium|Pendopo|Pendapa|Kantor|Markas|"
     r"Mako\w*|Mapolda|Mapolres\w*|Balai|Rumah\s+Jabatan|Rujab|Convention|Hall|Wisma|Graha|"
     r"Lantai|Command\s+Center|Kafe|Cafe|Caffe|Café|Restoran|Resto|Rumah\s+Makan|Islamic\s+Center|"
-    r"Masjid|Lapangan|GOR|Sekretariat|Villa|Resort|Swiss|Grand|Best)\b"
+    r"Masjid|Lapangan|GOR|Sekretariat|Villa|Resort|Swiss|Grand|Best|Halaman|Pelataran|Lobi|"
+    r"Lobby|Teras|Ruang\s+Rapat|Kediaman)\b"
 )
 HEAD = re.compile(_HEAD, re.I)
 _DI = re.compile(
@@ -29,7 +29,8 @@ _VENUE_SENT = re.compile(
 _WD = r"(?:Senin|Selasa|Rabu|Kamis|Jum['\u2019]?at|Sabtu|Minggu|Ahad)"
 _STOP = re.compile(
     r";|\(|(?<![A-Z])\.(?=\s|$)|[\"“”]|\s+(?:pada|dengan|yang|untuk|dalam|guna|sejak|mulai|sekitar|"
-    rf"pukul|dan|serta|bersama|beserta|hingga|sampai|selama|oleh|terkait|tentang|sebagai|tadi)\b|,?\s+{_WD}\b",
+    rf"pukul|dan|serta|bersama|beserta|hingga|sampai|selama|oleh|terkait|tentang|sebagai|tadi|"
+    rf"tersebut|ini|itu|dihadiri|diikuti|dipimpin|dibuka)\b|,?\s+{_WD}\b",
     re.I,
 )
 _ADDRESS = re.compile(
@@ -38,6 +39,12 @@ _ADDRESS = re.compile(
 )
 _GENERIC = re.compile(r"^(?:salah\s+satu|sebuah|suatu|kawasan|wilayah|daerah)\b", re.I)
 _PLACE_PREFIX = re.compile(r"^(?:Kota|Kabupaten|Kab\.|Provinsi)\s+")
+# Phrases after "di" that are an event or the whole country, not a venue.
+_NOT_A_VENUE = re.compile(
+    r"^(?:rapat|rakor\w*|acara|kegiatan|apel|pertemuan|forum|sela|indonesia|tanah\s+air|"
+    r"seluruh|masing|setiap|tiap|tingkat|lingkungan)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -50,9 +57,10 @@ class Venue:
     generic: bool = False
 
 
-@cache
-def _brands() -> tuple[str, ...]:
-    return tuple(b.lower() for b in data.words("hotel_brands.txt"))
+def _is_body(head: str) -> bool:
+    """True when the phrase is only an agency's name: "di Polda X" is "within Polda X"."""
+    m = body_pattern().fullmatch(head)
+    return m is not None
 
 
 def _as_place(text: str, gaz: Gazetteer) -> Place | None:
@@ -64,25 +72,17 @@ def _as_place(text: str, gaz: Gazetteer) -> Place | None:
     return gaz.lookup(t, prefer)
 
 
-def _trailing_city(name: str, gaz: Gazetteer) -> tuple[str, Place | None]:
-    """Split "Grand City Hall Surabaya" into the venue and its city."""
-    best: tuple[str, Place | None] = (name, None)
+def _trailing_city(name: str, gaz: Gazetteer) -> Place | None:
+    """The city a venue's name ends with ("Hotel Roger Manado", "aula Mapolres Ketapang").
+
+    The name keeps it: that is how the venue is written and known.
+    """
     for m in gaz.pattern.finditer(name):
-        if m.end() != len(name) or m.start() == 0:
-            continue
-        place = gaz.lookup(m.group(0), "local")
-        if place is None or place.is_province:
-            continue
-        head = name[: m.start()].rstrip(" ,")
-        if head.lower().endswith((" kota", " kabupaten")):
-            head = head.rsplit(" ", 1)[0]
-        words = head.split()
-        # Chain hotels are named after their city ("Hotel Novotel Balikpapan").
-        tail = " ".join(words[-2:]).lower() if len(words) >= 2 else head.lower()
-        if any(tail.endswith(b) for b in _brands()):
-            return name, place
-        best = (head, place)
-    return best
+        if m.end() == len(name) and m.start() > 0:
+            place = gaz.lookup(m.group(0), "local")
+            if place is not None and not place.is_province:
+                return place
+    return None
 
 
 def find_venue(sentences: list[str], gaz: Gazetteer, prefer: list[int]) -> Venue:
@@ -91,7 +91,8 @@ def find_venue(sentences: list[str], gaz: Gazetteer, prefer: list[int]) -> Venue
     generic: Venue | None = None
     for i in order:
         s = sentences[i]
-        if not _VENUE_SENT.search(s):
+        # The date's own sentence names the venue beside it even without a meeting verb.
+        if i not in prefer and not _VENUE_SENT.search(s):
             continue
         for m in _DI.finditer(s):
             v = _parse_phrase(s, m.end(), gaz)
@@ -125,13 +126,14 @@ def _parse_phrase(s: str, pos: int, gaz: Gazetteer) -> Venue | None:
         return Venue(city=city, province=place if place.is_province else None, generic=True)
     if not (HEAD.match(head) or head[:1].isupper() or head[:2] in ("D'", "D’")):
         return None
+    if _NOT_A_VENUE.match(head) or _is_body(head):
+        return None  # "di Rapat Koordinasi Daerah", "di Indonesia", "di Polda Sulteng"
     if len(head.split()) > 10 or len(head) < 3:
         return None
     v = Venue()
     address_parts.extend(_trailing_parts(parts[1:], gaz, v))
-    name, city = _trailing_city(head, gaz)
-    v.name = straight_quotes(name)
-    v.city = v.city or city
+    v.name = straight_quotes(head)
+    v.city = v.city or _trailing_city(head, gaz)
     if address_parts:
         v.address = straight_quotes(", ".join(address_parts)).rstrip(" .")
     if v.city is None:
