@@ -130,17 +130,15 @@ def public_record(release: PressRelease) -> str:
     """What the public archive link shows: the snapshot's facts and the stored text."""
     snapshot = release.snapshot
     assert snapshot is not None
-    lines = [
-        release.title,
-        f"{_('Alamat yang diminta')}: {snapshot.requested_url}",
-        f"{_('Alamat akhir')}: {snapshot.final_url}",
-        f"{_('Diambil')}: {snapshot.retrieved_at.isoformat()}",
-        f"{_('Jenis')}: {snapshot.content_type}",
-        f"{_('Ukuran')}: {snapshot.size} B",
-        f"SHA-256: {snapshot.content_hash}",
-        "",
-        release.body,
+    facts = [
+        (_("Alamat yang diminta"), snapshot.requested_url),
+        (_("Alamat akhir"), snapshot.final_url),
+        (_("Diambil"), snapshot.retrieved_at.isoformat()),
+        (_("Jenis"), snapshot.content_type),
+        (_("Ukuran"), f"{snapshot.size} B"),
+        ("SHA-256", snapshot.content_hash),
     ]
+    lines = [release.title, *(f"{label}: {value}" for label, value in facts), "", release.body]
     return "\n".join(lines) + "\n"
 
 
