@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
 
 from . import dates as d
 from .normalise import straight_quotes
@@ -81,21 +84,17 @@ class Signals:
 def election_signals(sentences: list[str], title: str | None) -> Signals:
     """Counts of Pilkada and Pemilu signals; the polling day named counts most."""
     texts = [*sentences, title or ""]
-    pilkada = [len(_PILKADA.findall(s)) for s in texts]
-    pemilu = [len(_PEMILU.findall(s)) for s in texts]
-    body = " ".join(texts)
+    body = "\n".join(texts)
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    pilkada = [bisect_right(starts, m.start()) - 1 for m in _PILKADA.finditer(body)]
+    pemilu = [bisect_right(starts, m.start()) - 1 for m in _PEMILU.finditer(body)]
     return Signals(
-        sum(pilkada) + 3 * bool(_PILKADA_DAY.search(body)),
-        sum(pemilu) + 3 * bool(_PEMILU_DAY.search(body)),
+        len(pilkada) + 3 * bool(_PILKADA_DAY.search(body)),
+        len(pemilu) + 3 * bool(_PEMILU_DAY.search(body)),
         bool(_GENERIC_VOTE.search(body)),
-        _strongest(pilkada),
-        _strongest(pemilu),
+        Counter(pilkada).most_common(1)[0][0] if pilkada else None,
+        Counter(pemilu).most_common(1)[0][0] if pemilu else None,
     )
-
-
-def _strongest(counts: list[int]) -> int | None:
-    best = max(range(len(counts)), key=lambda i: counts[i], default=None)
-    return best if best is not None and counts[best] else None
 
 
 def election(sig: Signals, meeting: date | None) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
 from tracker.agencies import catalogue
 
@@ -25,10 +26,12 @@ _UNREGISTERED = frozenset({"polsek", "koramil"})
 Resolution = tuple[Entry | None, str | None]
 
 
+@cache
 def _unsafe() -> dict[str, set[str]]:
     return {r["province_code"]: set(data.split(r["keys"])) for r in data.rows("unsafe_regions.csv")}
 
 
+@cache
 def _korem_table() -> dict[str, dict[str, str]]:
     return {r["number"]: r for r in data.rows("korem.csv")}
 
