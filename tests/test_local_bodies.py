@@ -35,8 +35,13 @@ def test_every_regency_and_city_has_its_standard_bodies():
     assert {"kesbangpol", "satpolpp", "pn", "kodim", "korem"} <= templates
     for region in reference.lower_regions():
         head = "pemkab" if region.kind == "regency" else "pemkot"
-        for key in (head, "polres", "kejari", "kpu", "bawaslu", "satpolpp"):
+        for key in (head, "kejari", "kpu", "bawaslu", "satpolpp"):
             assert f"{key}:{region.code}" in catalogue.by_key(), (key, region.code)
+    polres = {b.region_code for b in catalogue.local_bodies() if b.template == "polres"}
+    # Every region has its resort, except the five a neighbour's covers (polres_none.csv).
+    assert codes - polres == {"32.17", "12.24", "12.25", "12.78", "15.72"}
+    assert catalogue.named("Kapolres Bandung Barat") == []
+    assert [b.key for b in catalogue.named("Polres Cimahi")] == ["polres:32.77"]
 
 
 def test_slugs_are_unique_and_never_a_national_or_provincial_body_s():

@@ -154,9 +154,9 @@ ABBREVIATED = [
     pytest.param(
         "32.17",
         "Pemkab KBB menggelar rapat koordinasi kesiapan Pilkada di Ngamprah, Kamis (31/10/2024). "
-        "Hadir Kapolres KBB dan Ketua Bawaslu KBB.",
+        "Hadir Ketua KPU KBB dan Ketua Bawaslu KBB.",
         ("Bandung Barat", "Jawa Barat"),
-        {"Bawaslu Bandung Barat", "Pemkab Bandung Barat", "Polres Bandung Barat"},
+        {"Bawaslu Bandung Barat", "KPU Bandung Barat", "Pemkab Bandung Barat"},
         id="32.17",
     ),
     pytest.param(

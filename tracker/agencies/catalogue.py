@@ -253,11 +253,15 @@ def local_bodies() -> tuple[LocalBody, ...]:
     """Every regency and city body the data describes, in region order."""
     templates = _csv("local_bodies.csv")
     polres = {r["region_code"]: r for r in _csv("polres.csv")}
+    # A region another resort covers gets none of its own (polres_none.csv).
+    no_resort = {r["region_code"] for r in _csv("polres_none.csv")}
     kodim = _kodim_templates(_csv("kodim.csv"))
     bodies: list[LocalBody] = []
     seen: set[str] = set()
     for region in _regions():
-        chosen = [*_templates_for(region, templates), _polres_template(region, polres)]
+        chosen = _templates_for(region, templates)
+        if region.code not in no_resort:
+            chosen.append(_polres_template(region, polres))
         for template in [*chosen, *kodim.get(region.code, [])]:
             body = _body(template, region)
             if body.key not in seen:
