@@ -183,7 +183,7 @@ SUMMARY:Rakor Berlin
             8,
             "berulang",
         ),
-        ("UID:" + "u" * 81 + "\r\nDTSTART:20240206T090000\r\nSUMMARY:x", 5, "80"),
+        ("UID:" + "u" * 1001 + "\r\nDTSTART:20240206T090000\r\nSUMMARY:x", 5, "1000"),
         ("UID:x\r\nDTSTART:20240206T090000\r\nSUMMARY:" + "x" * 301, 7, "300"),
     ],
 )
@@ -297,3 +297,131 @@ def test_cli_imports_and_reports_bad_lines(runner, tmp_path):
     assert count() == 2
     unknown = runner.invoke(args=["import-ics", str(good), "--region", "00"])
     assert unknown.exit_code != 0
+
+
+OUTLOOK_UID = "040000008200E00074C5B7101A82E00800000000" + "7A3B9C1D2E4F5061" * 4 + "0" * 8
+OUTLOOK_ZONE = "\r\n".join(
+    [
+        "BEGIN:VTIMEZONE",
+        "TZID:SE Asia Standard Time",
+        "BEGIN:STANDARD",
+        "DTSTART:16010101T000000",
+        "TZOFFSETFROM:+0700",
+        "TZOFFSETTO:+0700",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+    ]
+)
+
+
+def test_outlook_uids_longer_than_the_column_are_kept_as_a_digest(app, region):
+    assert len(OUTLOOK_UID) == 112
+    event = f"""
+UID:{OUTLOOK_UID}
+DTSTART;TZID="SE Asia Standard Time":20240206T090000
+DTEND;TZID="SE Asia Standard Time":20240206T110000
+SUMMARY:Rakor Jakarta
+"""
+    first = import_calendar(ics(event, extra=OUTLOOK_ZONE), region("31"))
+    db.session.commit()
+    (meeting,) = first.meetings
+    assert meeting.uid.startswith("sha256-") and len(meeting.uid) <= 80
+    again = import_calendar(ics(event, extra=OUTLOOK_ZONE), region("31"))
+    assert (again.created, again.unchanged) == (0, 1)
+    assert count() == 1
+
+
+def test_outlook_all_day_entries_become_all_day_meetings(app, region):
+    event = f"""
+UID:{OUTLOOK_UID}
+DTSTART;TZID="SE Asia Standard Time":20240209T000000
+DTEND;TZID="SE Asia Standard Time":20240211T000000
+SUMMARY:Bimtek dua hari
+X-MICROSOFT-CDO-ALLDAYEVENT:TRUE
+"""
+    import_calendar(ics(event, extra=OUTLOOK_ZONE), region("31"))
+    (meeting,) = db.session.execute(db.select(Meeting)).scalars()
+    assert meeting.time_unknown
+    assert meeting.local_start.date().isoformat() == "2024-02-09"
+    assert meeting.local_end.date().isoformat() == "2024-02-10"
+    # Without Outlook's flag the same times are a timed meeting of two days.
+    timed = event.replace("X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\n", "").replace(OUTLOOK_UID, "t-1")
+    import_calendar(ics(timed, extra=OUTLOOK_ZONE), region("31"))
+    assert not by_uid("t-1").time_unknown
+
+
+def test_floating_times_follow_x_wr_timezone(app, region):
+    event = """
+UID:papua-1@example.id
+DTSTART:20240206T090000
+DTEND:20240206T110000
+SUMMARY:Rakor Jayapura
+"""
+    import_calendar(ics(event, extra="X-WR-TIMEZONE:Asia/Jayapura"), region("64"))
+    meeting = by_uid("papua-1@example.id")
+    assert meeting.timezone == "Asia/Jayapura"
+    assert meeting.starts_at == datetime(2024, 2, 6, 0, 0, tzinfo=UTC)  # 09:00 WIT
+
+
+def test_floating_times_refuse_a_foreign_x_wr_timezone(app, region):
+    event = "UID:x\r\nDTSTART:20240206T090000\r\nSUMMARY:Rakor"
+    ((line, reason),) = rejected(ics(event, extra="X-WR-TIMEZONE:Europe/Berlin"), region("64"))
+    assert line == 7  # the DTSTART
+    assert "X-WR-TIMEZONE di baris 4" in reason and "Europe/Berlin" in reason
+
+
+def test_outlook_cancellation_cancels_and_keeps_the_title(app, region):
+    import_calendar(ics(RAKOR), region("64"))
+    db.session.commit()
+    cancel = RAKOR.replace("SUMMARY:Rakor", "SUMMARY:Canceled: Rakor") + "STATUS:CANCELLED\n"
+    result = import_calendar(ics(cancel, extra="METHOD:CANCEL"), region("64"))
+    assert result.cancelled == 1
+    meeting = by_uid("agenda-1@bawaslu-kaltim.example")
+    assert meeting.status == "cancelled"
+    assert meeting.title == "Rakor Pengawasan Masa Tenang"
+
+
+def test_a_new_cancelled_event_is_created_without_the_prefix(app, region):
+    event = UTC_EVENT.replace("SUMMARY:Rakor", "SUMMARY:Cancelled: Rakor")
+    import_calendar(ics(event, extra="METHOD:CANCEL"), region("64"))
+    meeting = by_uid("agenda-2@bawaslu-kaltim.example")
+    assert (meeting.title, meeting.status) == ("Rakor dalam UTC", "cancelled")
+
+
+def test_a_bare_cancellation_needs_a_known_meeting(app, region):
+    bare = "UID:agenda-1@bawaslu-kaltim.example\r\nSEQUENCE:2\r\nSTATUS:CANCELLED"
+    ((line, reason),) = rejected(ics(bare, extra="METHOD:CANCEL"), region("64"))
+    assert line == 5 and "belum tercatat" in reason
+    import_calendar(ics(RAKOR), region("64"))
+    db.session.commit()
+    assert import_calendar(ics(bare, extra="METHOD:CANCEL"), region("64")).cancelled == 1
+    assert by_uid("agenda-1@bawaslu-kaltim.example").title == "Rakor Pengawasan Masa Tenang"
+
+
+def test_html_descriptions_become_plain_text(app, region):
+    html = (
+        "DESCRIPTION:<b>Agenda</b><br>Pembukaan &amp; arahan<br><ul><li>Satu</li>"
+        '<li>Dua</li></ul><a href="https://meet.google.com/abc-defg-hij">Tautan rapat</a>'
+        "<script>alert(1)</script>"
+    )
+    import_calendar(ics(UTC_EVENT + html), region("64"))
+    assert by_uid("agenda-2@bawaslu-kaltim.example").summary == (
+        "Agenda\nPembukaan & arahan\nSatu\nDua\n"
+        "Tautan rapat (https://meet.google.com/abc-defg-hij)"
+    )
+
+
+def test_plain_descriptions_with_angle_brackets_stay_as_written(app, region):
+    import_calendar(ics(UTC_EVENT + "DESCRIPTION:Kuota < 50 orang\\, > 10 desa"), region("64"))
+    assert by_uid("agenda-2@bawaslu-kaltim.example").summary == "Kuota < 50 orang, > 10 desa"
+
+
+def test_zone_errors_name_the_tzid_and_line_never_a_repr(app, region):
+    event = 'UID:o-1\r\nDTSTART;TZID="SE Asia Standard Time":20240206T090000\r\nSUMMARY:x'
+    ((line, reason),) = rejected(ics(event, extra=OUTLOOK_ZONE), region("64"))
+    assert line == 14  # the DTSTART
+    assert "SE Asia Standard Time (UTC+7)" in reason and "bukan zona Indonesia" in reason
+    assert "<" not in reason and "tzical" not in reason
+    unknown = "UID:o-2\r\nDTSTART;TZID=Waktu Kantor:20240206T090000\r\nSUMMARY:x"
+    ((line, reason),) = rejected(ics(unknown), region("64"))
+    assert line == 6 and 'TZID "Waktu Kantor" tidak dikenal' in reason

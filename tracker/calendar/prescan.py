@@ -37,7 +37,12 @@ OWN_PRODID = "Rakor Tracker"
 # The VEVENT properties the import reads; RFC 5545 allows each at most once.
 EVENT_PROPERTIES = frozenset(
     "UID SUMMARY DESCRIPTION LOCATION GEO DTSTART DTEND DURATION STATUS CLASS".split()
+    # Outlook's mark of an all-day entry written as midnight to midnight.
+    + ["X-MICROSOFT-CDO-ALLDAYEVENT"]
 )
+# The calendar properties the import reads: how to read floating times, and whether
+# the file is a cancellation (RFC 5546 METHOD:CANCEL).
+CALENDAR_PROPERTIES = frozenset(("METHOD", "X-WR-TIMEZONE"))
 RECURRENCE = frozenset(("RRULE", "RDATE", "RECURRENCE-ID"))
 _NAME = re.compile(r"[A-Za-z0-9-]+")
 
@@ -91,6 +96,7 @@ class Scanned:
 
     text: str
     blocks: list[Block]
+    calendar: dict[str, int] = field(default_factory=dict)  # line of each calendar property
 
 
 def decode(data: bytes) -> str:
@@ -147,6 +153,7 @@ class _Scan:
     blocks: list[Block] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    calendar: dict[str, int] = field(default_factory=dict)
     lines: int = 0
     parameters: int = 0
     zones: int = 0
@@ -237,6 +244,10 @@ def _property(scan: _Scan, name: str, content: str, number: int) -> None:
         _event_property(scan, name, content, number)
     elif scan.in_zone():
         scan.keep(content, number)
+    elif len(scan.stack) == 1 and name in CALENDAR_PROPERTIES:
+        if name not in scan.calendar:
+            scan.calendar[name] = number
+            scan.keep(content, number)
     elif (
         name == "PRODID"
         and len(scan.stack) == 1
@@ -313,4 +324,4 @@ def scan(data: bytes) -> Scanned:
         state.add(ImportProblem(number, reason))
     if state.problems:
         raise ImportRejected(state.problems)
-    return Scanned("\r\n".join(state.kept) + "\r\n", state.blocks)
+    return Scanned("\r\n".join(state.kept) + "\r\n", state.blocks, state.calendar)
