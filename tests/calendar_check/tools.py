@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,63 @@ def _libical() -> ctypes.CDLL | None:
 
 
 ANY_PROPERTY = 0  # ICAL_ANY_PROPERTY
+
+
+class IcalTime(ctypes.Structure):
+    """libical 3's ``struct icaltimetype``, returned by value."""
+
+    _fields_ = [
+        *((name, ctypes.c_int) for name in ("year", "month", "day", "hour", "minute", "second")),
+        ("is_date", ctypes.c_int),
+        ("is_daylight", ctypes.c_int),
+        ("zone", ctypes.c_void_p),
+    ]
+
+
+def _event_functions(lib: ctypes.CDLL) -> None:
+    lib.icalcomponent_string_to_kind.argtypes = [ctypes.c_char_p]
+    lib.icalcomponent_string_to_kind.restype = ctypes.c_int
+    for name in ("icalcomponent_get_first_component", "icalcomponent_get_next_component"):
+        getattr(lib, name).argtypes = [ctypes.c_void_p, ctypes.c_int]
+        getattr(lib, name).restype = ctypes.c_void_p
+    for name in ("icalcomponent_get_dtstart", "icalcomponent_get_dtend"):
+        getattr(lib, name).argtypes = [ctypes.c_void_p]
+        getattr(lib, name).restype = IcalTime
+    lib.icalcomponent_get_uid.argtypes = [ctypes.c_void_p]
+    lib.icalcomponent_get_uid.restype = ctypes.c_char_p
+    lib.icaltime_as_timet_with_zone.argtypes = [IcalTime, ctypes.c_void_p]
+    lib.icaltime_as_timet_with_zone.restype = ctypes.c_int64
+
+
+def _instant(lib: ctypes.CDLL, value: IcalTime) -> dict[str, Any]:
+    """Like check.mjs prints: a date, or the UTC instant and whether a zone was found."""
+    if value.is_date:
+        return {"date": date(value.year, value.month, value.day).isoformat()}
+    seconds = lib.icaltime_as_timet_with_zone(value, value.zone)
+    moment = datetime.fromtimestamp(seconds, UTC)
+    return {"utc": moment.isoformat().replace("+00:00", "Z"), "zoned": bool(value.zone)}
+
+
+def libical_events(data: bytes) -> dict[str, dict[str, Any]]:
+    """Each VEVENT's start and end as libical computes them (its VTIMEZONE lookup), by UID."""
+    lib = _libical()
+    if lib is None:
+        missing("libical is not installed (Debian package libical3)")
+    _event_functions(lib)
+    comp = lib.icalparser_parse_string(data)
+    assert comp, "libical could not parse the calendar"
+    kind = lib.icalcomponent_string_to_kind(b"VEVENT")
+    found: dict[str, dict[str, Any]] = {}
+    try:
+        event = lib.icalcomponent_get_first_component(comp, kind)
+        while event:
+            uid = lib.icalcomponent_get_uid(event).decode("utf-8")
+            start = _instant(lib, lib.icalcomponent_get_dtstart(event))
+            found[uid] = {"start": start, "end": _instant(lib, lib.icalcomponent_get_dtend(event))}
+            event = lib.icalcomponent_get_next_component(comp, kind)
+    finally:
+        lib.icalcomponent_free(comp)
+    return found
 
 
 def libical_texts(data: bytes) -> dict[str, str]:
