@@ -51,7 +51,7 @@ _TITLE_ONLY_NEGATORS = frozenset("pemilihan pilkada pilgub pilbup pilwali".split
 _CONTINUE_NAME = re.compile(r"[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,2}")
 _LOCAL_PLACE = re.compile(r"[A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]+){0,2}")
 _LEVEL_WORD = re.compile(
-    r"\s*(?:(?P<lvl>Provinsi|Prov\.|(?:Kota|Kabupaten|Kab\.)(?:\s+(?:Administrasi|Adm\.))?)\s+)?"
+    r"\s*(?:(?P<lvl>Provinsi|Prov\.?|(?:Kota|Kabupaten|Kab\.)(?:\s+(?:Administrasi|Adm\.))?)\s+)?"
 )
 # A police resort named after a city that shares its name with a regency ("Bima Kota").
 _CITY_SUFFIX = re.compile(r"\s+Kota\b")
@@ -60,7 +60,13 @@ _ROMAN = re.compile(r"\s*(?P<num>\b[IVX]{1,5}\b)?\s*/?\s*")
 _KOREM_NUM = re.compile(r"\s*(?P<num>\d{3})\b\s*/?\s*")
 _KODIM_NUM = re.compile(r"\s*(?P<num>\d{4})\b\s*/?\s*")
 # "bupati/walikota se-Kaltim", "Kapolres se Papua Barat Daya": a group, not one body.
-_COLLECTIVE_AFTER = re.compile(r"(?:[/ ][A-Za-z]+(?:\s+[A-Za-z]+)?)?\s+se(?:-|\s+(?=[A-Z]))")
+_COLLECTIVE_AFTER = re.compile(
+    r"(?:[/ ][A-Za-z]+(?:\s+[A-Za-z]+)?)?\s+(?:[Ss]e(?:-|\s+(?=[A-Z]))|"
+    r"Kab(?:upaten)?\.?\s*/\s*Kota\b|jajaran\b)"
+)
+# "(Kesbangpol)" or "(Wakapolda)" between a body's long name and its region.
+_ABBREVIATION = re.compile(r"\s*\([A-Za-z][A-Za-z .\-]{0,30}\)")
+_WORDS_AHEAD = re.compile(r"[A-Z][a-z]+(?:\s+[a-zA-Z]+){0,3}")
 
 
 @dataclass
@@ -134,7 +140,7 @@ def body_pattern() -> re.Pattern[str]:
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _NEGATED = re.compile(rf"\b(?P<neg>{_NEGATORS})\s+$", re.I)
-_COORDINATED = re.compile(r"\s*(?:,|dan|serta|maupun|&|/)\s*", re.I)
+_COORDINATED = re.compile(r"\s*(?:(?:,|dan|serta|maupun|&|/)\s*)+", re.I)
 _LOWER_WORDS = frozenset({"pt", "pn", "kip", "kpu", "binda"})
 _QUOTE_CHARS = re.compile(r"[“”\"]")
 
@@ -171,10 +177,10 @@ def _parse_region(
     p = lm.end() if lm else pos
     if lm and not lvl:
         p = pos + (len(s[pos:]) - len(s[pos:].lstrip()))
-    gm = gaz.named_pattern.match(s, p)
+    gm = _place_match(s, p, gaz)
     if gm:
-        name = gm.group(0)
-        suffix = _city_suffix(s, gm.end(), gaz) if lvl is None else None
+        name, gm_end = gm
+        suffix = _city_suffix(s, gm_end, gaz) if lvl is None else None
         if suffix is not None:
             city = gaz.lookup(name, "city")
             if city is not None:
@@ -182,10 +188,10 @@ def _parse_region(
         place = _placed(gaz, name, lvl, level)
         text = (lvl + " " if lvl else "") + name
         if place is not None:
-            return place, text, lvl, None, gm.end()
+            return place, text, lvl, None, gm_end
         if level != "province" and gaz.all_named(name):
             # Kabupaten or Kota Bima, the text does not say: the name as printed.
-            return None, text, lvl, name, gm.end()
+            return None, text, lvl, name, gm_end
     if lvl or level in ("local", "any"):
         if lvl or level == "local":
             cm = _LOCAL_PLACE.match(s, p)
@@ -203,6 +209,21 @@ def _parse_region(
                     end = s.find(kept[-1], p) + len(kept[-1])
                     return None, (lvl + " " if lvl else "") + name, lvl, name, end
     return None, None, None, None, pos
+
+
+def _place_match(s: str, p: int, gaz: Gazetteer) -> tuple[str, int] | None:
+    """A place name at ``p``; "Sulawesi tenggara" is read as its title-cased form."""
+    gm = gaz.named_pattern.match(s, p)
+    if gm:
+        return gm.group(0), gm.end()
+    ahead = _WORDS_AHEAD.match(s, p)
+    if ahead is None or " " not in ahead.group(0):
+        return None
+    titled = gaz.named_pattern.match(ahead.group(0).title())
+    # Only a name whose later words were lower-cased, never a lower-cased first word.
+    if titled is None or " " not in titled.group(0):
+        return None
+    return titled.group(0), p + titled.end()
 
 
 def _city_suffix(s: str, pos: int, gaz: Gazetteer) -> int | None:
@@ -248,6 +269,13 @@ def _in_sentence(i: int, s: str, spans: list[tuple[int, int]], gaz: Gazetteer) -
         if m is None:
             continue
         pos = m.end()
+        if _COLLECTIVE_AFTER.match(s, m.end()):
+            # Forum names ("Forkopimda se-X") and collectives ("Bupati dan Wali Kota se-X"),
+            # the whole list before it included.
+            start = m.start()
+            while found and _joins_collective(found[-1], s, start):
+                start = found.pop().start
+            continue
         mention = _head(i, s, m, spans)
         if mention is None:
             continue
@@ -263,6 +291,13 @@ def _in_sentence(i: int, s: str, spans: list[tuple[int, int]], gaz: Gazetteer) -
         if not mention.negated:
             found.append(mention)
     return found
+
+
+def _joins_collective(prev: Mention, s: str, start: int) -> bool:
+    """ "Bupati/Wali Kota, Kapolres, dan Dandim se-X": a regency's officials without region
+    listed before the collective belong to it; an official with a region or name does not."""
+    bare = not (prev.region or prev.region_text or prev.person or prev.number)
+    return bare and prev.level == "local" and bool(_COORDINATED.fullmatch(s, prev.end, start))
 
 
 def _head(i: int, s: str, m: re.Match[str], spans: list[tuple[int, int]]) -> Mention | None:
@@ -284,9 +319,6 @@ def _head(i: int, s: str, m: re.Match[str], spans: list[tuple[int, int]]) -> Men
         title = " ".join(m.group("lead").split()) if m.group("lead") else None
     if kind == "body":
         prefix = ""
-    # Forum names ("Forkopimda se-X") and collectives ("Kapolres se-Kaltim").
-    if _COLLECTIVE_AFTER.match(s, m.end()):
-        return None
     first = next(g for g in ("prefix", "title", "lead", "body") if m.group(g))
     return Mention(
         sent=i,
@@ -338,9 +370,11 @@ def _unit_or_region(mention: Mention, s: str, p: int, gaz: Gazetteer) -> int:
         mention.national = True
         mention.key = f"national:{mention.body_text or key.upper()} RI"
         return nat.end()
-    place, rtext, lvl, generic, p2 = _parse_region(s, p, gaz, mention.level)
+    abbr = _ABBREVIATION.match(s, p)
+    q = abbr.end() if abbr else p
+    place, rtext, lvl, generic, p2 = _parse_region(s, q, gaz, mention.level)
     if not rtext:
-        return p
+        return q
     mention.region, mention.region_text = place, rtext
     mention.region_level, mention.generic_place = lvl, generic
     return p2

@@ -4,7 +4,8 @@ Built from ``tracker.reference`` by default, or from plain entries (the web app 
 database rows). Regency and city bodies (Polres, Kejari, Pemkab, Kodim ...) come from
 ``tracker.agencies.catalogue``, so the names given are those the intake finds; only a
 body the catalogue lacks (a regency's PN, a place it does not know) is written from
-``data/local_templates.csv``.
+``data/local_templates.csv``, and a province's office the registry lacks (its BPBD, the
+KPU of a province formed in 2022) from ``data/provincial_templates.csv``.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ class Registry:
         self._kodam_by_name: dict[str, list[Entry]] = {}
         self._kodam_by_number: dict[str, list[Entry]] = {}
         self._templates = {r["key"]: r for r in data.rows("local_templates.csv")}
+        self._provincial_templates = {r["key"]: r for r in data.rows("provincial_templates.csv")}
         self._keys = {r["key"]: r for r in data.rows("keys.csv")}
         self._synth: dict[tuple[str, str, str], Entry] = {}
         self._bodies: dict[str, Entry] = {}
@@ -219,16 +221,45 @@ class Registry:
         # first listed, which for reference data is the main body.
         return found[0] if found else None
 
-    def provincial(self, agency_key: str, province: Place, on: date | None = None) -> Entry | None:
-        """The provincial body ``agency_key`` (polda, kpu ...) of ``province`` on ``on``."""
+    def provincial(
+        self, agency_key: str, province: Place, on: date | None = None, written: bool = False
+    ) -> Entry | None:
+        """The provincial body ``agency_key`` (polda, kpu ...) of ``province`` on ``on``.
+
+        A body the registry lacks is written from a template only when the text wrote the
+        region (``written``): an inferred region never names a body nobody recorded.
+        """
         spec = self._keys.get(agency_key)
-        if spec is None:
-            return None
-        for region in (province.province_short, province.province_name):
+        for region in (province.province_short, province.province_name) if spec else ():
             e = self.by_kind(spec["kind"], region, spec["head_title"] or None, on)
             if e is not None:
                 return e
-        return None
+        return self._provincial_template(agency_key, province) if written else None
+
+    def _provincial_template(self, agency_key: str, province: Place) -> Entry | None:
+        """A province's office the registry lacks ("BPBD Riau", "KPU Papua Barat Daya")."""
+        tpl = self._provincial_templates.get(agency_key)
+        if tpl is None:
+            return None
+        short = tpl["short"].format(short=province.province_short)
+        existing = self.by_name(short)
+        if existing is not None:
+            return existing
+        cache_key = (agency_key, province.province_code, "province")
+        if cache_key not in self._synth:
+            aliases = tuple(
+                a.format(short=province.province_short, name=province.province_name)
+                for a in data.split(tpl["aliases"])
+            )
+            self._synth[cache_key] = Entry(
+                short,
+                tpl["kind"],
+                tpl["head_title"] or None,
+                region_short=province.province_short,
+                region_name=province.province_name,
+                aliases=aliases,
+            )
+        return self._synth[cache_key]
 
     def regionless(self, agency_key: str) -> Entry | None:
         """A body named without any region ("Kejati", "Binda")."""

@@ -20,7 +20,7 @@ LOCAL_KEYS = frozenset(
 )
 # Bodies only a regency or city has, and those only a province has.
 _ONLY_LOCAL = frozenset("polres kejari pn pemkab pemkot kodim".split())
-_ONLY_PROVINCIAL = frozenset("polda kejati binda pt pemprov".split())
+_ONLY_PROVINCIAL = frozenset("polda kejati binda pt pta pemprov kemenkumham".split())
 _COORD_GAP = re.compile(r"^\s*(?:,\s*)?(?:dan|serta|maupun|&|,)\s*(?:juga\s+)?$", re.I)
 _UNREGISTERED = frozenset({"polsek", "koramil"})
 Resolution = tuple[Entry | None, str | None]
@@ -170,7 +170,7 @@ class Resolver:
             return self.registry.regionless(agency_key)
         if not explicit and agency_key in self.unsafe.get(province.province_code, set()):
             return self.registry.regionless(agency_key)
-        found = self.registry.provincial(agency_key, province, self.on)
+        found = self.registry.provincial(agency_key, province, self.on, written=explicit)
         return found or self.registry.regionless(agency_key)
 
     def _command(self, m: Mention) -> Entry | None:
