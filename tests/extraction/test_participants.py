@@ -141,3 +141,56 @@ def test_regional_secretaries_name_their_government() -> None:
         "Kota Tidore Kepulauan dan Sekkab Halmahera Barat."
     )
     assert {"Pemkot Tidore Kepulauan", "Pemkab Halmahera Barat"} <= names(extract(text))
+
+
+STAND_IN = """KETAPANG – Polres Ketapang menggelar rapat koordinasi kesiapan pengamanan Pilkada di \
+aula Mapolres Ketapang, Senin (18/11/2024).
+Rapat dimulai dengan sambutan Bupati Ketapang yang diwakili Kasat Pol PP Drs Anwar. Dalam \
+kesempatannya, Kasat Pol PP menyampaikan bahwa pemerintah daerah mendukung pengamanan.
+"""
+
+
+def test_a_stand_in_delivering_the_heads_speech_speaks_for_the_head() -> None:
+    r = extract(STAND_IN)
+    assert {s["agency"] for s in r["speakers"]} == {"Pemkab Ketapang"}
+
+
+def test_a_stand_in_with_his_own_remarks_speaks_for_his_own_body() -> None:
+    text = (
+        "Rakor Forkopimda digelar di Kantor Kesbangpol Kobar, Senin (16/10/2023). Kaban "
+        "Kesbangpol Kobar Edie Faganti mewakili Plh Sekda Kobar dalam sambutan pengantar "
+        "menyampaikan dukungan pemerintah daerah."
+    )
+    r = extract(text)
+    assert {s["agency"] for s in r["speakers"]} == {"Kesbangpol Kotawaringin Barat"}
+
+
+def test_statements_to_reporters_after_the_meeting_are_not_meeting_speech() -> None:
+    text = (
+        "Pj Bupati Pati menghadiri Rakor Desk Pilkada di Gedung Gradhika Bhakti Praja, Selasa "
+        "(9/7/2024). Kepada tim liputan usai mengikuti acara, Pj Bupati Pati Henggar "
+        "menyampaikan bahwa daerah siap. Mekanisme tahapan Pilkada telah dijelaskan oleh "
+        "Ketua KPU Jateng. Henggar menjelaskan bahwa Pj Gubernur Jateng menekankan netralitas."
+    )
+    r = extract(text)
+    assert {s["agency"] for s in r["speakers"]} == {"KPU Jateng", "Pemprov Jateng"}
+
+
+def test_a_body_named_as_the_speaker() -> None:
+    text = (
+        "Rakor pemantauan Pilkada digelar di Ternate, Sabtu (23/11/2024). Marsma TNI A. Pandu "
+        "Purnama, Ketua Tim Pemantau Pilkada Kemenko Polkam, menyampaikan bahwa situasi aman."
+    )
+    r = extract(text)
+    assert "Kemenko Polkam" in {s["agency"] for s in r["speakers"]}
+
+
+def test_corps_after_rank_and_an_abbreviated_unit_name() -> None:
+    text = (
+        "MERAUKE – KPU Kabupaten Merauke menggelar coffee morning di Hotel Halogen Merauke, "
+        "Senin (25/11/2024). Dandim 1707/Mrk Letkol Arm Johny Nofriady menyampaikan imbauan."
+    )
+    r = extract(text)
+    dandim = next(s for s in r["speakers"] if s["agency"] and s["agency"].startswith("Kodim"))
+    assert dandim["agency"] == "Kodim 1707/Merauke"
+    assert dandim["name"] == "Johny Nofriady"

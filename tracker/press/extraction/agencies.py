@@ -72,6 +72,20 @@ _READ_OUT_BEFORE = re.compile(
     re.I,
 )
 _READ_OUT_AFTER = re.compile(r"^[\s,]*(?:\S+\s+){0,6}?yang\s+dibacakan\b", re.I)
+# Statements to reporters, not speech at the meeting.
+_TO_PRESS = re.compile(
+    r"\b(?:kepada|di\s+hadapan)\s+(?:para\s+|tim\s+)?(?:wartawan|awak\s+media|media|"
+    r"jurnalis|liputan)|\b(?:usai|seusai|selepas)\s+(?:mengikuti|menghadiri|kegiatan|acara|"
+    r"rakor|rapat|ratas|pertemuan|apel)|\b(?:saat|ketika)\s+dikonfirmasi|\bdihubungi\b",
+    re.I,
+)
+# "dijelaskan oleh KPU", "disampaikan langsung oleh Kapolda": passive speech.
+_SPOKEN_BY = re.compile(
+    r"\b(?:dijelaskan|disampaikan|dipaparkan|diungkapkan|ditegaskan|diterangkan)\s+"
+    r"(?:langsung\s+)?oleh\s+$",
+    re.I,
+)
+_THAT = re.compile(r"\bbahwa\s+$", re.I)
 _SUBJECT_GAP = re.compile(r"\b(?:yang|dan|serta)\b")
 ROLE_ORDER = ("host", "chair", "speaker", "attendee")
 # Evidence: the sentence for the agency's most telling role (chair, host, speaker).
@@ -211,10 +225,14 @@ class _Read:
     def __post_init__(self) -> None:
         for m in self.mentions:
             self.by_sent.setdefault(m.sent, []).append(m)
+        self.stand_ins: list[tuple[str, Entry]] = []
         self.attend = [ATTEND.search(s) is not None for s in self.sentences]
         self.cue = [SPEAKER_CUE.search(s) for s in self.sentences]
         self.remarks = [REMARKS.search(s) for s in self.sentences]
         self.speech = [SPEECH.search(s) for s in self.sentences]
+        self.to_press = [_TO_PRESS.search(s) is not None for s in self.sentences]
+        self.chair_entry: Entry | None = None
+        self.press_sources: set[Entry] = set()  # bodies heard by reporters, not in the room
 
 
 def analyse(
@@ -241,7 +259,13 @@ def analyse(
     people = People(mentions, resolved)
     read = _Read(sentences, mentions, resolved, chair_m, book, Speakers(sentences, book), people)
     read.reps = represented(sentences, mentions)
-    chair_entry = _chair(read, out, chairs)
+    # "sambutan Bupati X yang diwakili Y": Y delivers the Bupati's speech, so speaks for X.
+    read.stand_ins = [
+        (norm_key(rep), e)
+        for idx, rep in read.reps.items()
+        if (e := resolved.get(idx)) is not None and _speech_of(mentions[idx], sentences)
+    ]
+    chair_entry = read.chair_entry = _chair(read, out, chairs)
     for idx, m in enumerate(mentions):
         e = resolved.get(idx)
         if e is not None and not m.quoted:
@@ -329,16 +353,37 @@ def _who(p: Person) -> str:
 def _roles_of(read: _Read, idx: int, e: Entry) -> None:
     """Host, attendee and speaker roles one mention's sentence gives its agency."""
     m = read.mentions[idx]
-    subject = _hosts(read, m)
-    if m.kind == "body" and not (subject or read.attend[m.sent] or m is read.chair):
+    subject, speaks = _hosts(read, m), _speaks(read, m)
+    if m.kind == "body" and not (subject or speaks or read.attend[m.sent] or m is read.chair):
         return  # a body named in passing ("survei yang dilakukan Kemendagri")
     read.book.observe(e, mention_confidence(m, e), read.attend[m.sent], read.reps.get(idx))
     if subject and (m.kind == "body" or m.start < 40):
         read.book.add(e, "host", m.sent)
     elif m is not read.chair:
         read.book.add(e, "attendee", m.sent)
-    if _speaks(read, m):
-        read.speakers.add(read.people.person_for(m, e), m.sent, mention_confidence(m, e))
+    if speaks and e != read.chair_entry and (read.to_press[m.sent] or e in read.press_sources):
+        read.press_sources.add(e)  # the same interview goes on in later sentences
+    elif speaks:
+        p = _on_behalf(read, read.people.person_for(m, e), m)
+        read.speakers.add(p, m.sent, mention_confidence(m, e))
+
+
+def _speech_of(m: Mention, sentences: list[str]) -> bool:
+    """True when the words before the mention name its speech ("sambutan Bupati ...")."""
+    before = sentences[m.sent][max(0, m.start - 25) : m.start]
+    return bool(REMARKS.search(before)) and before.rstrip().endswith(
+        REMARKS.search(before).group(0).rstrip()
+    )
+
+
+def _on_behalf(read: _Read, p: Person, m: Mention) -> Person:
+    """A representative speaks for the body he stands in for ("diwakili Kasat Pol PP X")."""
+    words = [w for w in (p.name, m.title) if w]
+    for rep, represented_entry in read.stand_ins:
+        if represented_entry != p.entry and any(norm_key(w) in rep for w in words):
+            label = f"{p.position} (mewakili {represented_entry.short_name})"
+            return Person(p.name, label if p.position else None, represented_entry, p.sentence)
+    return p
 
 
 def mention_confidence(m: Mention, e: Entry) -> float:
@@ -375,8 +420,15 @@ def _speaks(read: _Read, m: Mention) -> bool:
     rm = read.remarks[i]
     if rm and 0 <= m.start - rm.end() <= 3:
         return True
-    if SAID_AT.search(s[max(0, m.start - 30) : m.start]):
-        return True  # "...,” kata Dirintelkam Polda Maluku"
+    before = s[max(0, m.start - 30) : m.start]
+    if SAID_AT.search(before) or _SPOKEN_BY.search(before):
+        return True  # "...,” kata Dirintelkam Polda Maluku", "dijelaskan oleh KPU"
+    if _THAT.search(before):
+        # "X menjelaskan bahwa Pj Gubernur menekankan ...": the clause's own speaker.
+        verb = SPEECH.search(s, m.end, m.end + 40)
+        return verb is not None and not any(
+            m.end <= o.start < verb.start() for o in read.by_sent[i]
+        )
     sp = read.speech[i]
     if not sp or m.end > sp.start() or ATTEND.search(s[m.end : sp.start()]):
         return False
@@ -404,9 +456,20 @@ def _named_speech(read: _Read, out: AgencyFindings, chair_entry: Entry | None) -
             if wm.group(0) in owner
         ]
         for pos, p in refs:
+            if p.entry != read.chair_entry and (read.to_press[i] or p.entry in read.press_sources):
+                if p.entry is not None and _said_by(s, pos, read.speech[i]):
+                    read.press_sources.add(p.entry)
+                continue
             if _said_by(s, pos, read.speech[i]):
-                read.speakers.add(p, i)
+                read.speakers.add(_on_behalf_named(read, p), i)
                 break
+
+
+def _on_behalf_named(read: _Read, p: Person) -> Person:
+    for rep, represented_entry in read.stand_ins:
+        if p.name and norm_key(p.name) in rep and represented_entry != p.entry:
+            return Person(p.name, p.position, represented_entry, p.sentence)
+    return p
 
 
 def _said_by(s: str, pos: int, sp: re.Match[str] | None) -> bool:

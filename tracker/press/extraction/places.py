@@ -223,12 +223,39 @@ class Gazetteer:
     def all_named(self, name: str) -> list[Place]:
         return list(self._by_key.get(key(name), ()))
 
+    def abbreviated(self, short: str, province_code: str) -> Place | None:
+        """The one local place of a province that ``short`` abbreviates ("Pbn": Pangkalan Bun).
+
+        ``short`` must start like the name, contain every word's initial in order and be
+        drawn from the name's letters in order; a second fitting place means no answer.
+        """
+        fits = {
+            p.name: p
+            for places in self._by_key.values()
+            for p in places
+            if p.province_code == province_code
+            and not p.is_province
+            and _abbreviates(short, p.name)
+        }
+        return next(iter(fits.values())) if len(fits) == 1 else None
+
     def is_capital(self, place: Place) -> bool:
         """True when ``place`` is its province's capital (where provincial meetings sit)."""
         return key(place.name) == self._capitals.get(place.province_code)
 
     def province_of(self, place: Place) -> Place:
         return self.provinces[place.province_code]
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    letters, words = short.lower(), name.lower().split()
+    if len(letters) < 2 or not letters[0] == words[0][0]:
+        return False
+    initials = iter(letters)
+    if not all(w[0] in initials for w in words):
+        return False
+    rest = iter(name.lower().replace(" ", ""))
+    return all(c in rest for c in letters)
 
 
 def _alternation(names: Iterable[str]) -> re.Pattern[str]:

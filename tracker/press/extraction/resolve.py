@@ -192,8 +192,17 @@ class Resolver:
         row = self.korem.get(m.number) if m.key == "korem" else None
         if row:
             return Entry(f"Korem {m.number}/{row['name']}", "military", head)
-        name = f"{base} {m.number}/{m.unit_name}" if m.unit_name else f"{base} {m.number}"
+        unit = self._expanded(m.unit_name)
+        name = f"{base} {m.number}/{unit}" if unit else f"{base} {m.number}"
         return Entry(name, "military", head)
+
+    def _expanded(self, unit: str | None) -> str | None:
+        """A short printed unit name ("Pbn") as the place of the province it abbreviates."""
+        province = self.juris.province
+        if not unit or len(unit) > 4 or " " in unit or province is None:
+            return unit
+        place = self.gaz.abbreviated(unit, province.province_code)
+        return place.name if place is not None else unit
 
     def local(self, agency_key: str, j: Jurisdiction) -> Entry | None:
         """The jurisdiction's own body of ``agency_key`` (for a forum with no host named)."""
