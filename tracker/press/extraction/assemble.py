@@ -168,7 +168,8 @@ def _title(out: dict[str, Any], p: Parts, kind: str | None) -> None:
         return
     body = _title_body(out, p, kind)
     proposed = record.title(headline, kind, body, p.when.start)
-    _claim(out, "title", proposed, headline or p.doc.sentences[0] if p.doc.sentences else None, 0.6)
+    first = p.doc.sentences[0] if p.doc.sentences else None
+    _claim(out, "title", proposed, headline or first, 0.6)
 
 
 def _title_body(out: dict[str, Any], p: Parts, kind: str | None) -> str | None:

@@ -30,7 +30,8 @@ _NOISE_LINE = re.compile(
     r"^\W{0,3}(?:baca\s+(?:juga|pula|selengkapnya)|simak\s+juga|lihat\s+juga|berita\s+terkait|"
     r"artikel\s+terkait|related\s+posts?|read\s+also|baca\s+berita|tags?\s*:|editor\s*:|"
     r"penulis\s*:|reporter\s*:|share\b|bagikan\b|copy\s+link|follow\s+us|ikuti\s+kami|"
-    r"advertisement|scroll\s+to\s+continue|iklan\b)",
+    r"advertisement|scroll\s+to\s+continue|iklan\b|posted\s+(?:on|by)\b|diposting\b|"
+    r"diterbitkan\s+(?:pada|oleh)\b|ditulis\s+oleh\b|oleh\s*:|foto\s*:|sumber\s*:)",
     re.I,
 )
 _LIST_HEADING = re.compile(
