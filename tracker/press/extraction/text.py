@@ -190,7 +190,7 @@ def _drop_noise(raw_lines: list[str]) -> list[str]:
     for line in raw_lines:
         if not line:
             continue
-        if kept_chars > MAX_CHARS + 2_000 or _AGO.search(line):
+        if kept_chars > MAX_CHARS + 2_000 or _AGO.search(line[-60:]):
             # "SAMARINDA 3 hari ago": the site's headline list after the article.
             break
         if _LIST_HEADING.match(line):
