@@ -101,6 +101,21 @@ def long_summary() -> bytes:
     return calendar(*event("a", summary="Rakor " * 783_000))
 
 
+@cache
+def nested_html() -> bytes:
+    """One DESCRIPTION (line 8) of 1,001 nested tags: the sanitiser's cost is quadratic."""
+    return calendar(*event("a", "DESCRIPTION:" + "<ul><li>" * 500 + "<b>"))
+
+
+@cache
+def html_everywhere() -> bytes:
+    """Events of 1,000 tags each: the 21st DESCRIPTION passes the file's 20,000."""
+    lines = []
+    for number in range(21):
+        lines += event(f"e{number}", "DESCRIPTION:" + "<div>" * 1000)
+    return calendar(*lines)
+
+
 def over(name: str, size: int) -> Callable[[], bytes]:
     """A file whose ``name`` field (line 8) is one character over the staff form's limit."""
     return lambda: calendar(*event("a", f"{name}:" + "x" * (size + 1)))
@@ -116,7 +131,9 @@ HOSTILE: dict[str, tuple[Callable[[], bytes], Callable[[], int] | int, tuple[str
     "summary-301": (lambda: calendar(*event("a", summary="x" * 301)), 7, ("SUMMARY", "300")),
     "description-100001": (over("DESCRIPTION", 100_000), 8, ("DESCRIPTION", "100000")),
     "location-201": (over("LOCATION", 200), 8, ("LOCATION", "200")),
-    "uid-81": (lambda: calendar(*event("u" * 81)), 5, ("UID", "80")),
+    "uid-1001": (lambda: calendar(*event("u" * 1001)), 5, ("UID", "1000")),
+    "nested-html-description": (nested_html, 8, ("DESCRIPTION", "1000")),
+    "html-in-many-descriptions": (html_everywhere, 4 + 20 * 6 + 4, ("DESCRIPTION", "20000")),
 }
 
 

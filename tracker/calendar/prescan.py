@@ -31,6 +31,10 @@ MAX_DEPTH = 3  # VCALENDAR > VEVENT > VALARM, VCALENDAR > VTIMEZONE > STANDARD
 MAX_ZONES = 10
 MAX_OBSERVANCES = 100  # per VTIMEZONE; a zone's full history has a few dozen
 MAX_ZONE_CHARS = 20_000  # per VTIMEZONE, RDATE lists included
+# Descriptions may be HTML (Google): "<" counts the tags the sanitiser would parse,
+# whose cost grows faster than their number when nested.
+MAX_DESCRIPTION_TAGS = 1000
+MAX_TAGS = 20_000  # in all DESCRIPTIONs of a file
 MAX_ERRORS = 50
 MAX_REASON = 300
 OWN_PRODID = "Rakor Tracker"
@@ -156,6 +160,7 @@ class _Scan:
     calendar: dict[str, int] = field(default_factory=dict)
     lines: int = 0
     parameters: int = 0
+    tags: int = 0
     zones: int = 0
     observances: int = 0
     zone_chars: int = 0
@@ -235,8 +240,22 @@ def _event_property(scan: _Scan, name: str, content: str, number: int) -> None:
         )
         scan.add(ImportProblem(number, reason))
     elif name in EVENT_PROPERTIES:
+        if name == "DESCRIPTION":
+            _count_tags(scan, content, number)
         scan.keep(content, number)
     block.props.setdefault(name, number)
+
+
+def _count_tags(scan: _Scan, content: str, number: int) -> None:
+    """Refuse a DESCRIPTION (or a file) with more HTML tags than any agenda writes."""
+    tags = content.count("<")
+    scan.tags += tags
+    if tags > MAX_DESCRIPTION_TAGS:
+        reason = _("DESCRIPTION paling banyak memuat %(n)s tanda <.", n=MAX_DESCRIPTION_TAGS)
+        raise refuse(number, reason)
+    if scan.tags > MAX_TAGS:
+        reason = _("Semua DESCRIPTION bersama paling banyak memuat %(n)s tanda <.", n=MAX_TAGS)
+        raise refuse(number, reason)
 
 
 def _property(scan: _Scan, name: str, content: str, number: int) -> None:
