@@ -46,17 +46,15 @@ SPEECH = re.compile(
     r"berkata|berujar)\b",
     re.I,
 )
-SAID_BY = re.compile(
+_SAID = (
     r"[,”\"]\s*(?:ujar|kata|tutur|ungkap|jelas|tegas|imbuh|ucap|terang|sebut|pungkas|papar)"
-    r"(?:nya)?\s+",
-    re.I,
+    r"(?:nya)?\s+"
 )
-SAID_AT = re.compile(
-    r"[,”\"]\s*(?:ujar|kata|tutur|ungkap|jelas|tegas|imbuh|ucap|terang|sebut|pungkas|papar)"
-    r"(?:nya)?\s+$",
-    re.I,
-)
-REMARKS = re.compile(r"\b(?:paparan|arahan|sambutan|pemaparan)\s+(?:dari\s+|oleh\s+)?", re.I)
+SAID_BY = re.compile(_SAID, re.I)  # "...,” ujar X" somewhere before a name
+SAID_AT = re.compile(_SAID + "$", re.I)  # right before it
+_REMARKS = r"\b(?:paparan|arahan|sambutan|pemaparan)\s+(?:dari\s+|oleh\s+)?"
+REMARKS = re.compile(_REMARKS, re.I)
+_REMARKS_OF = re.compile(_REMARKS + r"$", re.I)
 # A sentence opening so reports another event ("Di tempat terpisah, Kapolri memimpin ...").
 ELSEWHERE = re.compile(
     r"^\W{0,3}(?:di\s+tingkat|pada\s+tingkat|di\s+tempat\s+(?:terpisah|lain|berbeda)|"
@@ -370,15 +368,12 @@ def _roles_of(read: _Read, idx: int, e: Entry) -> None:
 
 def _speech_of(m: Mention, sentences: list[str]) -> bool:
     """True when the words before the mention name its speech ("sambutan Bupati ...")."""
-    before = sentences[m.sent][max(0, m.start - 25) : m.start]
-    return bool(REMARKS.search(before)) and before.rstrip().endswith(
-        REMARKS.search(before).group(0).rstrip()
-    )
+    return bool(_REMARKS_OF.search(sentences[m.sent][max(0, m.start - 25) : m.start]))
 
 
-def _on_behalf(read: _Read, p: Person, m: Mention) -> Person:
+def _on_behalf(read: _Read, p: Person, m: Mention | None = None) -> Person:
     """A representative speaks for the body he stands in for ("diwakili Kasat Pol PP X")."""
-    words = [w for w in (p.name, m.title) if w]
+    words = [w for w in (p.name, m.title if m else None) if w]
     for rep, represented_entry in read.stand_ins:
         if represented_entry != p.entry and any(norm_key(w) in rep for w in words):
             label = f"{p.position} (mewakili {represented_entry.short_name})"
@@ -461,15 +456,8 @@ def _named_speech(read: _Read, out: AgencyFindings, chair_entry: Entry | None) -
                     read.press_sources.add(p.entry)
                 continue
             if _said_by(s, pos, read.speech[i]):
-                read.speakers.add(_on_behalf_named(read, p), i)
+                read.speakers.add(_on_behalf(read, p), i)
                 break
-
-
-def _on_behalf_named(read: _Read, p: Person) -> Person:
-    for rep, represented_entry in read.stand_ins:
-        if p.name and norm_key(p.name) in rep and represented_entry != p.entry:
-            return Person(p.name, p.position, represented_entry, p.sentence)
-    return p
 
 
 def _said_by(s: str, pos: int, sp: re.Match[str] | None) -> bool:
