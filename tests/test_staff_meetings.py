@@ -363,11 +363,12 @@ def test_zone_defaults_to_the_region_and_can_be_set(client):
         time_unknown="",
         start_time="13:30",
         new_venue_name="",
+        new_venue_address="",  # an address without a venue name is refused, not dropped
         new_venue_city="None",
     )
     assert jakarta.timezone == "Asia/Jakarta"
     assert jakarta.local_start.hour == 13
-    explicit = _create(client, rows=[], timezone="Asia/Jayapura", new_venue_name="")
+    explicit = _create(client, rows=[], timezone="Asia/Jayapura")
     assert explicit.timezone == "Asia/Jayapura"
 
 

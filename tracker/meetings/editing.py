@@ -35,6 +35,8 @@ MEETING_FIELD_MAP = {
     "venue": "new_venue_name",
     "status": "start_date",
 }
+# Text fields that keep their line breaks; every other text is one line.
+MULTILINE = frozenset({"summary", "source_note"})
 PARTICIPATION_FIELD_MAP = {
     "agency_id": "agency_name",
     "person_id": "person_name",
@@ -109,8 +111,71 @@ def latest_change_id(meeting_id: int) -> int:
 
 
 def _text(value: str | None) -> str | None:
+    """A one-line value as stored: whitespace runs become one space, none at the ends."""
     value = " ".join((value or "").split())
     return value or None
+
+
+def _lines(value: str | None) -> str | None:
+    """A multi-line value as stored: line breaks as LF, no whitespace at the ends."""
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    return value or None
+
+
+def _check_chosen_venue(form: Any, errors: dict[str, str]) -> None:
+    """A new address or city beside a chosen venue must be that venue's, or it is refused."""
+    venue = db.session.get(Venue, form.venue.data) if form.venue.data else None
+    address = _text(form.new_venue_address.data)
+    city_id = form.new_venue_city.data
+    if venue is None or not (address or city_id):
+        return
+    if (address and address != _text(venue.address)) or (city_id and city_id != venue.city_id):
+        errors["new_venue_name"] = _(
+            "Alamat dan kota di sini untuk tempat baru: isi namanya (dan kosongkan tempat "
+            "yang sudah ada), atau kosongkan alamat dan kotanya."
+        )
+
+
+def _inline_venue(form: Any, errors: dict[str, str]) -> int | None:
+    """The chosen venue's id, or the new venue typed in (found or created)."""
+    name = _text(form.new_venue_name.data)
+    if not name:
+        _check_chosen_venue(form, errors)
+        return form.venue.data
+    if form.venue.data:
+        errors["new_venue_name"] = _(
+            "Pilih tempat yang sudah ada atau isi tempat baru, jangan keduanya."
+        )
+        return form.venue.data
+    city = db.session.get(Region, form.new_venue_city.data) if form.new_venue_city.data else None
+    address = _text(form.new_venue_address.data)
+    known = db.session.execute(
+        db.select(Venue).filter_by(name=name, city_id=city.id if city else None)
+    ).scalar_one_or_none()
+    if known is not None and address and known.address and _text(known.address) != address:
+        # Reusing the known venue would drop the address typed here.
+        errors["new_venue_address"] = _(
+            "Tempat ini sudah tercatat dengan alamat '%(address)s'; pilih dari daftar tempat "
+            "yang sudah ada, atau betulkan alamatnya.",
+            address=known.address,
+        )
+        return None
+    return ops.find_or_create_venue(name, city, address=address).id
+
+
+def _keep_stored(record: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Keep a stored text the form only re-normalised: an edit changes what was changed.
+
+    Text saved before (an import, an older form) may hold spaces or line breaks the
+    form would tidy; unless the editor changed it, it stays as it was.
+    """
+    for key, value in values.items():
+        stored = getattr(record, key, None)
+        if isinstance(stored, str) and isinstance(value, str | None):
+            tidy = _lines(stored) if key in MULTILINE else _text(stored)
+            if tidy == value:
+                values[key] = stored
+    return values
 
 
 def _meeting_values(form: Any) -> dict[str, Any]:
@@ -120,31 +185,16 @@ def _meeting_values(form: Any) -> dict[str, Any]:
     errors: dict[str, str] = {}
     if tz_name is None:
         errors["region"] = _("Wilayah wajib dipilih.")
-    venue_id = form.venue.data
-    if _text(form.new_venue_name.data):
-        if venue_id:
-            errors["new_venue_name"] = _(
-                "Pilih tempat yang sudah ada atau isi tempat baru, jangan keduanya."
-            )
-        else:
-            city = (
-                db.session.get(Region, form.new_venue_city.data)
-                if form.new_venue_city.data
-                else None
-            )
-            venue = ops.find_or_create_venue(
-                form.new_venue_name.data, city, address=_text(form.new_venue_address.data)
-            )
-            venue_id = venue.id
+    venue_id = _inline_venue(form, errors)
     if errors:
         raise ValidationError(errors)
     clock = None if form.time_unknown.data else form.start_time.data
     end_clock = None if form.time_unknown.data else form.end_time.data
     return {
-        "title": form.title.data,
+        "title": _text(form.title.data),
         "kind": form.kind.data,
         "theme": _text(form.theme.data),
-        "summary": (form.summary.data or "").strip() or None,
+        "summary": _lines(form.summary.data),
         "region_id": form.region.data,
         "timezone": tz_name,
         "starts_at": ops.local_datetime(form.start_date.data, clock, tz_name),
@@ -155,7 +205,7 @@ def _meeting_values(form: Any) -> dict[str, Any]:
         "venue_id": venue_id,
         "election_id": form.election.data,
         "visibility": form.visibility.data,
-        "source_note": (form.source_note.data or "").strip() or None,
+        "source_note": _lines(form.source_note.data),
     }
 
 
@@ -231,7 +281,9 @@ def _sync_participations(
         prefix = form.participations.entries[row.index].name
         try:
             if row.participation_id in existing:
-                ops.update_participation(existing[row.participation_id], row.values, user)
+                participation = existing[row.participation_id]
+                values = _keep_stored(participation, dict(row.values))
+                ops.update_participation(participation, values, user)
             else:
                 # A row whose participant was removed meanwhile is added again: it is
                 # on the editor's form, so saving it is what they asked for.
@@ -273,7 +325,8 @@ def update_from_form(meeting: Meeting, form: Any, user: User | None) -> None:
         raise ops.StaleMeetingError(meeting, expected)
     rows, row_errors = _rows(form, user)
     try:
-        ops.update_meeting(meeting, _meeting_values(form), user, expected_version=expected)
+        values = _keep_stored(meeting, _meeting_values(form))
+        ops.update_meeting(meeting, values, user, expected_version=expected)
     except ValidationError as error:
         _raise_if(_meeting_errors(error), row_errors)
         raise

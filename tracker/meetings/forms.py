@@ -60,6 +60,17 @@ ZONE_CHOICES = options(
 )
 
 TOO_LONG = _l("Paling panjang %(max)d karakter.")
+NO_PARTICIPANT = _l(
+    "Baris ini belum menyebut instansi, orang atau kelompok peserta; isi salah satunya, "
+    "atau tekan Hapus."
+)
+REPRESENTED_ONLY = _l("Isi 'diwakili oleh' hanya bila kehadirannya diwakilkan.")
+TIME_AND_UNKNOWN = _l(
+    "Jam diisi padahal 'Jam tidak disebutkan' dicentang: kosongkan jamnya atau hapus centangnya."
+)
+VENUE_NAME_NEEDED = _l(
+    "Isi nama tempat baru untuk alamat atau kota yang diisi, atau kosongkan alamat dan kotanya."
+)
 
 
 def _coerce_id(value: Any) -> int | None:
@@ -140,21 +151,53 @@ class ParticipationRowForm(Form):
     )
 
     def is_blank(self) -> bool:
-        """Whether staff left the row empty (such rows are ignored, not refused)."""
-        return (
-            not any(
-                (f.data or "").strip() if isinstance(f.data, str) else f.data
-                for f in (
-                    self.agency_name,
-                    self.collective_label,
-                    self.person_name,
-                    self.position,
-                    self.represented_by,
-                    self.topic,
-                )
-            )
-            and not self.participation_id.data
-        )
+        """Whether staff left the row empty (such rows are ignored, not refused).
+
+        Any typed text (rank and evidence too), a checked role or an order makes the
+        row count, so it is saved or refused, never dropped. The attendance select
+        alone does not: it always posts a value, and nobody's attendance is nothing.
+        """
+        if self.participation_id.data:
+            return False
+        for field in self:
+            if isinstance(field, HiddenField) or field is self.attendance:
+                continue
+            if _typed(field):
+                return False
+        return True
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Validate the fields, then what only the fields together can say."""
+        valid = super().validate(extra_validators)
+        if self.is_blank():
+            return valid
+        return self._cross_checks() and valid
+
+    def _cross_checks(self) -> bool:
+        """Refuse values that would be dropped or refused later, beside the others."""
+        errors: list[tuple[Any, Any]] = []
+        if not any(_typed(f) for f in (self.agency_name, self.collective_label, self.person_name)):
+            errors.append((self.agency_name, NO_PARTICIPANT))
+        if _typed(self.person_rank) and not _typed(self.person_name):
+            errors.append((self.person_rank, _l("Pangkat dicatat bersama nama orangnya.")))
+        if _typed(self.represented_by) and self.attendance.data != "represented":
+            errors.append((self.represented_by, REPRESENTED_ONLY))
+        return _add_errors(errors)
+
+
+def _typed(field: Any) -> bool:
+    """Whether a field holds a value: non-blank text, a checked role, a number."""
+    data = field.data
+    if isinstance(data, str):
+        return bool(data.strip())
+    return data not in (None, [])
+
+
+def _add_errors(errors: list[tuple[Any, Any]]) -> bool:
+    """Append each (field, message); True when there were none."""
+    for field, message in errors:
+        field.errors = [*field.errors, message]
+    return not errors
 
 
 MEETING_REGION = Picker(
@@ -236,12 +279,32 @@ class MeetingForm(StaffForm):
     )
     participations = FieldList(FormField(ParticipationRowForm), min_entries=1)
 
+    def validate_start_time(self, field: TimeField) -> None:
+        """A typed start is kept or refused, never dropped by the 'not stated' box."""
+        if self.time_unknown.data and field.data:
+            raise ValidationError(TIME_AND_UNKNOWN)
+
     def validate_end_time(self, field: TimeField) -> None:
         """Refuse an end before the start at once, beside the other field errors."""
-        if self.time_unknown.data or not field.data or not self.start_time.data:
+        if not field.data:
             return
-        if field.data < self.start_time.data:
+        if self.time_unknown.data:
+            raise ValidationError(TIME_AND_UNKNOWN)
+        if self.start_time.data and field.data < self.start_time.data:
             raise ValidationError(_l("Waktu selesai tidak boleh sebelum waktu mulai."))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Validate the fields, then the new venue's fields together."""
+        valid = super().validate(extra_validators)
+        return self._venue_checks() and valid
+
+    def _venue_checks(self) -> bool:
+        """An address or city typed for a new venue needs its name; never dropped."""
+        if _typed(self.new_venue_name) or self.venue.data:
+            return True  # a chosen venue's own address may come along (editing checks)
+        if not (_typed(self.new_venue_address) or self.new_venue_city.data is not None):
+            return True
+        return _add_errors([(self.new_venue_name, VENUE_NAME_NEEDED)])
 
     def __init__(self, *args: Any, choices: dict[str, list[Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -388,4 +388,8 @@ def find_or_create_venue(
         venue = Venue(name=name, city=city, address=address, latitude=latitude, longitude=longitude)
         db.session.add(venue)
         db.session.flush()
+    elif address and not venue.address:
+        # The address given with a known venue's name is kept, not dropped.
+        venue.address = address
+        db.session.flush()
     return venue
