@@ -139,6 +139,10 @@ def test_person_added_in_the_staff_edit_keeps_body_and_label(client):
     assert polda.agency.short_name == "Polda Kaltim" and polda.person.name == "Nanang Avianto"
     assert polda.person.rank == "Irjen Pol."
     assert camat.collective_label == "camat se-Kaltim" and camat.person.name == "Andi Harun"
+    # The group still names the row everywhere it is shown, the person beside it.
+    assert camat.label == "camat se-Kaltim"
+    public = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert re.search(r"camat se-Kaltim<br><small>Andi Harun</small>", public)
 
 
 def test_person_in_a_review_row_keeps_body_and_label(client):

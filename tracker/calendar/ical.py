@@ -102,8 +102,8 @@ class Participant(NamedTuple):
 
     @property
     def label(self) -> str:
-        """How the participant is named in lists."""
-        return self.agency_name or self.person_name or self.collective_label or ""
+        """How the participant is named in lists: the body, else the group, else the person."""
+        return self.agency_name or self.collective_label or self.person_name or ""
 
 
 class EventRecord(NamedTuple):

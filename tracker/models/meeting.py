@@ -173,12 +173,16 @@ class Participation(db.Model):
 
     @property
     def label(self) -> str:
-        """How the participant is named in lists."""
+        """How the participant is named in lists: the body, else the group, else the person.
+
+        A person added to a group row ("camat se-Kaltim") is one of that group: the
+        group still names the row, and the person shows beside it.
+        """
         if self.agency is not None:
             return self.agency.short_name
-        if self.person is not None:
-            return self.person.name
-        return self.collective_label or ""
+        if self.collective_label:
+            return self.collective_label
+        return self.person.name if self.person is not None else ""
 
     def __repr__(self) -> str:
         return f"<Participation {self.meeting_id} {self.label!r}>"
