@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import date
 
+from babel.dates import format_date
+from flask import has_app_context
 from markupsafe import Markup, escape
+
+from tracker.i18n import current_language
+
+MONTH_KEY = re.compile(r"\d{4}-\d{2}")
+# Above this many bars the chart keeps its drawn size and scrolls: shrunk to the
+# column's width, every month's label would be too small to read.
+WIDE_AFTER = 20
+
+
+def tick_label(label: str, pattern: str = "MMM y") -> str:
+    """A month key ('2024-01') as a localised month ('Jan 2024'); other labels as given."""
+    if MONTH_KEY.fullmatch(label):
+        day = date(int(label[:4]), int(label[5:]), 1)
+        # Outside an app (a chart drawn in a plain test) the site's first language.
+        locale = current_language() if has_app_context() else "id"
+        return str(format_date(day, pattern, locale=locale))
+    return label
 
 
 def bar_chart(
@@ -19,12 +40,12 @@ def bar_chart(
     Every bar carries a <title> with its label and value, the chart a <title> and
     a text description, so screen readers get the numbers too. Labels are escaped.
     """
-    top, bottom, left = 16, 34, 28
+    top, bottom, left = 16, 52, 28
     peak = max((value for _label, value in series), default=0)
     width = left + max(len(series), 1) * (bar_width + gap) + gap
     plot = height - top - bottom
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{_classes(series)}" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
@@ -38,17 +59,22 @@ def bar_chart(
         bar = round(plot * value / peak) if peak else 0
         parts.append(
             f'<rect x="{x}" y="{top + plot - bar}" width="{bar_width}" height="{bar}" class="bar">'
-            f"<title>{escape(label)}: {value}</title></rect>"
+            f"<title>{escape(tick_label(label, 'MMMM y'))}: {value}</title></rect>"
         )
         if value:
             parts.append(
                 f'<text x="{x + bar_width / 2}" y="{top + plot - bar - 3}" '
                 f'text-anchor="middle" class="value">{value}</text>'
             )
-        # Label January and the first bar so the axis stays legible at 36 months.
-        if index == 0 or label.endswith("-01"):
-            parts.append(
-                f'<text x="{x}" y="{height - bottom + 14}" class="tick">{escape(label)}</text>'
-            )
+        # Every bar is labelled, turned upright so 'Jan 2024' fits a bar's width.
+        mid, base = x + bar_width / 2 + 3, top + plot + 6
+        parts.append(
+            f'<text x="{mid}" y="{base}" transform="rotate(-90 {mid} {base})" '
+            f'text-anchor="end" class="tick">{escape(tick_label(label))}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated text is escaped
+
+
+def _classes(series: Sequence[tuple[str, int]]) -> str:
+    return "chart chart-wide" if len(series) > WIDE_AFTER else "chart"

@@ -47,9 +47,7 @@ def configure(app: Flask) -> None:
         # Development only: sessions stay unforgeable, but end with the process.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
         if not app.testing:
-            logging.getLogger(__name__).warning(
-                "No SECRET_KEY configured; using a temporary one. Run `flask init`."
-            )
+            _warn_on_first_request(app)
     _route_by_base_url(app)
     if str(app.config.get("PUBLIC_BASE_URL") or "").startswith("https://"):
         # Decided once at startup, for every response: an https site's cookies never
@@ -79,6 +77,24 @@ def _both_languages(app: Flask, message: Callable[[], str]) -> str:
             with force_locale(language):
                 texts.append(message())
     return " / ".join(texts)
+
+
+def _warn_on_first_request(app: Flask) -> None:
+    """Say once, when a page is first served, that sessions end with the process.
+
+    Not at startup: ``flask init`` (which writes the key) and the other maintenance
+    commands create the app too, and told to "Run `flask init`" while running it.
+    """
+    warned = False
+
+    @app.before_request
+    def _warn_temporary_key() -> None:
+        nonlocal warned
+        if not warned:
+            warned = True
+            logging.getLogger(__name__).warning(
+                "No SECRET_KEY configured; using a temporary one. Run `flask init`."
+            )
 
 
 def _base_url_problems(app: Flask) -> list[str]:

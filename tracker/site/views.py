@@ -50,3 +50,14 @@ def robots() -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = 86400
     return response
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Send browsers and feed readers that ask for /favicon.ico unprompted to the icon."""
+    # Without it every first visit logged a 404 (issue 16); pages link the SVG too. A
+    # redirect, not the bytes: the file is served, cached and versioned as static.
+    response = redirect(url_for("static", filename="favicon.ico"), 301)
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
