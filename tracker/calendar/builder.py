@@ -8,23 +8,26 @@ travels in the form like any other filter, so old ``/calendar/?agency=<slug>`` l
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.agencies.queries import meeting_counts, ranked_agency_ids
+from tracker.calendar.feeds import Scope, meeting_ids
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.i18n import ngettext
-from tracker.models import Agency, AgencySlugRedirect, Region
+from tracker.models import Agency, AgencySlugRedirect, Meeting, Region
 from tracker.models.agency import normalize_name
 from tracker.regions.picker import KIND_NAMES
 
 FIND = "find"  # the name of the "Cari instansi" and "Ganti" buttons
 MAX_MATCHES = 20
 MIN_QUERY = 2  # one letter matches most of the registry
+NEXT_SHOWN = 5  # meetings the builder lists under a built feed
 
 
 @dataclass(frozen=True)
@@ -117,3 +120,37 @@ def agency_step(args: Any, slug: str, query: str) -> AgencyStep:
         return step
     step.matches, step.total = search(query)
     return step
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a built feed holds right now, so an empty one does not look broken.
+
+    ``archive_count`` is set only for an empty windowed feed: how many meetings the
+    same filters hold over the whole archive.
+    """
+
+    count: int
+    upcoming: list[Meeting]
+    archive_count: int | None = None
+
+
+def _count(scope: Scope, now: datetime) -> int:
+    ids = meeting_ids(scope, now).subquery()
+    return int(db.session.execute(select(func.count()).select_from(ids)).scalar_one())
+
+
+def preview(scope: Scope, now: datetime) -> Preview:
+    """Count a feed's meetings at ``now`` and list the next few that have not ended."""
+    count = _count(scope, now)
+    last = func.coalesce(Meeting.ends_at, Meeting.starts_at)
+    upcoming = db.session.execute(
+        select(Meeting)
+        .where(Meeting.id.in_(meeting_ids(scope, now)), last >= now)
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(NEXT_SHOWN)
+    ).scalars()
+    archived = None
+    if count == 0 and not scope.archive:
+        archived = _count(replace(scope, archive=True), now)
+    return Preview(count, list(upcoming), archived)

@@ -181,7 +181,7 @@ def _choices() -> dict[str, Any]:
     }
 
 
-def _built(form: FeedBuilderForm, step: builder.AgencyStep) -> dict[str, str] | None:
+def _built(form: FeedBuilderForm, step: builder.AgencyStep) -> dict[str, Any] | None:
     """The links of the feed the builder asks for, or None while a choice is pending."""
     args = request.args
     if not any(args.get(k) for k in feeds.FILTERS) or picker.picked(args) or builder.FIND in args:
@@ -194,7 +194,13 @@ def _built(form: FeedBuilderForm, step: builder.AgencyStep) -> dict[str, str] | 
         | chosen
         | {"archive": "1" if form.archive.data else ""}
     )
-    return {"label": scope.label(), **feed_links(feeds.feed_path(scope))}
+    preview = builder.preview(scope, feeds.now())
+    # An empty feed points at the same filters over the whole archive (issue 16).
+    archive_url = None
+    if preview.archive_count:
+        archive_url = url_for(".index", **{**request.args.to_dict(), "archive": "y"}) + "#builder"
+    links = feed_links(feeds.feed_path(scope))
+    return {"label": scope.label(), "preview": preview, "archive_url": archive_url, **links}
 
 
 @bp.get("/")
