@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -56,6 +58,9 @@ class PressRelease(db.Model):
     # Why an import left this release for a person ({"detail", "warnings"}); None once
     # it reports a meeting, or when nobody needs to look.
     pending_review: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # Staff mark an official government release to show its text in full on the public
+    # page; any other release (a news outlet's article) shows only its evidence in context.
+    shown_in_full: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     coverages: Mapped[list[Coverage]] = relationship(
         back_populates="press_release", cascade="all, delete-orphan"

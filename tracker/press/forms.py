@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField, URLField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.formtools import StaffForm, options
@@ -59,6 +67,13 @@ class PressReleaseForm(StaffForm):
         _l("Isi"),
         validators=[DataRequired(message=_l("Isi siaran pers wajib diisi."))],
         description=_l("Tempel teks lengkapnya; kalimat bukti diambil dari sini."),
+    )
+    shown_in_full = BooleanField(
+        _l("Tampilkan teks lengkap di halaman publik"),
+        description=_l(
+            "Hanya untuk siaran pers resmi instansi pemerintah. Artikel media berita tampil "
+            "di halaman publik sebagai kalimat bukti dengan sedikit konteks dan tautan ke aslinya."
+        ),
     )
 
 

@@ -35,6 +35,7 @@ RELEASE_FIELDS = (
     "published_zone",
     "body",
     "retrieved_at",
+    "shown_in_full",
 )
 # Offsets a page's metadata gives, read as the Indonesian zone they name (WIT for +09:00).
 ZONES_BY_OFFSET = {7: "Asia/Jakarta", 8: "Asia/Makassar", 9: "Asia/Jayapura"}
@@ -78,6 +79,8 @@ def _validate(values: dict[str, Any], release_id: int | None = None) -> None:
     for key in ("outlet", "title"):
         if not values.get(key):
             errors[key] = _("Wajib diisi.")
+    # Off unless staff say so (the intake and other callers do not pass it).
+    values["shown_in_full"] = bool(values.get("shown_in_full"))
     if not (values.get("body") or "").strip():
         errors["body"] = _("Isi siaran pers wajib diisi.")
     url = values.get("url")

@@ -7,7 +7,7 @@ from sqlalchemy.orm import lazyload, selectinload, with_loader_criteria
 
 from tracker.extensions import db
 from tracker.meetings.queries import PUBLIC
-from tracker.models import Coverage, Meeting, PressRelease
+from tracker.models import Coverage, Evidence, Meeting, Participation, PressRelease
 
 # A release is public when it covers at least one public meeting: one that only
 # covers internal meetings would reveal them.
@@ -78,3 +78,16 @@ def releases_for_export() -> list[tuple[PressRelease, list[tuple[int, str]]]]:
     ):
         links.setdefault(release_id, []).append((meeting_id, relation))
     return [(r, links.get(r.id, [])) for r in releases]
+
+
+def public_evidence_sentences(release_id: int) -> list[str]:
+    """The sentences of a release used as evidence in public meetings, first added first."""
+    return list(
+        db.session.execute(
+            select(Evidence.sentence)
+            .join(Participation, Participation.id == Evidence.participation_id)
+            .join(Meeting, Meeting.id == Participation.meeting_id)
+            .where(Evidence.press_release_id == release_id, PUBLIC)
+            .order_by(Evidence.id)
+        ).scalars()
+    )

@@ -37,7 +37,7 @@ bp = Blueprint("staff_press", __name__, url_prefix="/staff/press")
 bp.before_request(staff_only)
 
 Page = Response | str | tuple[str, int]
-RELEASE_FORM_FIELDS = ("outlet", "url", "title", "section", "byline", "body")
+RELEASE_FORM_FIELDS = ("outlet", "url", "title", "section", "byline", "body", "shown_in_full")
 
 # Hook for automatic extraction (issue 6). The extractor registers its own view at
 # this path (in tracker/press/); release pages then offer "extract automatically".

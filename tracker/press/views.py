@@ -8,7 +8,9 @@ from flask import Blueprint, Response, abort, current_app, render_template
 
 from tracker.extensions import db
 from tracker.formatting import format_day, format_local
-from tracker.press import archive, queries
+from tracker.i18n import gettext as _
+from tracker.models import PressRelease
+from tracker.press import archive, excerpts, queries
 from tracker.press.operations import DEFAULT_ZONE
 from tracker.routing import page_number
 
@@ -55,7 +57,11 @@ def detail(release_id: int) -> str:
     release = queries.public_release(release_id)
     if release is None:
         abort(404)
-    return render_template("press/detail.html", release=release)
+    # A news outlet's article is theirs: only its evidence, in context (issue 16).
+    quoted = []
+    if not release.shown_in_full:
+        quoted = excerpts.excerpts(release.body, queries.public_evidence_sentences(release.id))
+    return render_template("press/detail.html", release=release, excerpts=quoted)
 
 
 @bp.get("/<int:release_id>/archive")
@@ -68,4 +74,16 @@ def archive_record(release_id: int) -> Response:
     release = queries.public_release(release_id)
     if release is None or release.snapshot is None:
         abort(404)
-    return archive.plain_response(archive.public_record(release), f"arsip-{release.id}.txt")
+    return archive.plain_response(_public_record(release), f"arsip-{release.id}.txt")
+
+
+def _public_record(release: PressRelease) -> str:
+    """The archive record, with the article's text only for a release shown in full."""
+    record = archive.public_record(release)
+    if release.shown_in_full:
+        return record
+    # The record's facts end at its first blank line, and the stored text follows: a
+    # news outlet's article stays at its source (issue 16).
+    facts = record.partition("\n\n")[0]
+    note = _("Teks artikel tidak ditampilkan di sini; bacalah di sumber aslinya.")
+    return f"{facts}\n\n{note}\n"
