@@ -184,7 +184,7 @@ def test_change_log_holds_before_and_after_for_each_write(client):
     assert client.post(f"/staff/meetings/{meeting.id}/edit", data=data).status_code == 302
     client.post(
         f"/staff/meetings/{meeting.id}/postpone",
-        data={"start_date": "2024-02-07", "time_unknown": "y"},
+        data={"start_date": "2024-02-07", "time_unknown": "y", "reason": "Ruang dipakai"},
     )
     client.post(f"/staff/meetings/{meeting.id}/cancel", data={"reason": "Batal"})
 
@@ -218,7 +218,7 @@ def test_change_log_holds_before_and_after_for_each_write(client):
     assert postponed["starts_at"] == ["2024-02-06T01:00:00+00:00", "2024-02-06T16:00:00+00:00"]
     cancelled = entry("meeting", "cancel")
     assert cancelled["status"] == ["postponed", "cancelled"]
-    assert cancelled["status_reason"] == [None, "Batal"]
+    assert cancelled["status_reason"] == ["Ruang dipakai", "Batal"]
 
 
 def _edit_data(client: Any, meeting: Meeting) -> dict[str, Any]:

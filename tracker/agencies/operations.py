@@ -18,9 +18,11 @@ from tracker.models import (
     AgencyAlias,
     AgencySlugRedirect,
     ChangeLog,
+    Meeting,
     Participation,
     Region,
     User,
+    utcnow,
 )
 from tracker.models.agency import normalize_name
 from tracker.validation import ValidationError, check
@@ -35,6 +37,26 @@ AGENCY_FIELDS = (
     "valid_from",
     "valid_until",
 )
+
+
+def restamp_meetings_naming(agency_id: int) -> None:
+    """Move the edit stamp of every meeting that names the agency.
+
+    Their VEVENTs quote its short name, so a rename changes what subscribers see: the
+    events' LAST-MODIFIED and DTSTAMP (taken from ``updated_at``) move with it. SEQUENCE
+    stays (no time, place or title changed), and so does the edit ``version``, so an
+    editor's open form is not turned into a conflict. The UPDATE itself moves the feed
+    generation; the agency's own UPDATE makes every stored VEVENT stale.
+    """
+    naming = select(Participation.meeting_id).where(Participation.agency_id == agency_id)
+    _restamp(naming)
+
+
+def _restamp(meeting_ids: Any) -> None:
+    db.session.execute(
+        update(Meeting).where(Meeting.id.in_(meeting_ids)).values(updated_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def _slug_taken(slug: str, exclude_id: int | None = None) -> bool:
@@ -105,6 +127,8 @@ def update_agency(
     if delta:
         changes.record("agency", agency.id, "update", delta, user)
         db.session.flush()
+        if "short_name" in delta:
+            restamp_meetings_naming(agency.id)
     return delta
 
 
@@ -194,6 +218,8 @@ def merge_agencies(survivor: Agency, duplicate: Agency, user: User | None = None
             meeting_id,
         )
     db.session.flush()
+    if moved:  # their events now name the survivor
+        _restamp(sorted({meeting_id for _pid, meeting_id in moved}))
 
 
 @dataclass
@@ -311,6 +337,9 @@ def refresh_fields(agency: Agency, values: dict[str, Any], staff_fields: set[str
     delta = changes.diff(before, changes.snapshot(agency, AGENCY_FIELDS))
     if delta:
         changes.record("agency", agency.id, "reference", delta)
+        if "short_name" in delta and agency.id is not None:
+            db.session.flush()
+            restamp_meetings_naming(agency.id)
 
 
 def _is_used_or_edited(agency: Agency, row: reference.AgencyRow) -> bool:

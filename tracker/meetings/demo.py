@@ -138,6 +138,6 @@ def _load_one(
             meeting,
             ops.local_datetime(date.fromisoformat(to["date"]), new_clock, tz),
             None,
-            rec.get("status_reason"),
+            rec.get("status_reason") or "-",
             time_unknown=new_clock is None,
         )

@@ -8,6 +8,7 @@ half-written. Error keys are form field names, ready for ``apply_errors``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func
@@ -28,12 +29,37 @@ from tracker.validation import ValidationError
 # Operation field names -> meeting form field names.
 MEETING_FIELD_MAP = {
     "starts_at": "start_date",
-    "ends_at": "end_time",
+    "ends_at": "end_date",
     "region_id": "region",
     "venue_id": "venue",
     "election_id": "election",
     "venue": "new_venue_name",
     "status": "start_date",
+}
+# The form fields each stored value is read from: a value whose fields all still hold
+# what the form was loaded with is left as stored (an edit changes what was changed).
+SOURCES = {
+    "title": ("title",),
+    "kind": ("kind",),
+    "theme": ("theme",),
+    "summary": ("summary",),
+    "region_id": ("region",),
+    "timezone": ("timezone", "region"),
+    "starts_at": ("start_date", "start_time", "time_unknown", "timezone", "region"),
+    "ends_at": (
+        "start_date",
+        "start_time",
+        "end_date",
+        "end_time",
+        "time_unknown",
+        "timezone",
+        "region",
+    ),
+    "time_unknown": ("time_unknown",),
+    "venue_id": ("venue", "new_venue_name", "new_venue_address", "new_venue_city"),
+    "election_id": ("election",),
+    "visibility": ("visibility",),
+    "source_note": ("source_note",),
 }
 # Text fields that keep their line breaks; every other text is one line.
 MULTILINE = frozenset({"summary", "source_note"})
@@ -89,6 +115,7 @@ def meeting_form_data(meeting: Meeting) -> dict[str, Any]:
         "region": meeting.region_id,
         "start_date": start.date(),
         "start_time": None if meeting.time_unknown else start.time(),
+        "end_date": end.date() if end is not None else start.date(),
         "end_time": end.time() if end is not None and not meeting.time_unknown else None,
         "time_unknown": meeting.time_unknown,
         "timezone": meeting.timezone,
@@ -178,18 +205,17 @@ def _keep_stored(record: Any, values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _meeting_values(form: Any) -> dict[str, Any]:
-    """Field values for create_meeting / update_meeting; creates an inline venue."""
+def _meeting_values(form: Any, errors: dict[str, str]) -> dict[str, Any]:
+    """Field values for create_meeting / update_meeting; creates an inline venue.
+
+    Problems go into ``errors`` (form field names), so the caller reports them with
+    every other error of the same save.
+    """
     region = db.session.get(Region, form.region.data) if form.region.data else None
     tz_name = form.timezone.data or (region.timezone if region else None)
-    errors: dict[str, str] = {}
     if tz_name is None:
         errors["region"] = _("Wilayah wajib dipilih.")
-    venue_id = _inline_venue(form, errors)
-    if errors:
-        raise ValidationError(errors)
-    clock = None if form.time_unknown.data else form.start_time.data
-    end_clock = None if form.time_unknown.data else form.end_time.data
+    starts_at, ends_at = form_span(form, tz_name)
     return {
         "title": _text(form.title.data),
         "kind": form.kind.data,
@@ -197,16 +223,82 @@ def _meeting_values(form: Any) -> dict[str, Any]:
         "summary": _lines(form.summary.data),
         "region_id": form.region.data,
         "timezone": tz_name,
-        "starts_at": ops.local_datetime(form.start_date.data, clock, tz_name),
-        "ends_at": ops.local_datetime(form.start_date.data, end_clock, tz_name)
-        if end_clock
-        else None,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
         "time_unknown": bool(form.time_unknown.data),
-        "venue_id": venue_id,
+        "venue_id": _inline_venue(form, errors),
         "election_id": form.election.data,
         "visibility": form.visibility.data,
         "source_note": _lines(form.source_note.data),
     }
+
+
+def form_span(form: Any, tz_name: str | None) -> tuple[datetime | None, datetime | None]:
+    """Start and end of the form's dates and times (a meeting without hours: local days).
+
+    An all-day meeting's end is its last day's midnight (None for one day), as the
+    importer stores it; a timed end is the end time on the end day.
+    """
+    first = form.start_date.data
+    if first is None or tz_name is None:
+        return None, None
+    last = form.end_date.data or first
+    unknown = bool(form.time_unknown.data)
+    starts_at = ops.local_datetime(first, None if unknown else form.start_time.data, tz_name)
+    if unknown:
+        ends_at = ops.local_datetime(last, None, tz_name) if last > first else None
+    elif form.end_time.data is not None:
+        ends_at = ops.local_datetime(last, form.end_time.data, tz_name)
+    else:
+        ends_at = None
+    return starts_at, ends_at
+
+
+def _same(typed: Any, loaded: Any) -> bool:
+    """Whether a field still holds its loaded value, as the form shows it."""
+    if isinstance(typed, time) or isinstance(loaded, time):
+        shown = [v.strftime("%H:%M") if isinstance(v, time) else v for v in (typed, loaded)]
+        return shown[0] == shown[1]
+    if typed in ("", None, []) and loaded in ("", None, []):
+        return True
+    return bool(typed == loaded)
+
+
+def _keep_untouched(meeting: Meeting, form: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Keep each stored value whose form fields the editor left as loaded.
+
+    So a three-day meeting keeps its end when only the title changes, and a stored
+    start with seconds is not cut to minutes; the version check means the loaded
+    values are the meeting's values now.
+    """
+    loaded = meeting_form_data(meeting)
+    names = {name for sources in SOURCES.values() for name in sources}
+    untouched = {name for name in names if _same(form[name].data, loaded.get(name))}
+    for key, names in SOURCES.items():
+        if untouched.issuperset(names):
+            values[key] = getattr(meeting, key)
+    return values
+
+
+def postpone_span(meeting: Meeting, form: Any) -> tuple[datetime | None, datetime | None]:
+    """The new start and end a postpone form asks for; a blank end keeps the duration."""
+    starts_at, ends_at = form_span(form, meeting.timezone)
+    if starts_at is None or form.end_date.data or form.end_time.data:
+        return starts_at, ends_at
+    return starts_at, _kept_end(meeting, starts_at, bool(form.time_unknown.data))
+
+
+def _kept_end(meeting: Meeting, starts_at: datetime, unknown: bool) -> datetime | None:
+    """The end that keeps the meeting's length (its days, or its hours) from a new start."""
+    start, end = meeting.local_start, meeting.local_end
+    if end is None:
+        return None
+    if not unknown and not meeting.time_unknown:
+        return starts_at + (end - start)
+    days = (end.date() - start.date()).days
+    if unknown and days > 0:
+        return ops.local_datetime(starts_at.date() + timedelta(days=days), None, meeting.timezone)
+    return None  # one day, or an all-day meeting given hours: no end hour is known
 
 
 @dataclass
@@ -214,6 +306,8 @@ class _Row:
     index: int
     participation_id: int | None
     values: dict[str, Any]
+    # Its body or person could not be resolved: already refused, not saved.
+    failed: bool = False
 
 
 def _prefixed(prefix: str, errors: dict[str, str]) -> dict[str, str]:
@@ -247,6 +341,7 @@ def _rows(form: Any, user: User | None) -> tuple[list[_Row], dict[str, str]]:
             "order": row.order.data if row.order.data is not None else position,
         }
         position += 1
+        failed = False
         try:
             if _text(row.agency_name.data):
                 values["agency_id"] = resolve_agency(
@@ -262,8 +357,9 @@ def _rows(form: Any, user: User | None) -> tuple[list[_Row], dict[str, str]]:
                 ).id
         except ValidationError as error:
             errors.update(_prefixed(entry.name, error.errors))
+            failed = True
         pid = row.participation_id.data
-        rows.append(_Row(index, int(pid) if pid and pid.isdigit() else None, values))
+        rows.append(_Row(index, int(pid) if pid and pid.isdigit() else None, values, failed))
     return rows, errors
 
 
@@ -278,6 +374,8 @@ def _sync_participations(
         if pid not in kept:
             ops.remove_participation(participation, user)
     for row in rows:
+        if row.failed:
+            continue
         prefix = form.participations.entries[row.index].name
         try:
             if row.participation_id in existing:
@@ -294,9 +392,11 @@ def _sync_participations(
 
 
 def _raise_if(*error_sets: dict[str, str]) -> None:
+    """Raise every error at once; the first message found for a field is the one shown."""
     merged: dict[str, str] = {}
     for errors in error_sets:
-        merged.update(errors)
+        for key, message in errors.items():
+            merged.setdefault(key, message)
     if merged:
         raise ValidationError(merged)
 
@@ -305,30 +405,50 @@ def _meeting_errors(error: ValidationError) -> dict[str, str]:
     return {MEETING_FIELD_MAP.get(k, k): v for k, v in error.errors.items()}
 
 
+def _check_rows(rows: list[_Row], form: Any) -> dict[str, str]:
+    """The participation checks, for rows that have no meeting to join yet."""
+    errors: dict[str, str] = {}
+    for row in (r for r in rows if not r.failed):
+        values = {"attendance": "unknown", "roles": frozenset(), **row.values}
+        try:
+            ops.validate_participation(values)
+        except ValidationError as error:
+            errors.update(_prefixed(form.participations.entries[row.index].name, error.errors))
+    return errors
+
+
 def create_from_form(form: Any, user: User | None) -> Meeting:
-    """Create a meeting and its participations from a validated form."""
-    rows, row_errors = _rows(form, user)
+    """Create a meeting and its participations from the form.
+
+    Every problem of the save (meeting, venue, rows) is raised in one ValidationError;
+    it also runs on a form that failed validation, so all errors show in one round.
+    """
+    rows, errors = _rows(form, user)
+    values = _meeting_values(form, errors)
+    meeting = None
     try:
-        meeting = ops.create_meeting(_meeting_values(form), user)
+        meeting = ops.create_meeting(values, user)
     except ValidationError as error:
-        _raise_if(_meeting_errors(error), row_errors)
-        raise
-    _raise_if(row_errors)
-    _raise_if(_sync_participations(meeting, rows, form, user))
+        errors = {**_meeting_errors(error), **errors}
+    if meeting is None:  # create_meeting refused: check the rows without it
+        _raise_if(errors, _check_rows(rows, form))
+    _raise_if(errors, _sync_participations(meeting, rows, form, user))
     return meeting
 
 
 def update_from_form(meeting: Meeting, form: Any, user: User | None) -> None:
-    """Save an edit; refuses (StaleMeetingError) if the meeting changed since the form loaded."""
+    """Save an edit; refuses (StaleMeetingError) if the meeting changed since the form loaded.
+
+    Fields left as loaded keep their stored values; every error is raised at once.
+    """
     expected = int(form.version.data) if (form.version.data or "").isdigit() else -1
     if expected != meeting.version:
         raise ops.StaleMeetingError(meeting, expected)
-    rows, row_errors = _rows(form, user)
+    rows, errors = _rows(form, user)
+    values = _keep_stored(meeting, _keep_untouched(meeting, form, _meeting_values(form, errors)))
     try:
-        values = _keep_stored(meeting, _meeting_values(form))
         ops.update_meeting(meeting, values, user, expected_version=expected)
     except ValidationError as error:
-        _raise_if(_meeting_errors(error), row_errors)
-        raise
-    _raise_if(row_errors)
-    _raise_if(_sync_participations(meeting, rows, form, user))
+        errors = {**_meeting_errors(error), **errors}
+        _raise_if(errors, _check_rows(rows, form))
+    _raise_if(errors, _sync_participations(meeting, rows, form, user))

@@ -68,6 +68,10 @@ REPRESENTED_ONLY = _l("Isi 'diwakili oleh' hanya bila kehadirannya diwakilkan.")
 TIME_AND_UNKNOWN = _l(
     "Jam diisi padahal 'Jam tidak disebutkan' dicentang: kosongkan jamnya atau hapus centangnya."
 )
+END_BEFORE_START = _l("Tanggal selesai tidak boleh sebelum tanggal mulai.")
+END_TIME_NEEDED = _l(
+    "Rapat ini berakhir di hari lain: isi jam selesainya, atau centang 'Jam tidak disebutkan'."
+)
 VENUE_NAME_NEEDED = _l(
     "Isi nama tempat baru untuk alamat atau kota yang diisi, atau kosongkan alamat dan kotanya."
 )
@@ -240,6 +244,11 @@ class MeetingForm(StaffForm):
         _l("Tanggal"), validators=[InputRequired(message=_l("Tanggal wajib diisi."))]
     )
     start_time = TimeField(_l("Jam mulai"), validators=[time_needed, Optional()])
+    end_date = DateField(
+        _l("Tanggal selesai"),
+        validators=[Optional()],
+        description=_l("Untuk rapat beberapa hari; kosongkan bila selesai di hari yang sama."),
+    )
     end_time = TimeField(
         _l("Jam selesai"),
         validators=[Optional()],
@@ -277,26 +286,26 @@ class MeetingForm(StaffForm):
         validators=[Optional(), Length(max=max_length(Meeting.source_note), message=TOO_LONG)],
         description=_l("Catatan publik tentang sumber, mis. tanggal yang salah cetak."),
     )
-    participations = FieldList(FormField(ParticipationRowForm), min_entries=1)
+    participations = FieldList(FormField(ParticipationRowForm), _l("Peserta"), min_entries=1)
 
     def validate_start_time(self, field: TimeField) -> None:
         """A typed start is kept or refused, never dropped by the 'not stated' box."""
         if self.time_unknown.data and field.data:
             raise ValidationError(TIME_AND_UNKNOWN)
 
+    def validate_end_date(self, field: DateField) -> None:
+        """Refuse an end day before the first day, beside the other field errors."""
+        check_end_date(self, field)
+
     def validate_end_time(self, field: TimeField) -> None:
         """Refuse an end before the start at once, beside the other field errors."""
-        if not field.data:
-            return
-        if self.time_unknown.data:
-            raise ValidationError(TIME_AND_UNKNOWN)
-        if self.start_time.data and field.data < self.start_time.data:
-            raise ValidationError(_l("Waktu selesai tidak boleh sebelum waktu mulai."))
+        check_end_time(self, field)
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """Validate the fields, then the new venue's fields together."""
+        """Validate the fields, then the end hour and the new venue's fields together."""
         valid = super().validate(extra_validators)
-        return self._venue_checks() and valid
+        checks = [end_time_needed(self), self._venue_checks()]  # both run: all errors at once
+        return all(checks) and valid
 
     def _venue_checks(self) -> bool:
         """An address or city typed for a new venue needs its name; never dropped."""
@@ -315,19 +324,76 @@ class MeetingForm(StaffForm):
         self.election.choices = options(none + choices["elections"])
 
 
+def check_end_date(form: Any, field: DateField) -> None:
+    """The last day of a meeting is not before its first."""
+    if field.data and form.start_date.data and field.data < form.start_date.data:
+        raise ValidationError(END_BEFORE_START)
+
+
+def check_end_time(form: Any, field: TimeField) -> None:
+    """A typed end time fits the 'not stated' box and the start on the same day."""
+    if form.time_unknown.data:
+        raise ValidationError(TIME_AND_UNKNOWN)
+    if not _other_day(form) and form.start_time.data and field.data < form.start_time.data:
+        raise ValidationError(_l("Waktu selesai tidak boleh sebelum waktu mulai."))
+
+
+def _other_day(form: Any) -> bool:
+    first, last = form.start_date.data, form.end_date.data
+    return bool(first and last and last > first)
+
+
+def end_time_needed(form: Any) -> bool:
+    """A timed meeting that ends on another day needs its end hour; False if missing.
+
+    A form-level check: field validators never run on the empty end time box.
+    """
+    if form.end_time.data or form.end_time.errors or form.time_unknown.data:
+        return True
+    if not _other_day(form):
+        return True
+    return _add_errors([(form.end_time, END_TIME_NEEDED)])
+
+
 class PostponeForm(StaffForm):
-    """Move a meeting to a new date (and time)."""
+    """Move a meeting to a new date (and time); the reason is required."""
 
     start_date = DateField(
         _l("Tanggal baru"), validators=[InputRequired(message=_l("Tanggal wajib diisi."))]
     )
     start_time = TimeField(_l("Jam mulai baru"), validators=[time_needed, Optional()])
+    end_date = DateField(
+        _l("Tanggal selesai baru"),
+        validators=[Optional()],
+        description=_l("Kosongkan tanggal dan jam selesai untuk mempertahankan lamanya rapat."),
+    )
     end_time = TimeField(_l("Jam selesai baru"), validators=[Optional()])
     time_unknown = BooleanField(_l("Jam tidak disebutkan"))
     reason = TextAreaField(
         _l("Alasan penundaan"),
-        validators=[Optional(), Length(max=max_length(Meeting.status_reason), message=TOO_LONG)],
+        validators=[
+            DataRequired(message=_l("Alasan penundaan wajib diisi.")),
+            Length(max=max_length(Meeting.status_reason), message=TOO_LONG),
+        ],
     )
+
+    def validate_start_time(self, field: TimeField) -> None:
+        """A typed start is kept or refused, never dropped by the 'not stated' box."""
+        if self.time_unknown.data and field.data:
+            raise ValidationError(TIME_AND_UNKNOWN)
+
+    def validate_end_date(self, field: DateField) -> None:
+        """Refuse an end day before the new first day."""
+        check_end_date(self, field)
+
+    def validate_end_time(self, field: TimeField) -> None:
+        """Refuse an end before the new start."""
+        check_end_time(self, field)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Validate the fields, then whether an end on another day has its hour."""
+        valid = super().validate(extra_validators)
+        return end_time_needed(self) and valid
 
 
 class CancelForm(StaffForm):

@@ -59,6 +59,12 @@ PARTICIPATION_FIELDS = (
 )
 # Fields shown in the change log of a meeting beside MEETING_FIELDS.
 STATUS_FIELDS = ("status", "status_reason", "starts_at", "ends_at", "sequence")
+# What a subscriber's calendar shows of the event itself (RFC 5546 §2.1.4 asks for a
+# SEQUENCE bump on time changes; CALENDAR.md item 12 adds place, status and title).
+# Participants, summary and notes change DESCRIPTION: LAST-MODIFIED moves, SEQUENCE not.
+SEQUENCED_FIELDS = frozenset(
+    {"title", "starts_at", "ends_at", "time_unknown", "timezone", "venue_id"}
+)
 
 
 def local_datetime(day: date, clock: time | None, tz_name: str) -> datetime:
@@ -167,7 +173,7 @@ def update_meeting(
         setattr(meeting, field, values[field])
     delta = changes.diff(before, changes.snapshot(meeting, MEETING_FIELDS))
     if delta:
-        _touch(meeting, user)
+        _touch(meeting, user, bump=bool(SEQUENCED_FIELDS & set(delta)))
         changes.record("meeting", meeting.id, "update", delta, user, meeting.id)
         db.session.flush()
     return delta
@@ -175,29 +181,53 @@ def update_meeting(
 
 def postpone_meeting(
     meeting: Meeting,
-    starts_at: datetime,
+    starts_at: datetime | None,
     ends_at: datetime | None = None,
     reason: str | None = None,
     user: User | None = None,
     time_unknown: bool | None = None,
 ) -> None:
-    """Move a meeting to a new date; subscribers see the same event move."""
-    if meeting.status == "cancelled":
-        raise ValidationError({"status": _("Rapat yang dibatalkan tidak bisa ditunda.")})
+    """Move a meeting to a new date or hour, with the reason; subscribers see it move.
+
+    A start missing (None), unchanged or invalid, or a blank reason, is refused with
+    every other error at once.
+    """
     values = _meeting_values(meeting, {"starts_at": starts_at, "ends_at": ends_at})
     if time_unknown is not None:
         values["time_unknown"] = time_unknown
-    _validate_meeting(values)
+    errors = _postpone_errors(meeting, values, reason)
+    try:
+        _validate_meeting(values)
+    except ValidationError as error:
+        errors = {**error.errors, **errors}
+    check(errors)
     before = changes.snapshot(meeting, STATUS_FIELDS + ("time_unknown",))
-    meeting.starts_at = starts_at
-    meeting.ends_at = ends_at
+    meeting.starts_at = values["starts_at"]
+    meeting.ends_at = values["ends_at"]
     meeting.time_unknown = values["time_unknown"]
     meeting.status = "postponed"
-    meeting.status_reason = (reason or "").strip() or None
+    meeting.status_reason = (reason or "").strip()
     _touch(meeting, user)
     after = changes.snapshot(meeting, STATUS_FIELDS + ("time_unknown",))
     changes.record("meeting", meeting.id, "postpone", changes.diff(before, after), user, meeting.id)
     db.session.flush()
+
+
+def _postpone_errors(
+    meeting: Meeting, values: dict[str, Any], reason: str | None
+) -> dict[str, str]:
+    """A postponement names a new start and says why; a cancelled meeting stays cancelled."""
+    errors: dict[str, str] = {}
+    if meeting.status == "cancelled":
+        errors["status"] = _("Rapat yang dibatalkan tidak bisa ditunda.")
+    if not (reason or "").strip():
+        errors["status_reason"] = _("Alasan penundaan wajib diisi.")
+    same_start = values["starts_at"] == meeting.starts_at
+    if same_start and bool(values["time_unknown"]) == bool(meeting.time_unknown):
+        errors["starts_at"] = _(
+            "Tanggal dan jam baru sama dengan jadwal sekarang: isi tanggal atau jam yang baru."
+        )
+    return errors
 
 
 def cancel_meeting(meeting: Meeting, reason: str, user: User | None = None) -> None:
@@ -233,7 +263,8 @@ def mark_held(meeting: Meeting, user: User | None = None) -> bool:
         return False
     before = changes.snapshot(meeting, STATUS_FIELDS)
     meeting.status = "held"
-    _touch(meeting, user)
+    # A calendar shows a held meeting as it showed the planned one: no SEQUENCE bump.
+    _touch(meeting, user, bump=False)
     changes.record(
         "meeting",
         meeting.id,
@@ -246,9 +277,14 @@ def mark_held(meeting: Meeting, user: User | None = None) -> bool:
     return True
 
 
-def _touch(meeting: Meeting, user: User | None) -> None:
-    """Note an edit a subscriber would see: bump SEQUENCE and the edit stamp."""
-    meeting.sequence = (meeting.sequence or 0) + 1
+def _touch(meeting: Meeting, user: User | None, bump: bool = True) -> None:
+    """Note an edit: move the edit stamp (LAST-MODIFIED), and SEQUENCE when ``bump``.
+
+    ``bump`` is for changes of time, place, status or title; each operation touches
+    once, so one save moves SEQUENCE by one however many fields it changed.
+    """
+    if bump:
+        meeting.sequence = (meeting.sequence or 0) + 1
     meeting.updated_at = utcnow()
     if user is not None:
         meeting.updated_by = user
@@ -263,7 +299,8 @@ class StaleMeetingError(Exception):
         self.expected_version = expected_version
 
 
-def _validate_participation(values: dict[str, Any]) -> None:
+def validate_participation(values: dict[str, Any]) -> None:
+    """Check (and tidy) a participation's values; raise ValidationError naming each field."""
     errors: dict[str, str] = {}
     for key in ("collective_label", "position", "represented_by", "topic"):
         if isinstance(values.get(key), str):
@@ -296,7 +333,7 @@ def add_participation(
         raise ValidationError(
             {k: _("Kolom tidak dikenal.") for k in set(values) - set(PARTICIPATION_FIELDS)}
         )
-    _validate_participation(values)
+    validate_participation(values)
     if values["order"] is None:
         values["order"] = len(meeting.participations)
     participation = Participation(**values)
@@ -310,7 +347,7 @@ def add_participation(
         user,
         meeting.id,
     )
-    _touch(meeting, user)
+    _touch(meeting, user, bump=False)
     return participation
 
 
@@ -320,7 +357,7 @@ def update_participation(
     """Change a participation (e.g. the speaker turned out to send a deputy)."""
     values = {f: getattr(participation, f) for f in PARTICIPATION_FIELDS}
     values.update(data)
-    _validate_participation(values)
+    validate_participation(values)
     before = changes.snapshot(participation, PARTICIPATION_FIELDS)
     for field in PARTICIPATION_FIELDS:
         setattr(participation, field, values[field])
@@ -329,7 +366,7 @@ def update_participation(
         changes.record(
             "participation", participation.id, "update", delta, user, participation.meeting_id
         )
-        _touch(participation.meeting, user)
+        _touch(participation.meeting, user, bump=False)
         db.session.flush()
     return delta
 
@@ -346,7 +383,7 @@ def remove_participation(participation: Participation, user: User | None = None)
         meeting.id,
     )
     meeting.participations.remove(participation)
-    _touch(meeting, user)
+    _touch(meeting, user, bump=False)
     db.session.flush()
 
 

@@ -18,8 +18,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.extensions import db
 from tracker.i18n import gettext as _
+from tracker.i18n import lazy_gettext as _l
 from tracker.kept import kept
-from tracker.labels import ROLE_ORDER
+from tracker.labels import ATTENDANCE_LABELS, ROLE_ORDER
 from tracker.models import (
     INDONESIAN_ZONES,
     MEETING_KINDS,
@@ -36,6 +37,11 @@ from tracker.models import (
 )
 from tracker.search import search_condition
 
+# A cancelled meeting's participants were expected, not there: never "Hadir".
+PLANNED_LABELS = {
+    "present": _l("Direncanakan hadir"),
+    "represented": _l("Direncanakan diwakili"),
+}
 # The one visibility rule every public query starts from.
 PUBLIC = Meeting.visibility == "public"
 FILTER_KEYS = ("q", "date_from", "date_to", "region", "agency", "election", "kind", "status")
@@ -349,13 +355,23 @@ def countdown_label(meeting: Meeting) -> str | None:
     return f"H{sign}{abs(days)} {name}"
 
 
+def attendance_label(attendance: str, status: str) -> str:
+    """How a participant's attendance reads: as planned when the meeting was cancelled."""
+    if status == "cancelled":
+        return str(PLANNED_LABELS.get(attendance, ATTENDANCE_LABELS[attendance]))
+    return str(ATTENDANCE_LABELS[attendance])
+
+
 def upcoming_and_recent(today: date, limit: int = 5) -> tuple[list[Meeting], list[Meeting]]:
-    """Public meetings from today on (soonest first) and before today (latest first)."""
+    """Public meetings from today on (soonest first) and before today (latest first).
+
+    A cancelled meeting is not coming: it is left out of the first list.
+    """
     start = _local_day_bound(today, "ge")
     upcoming = (
         db.session.execute(
             db.select(Meeting)
-            .where(PUBLIC, start)
+            .where(PUBLIC, start, Meeting.status != "cancelled")
             .options(*list_options())
             .order_by(Meeting.starts_at, Meeting.id)
             .limit(limit)

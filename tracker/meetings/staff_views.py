@@ -16,7 +16,7 @@ from tracker.agencies import picking
 from tracker.auth.access import staff_only
 from tracker.auth.forms import ConfirmForm
 from tracker.extensions import db
-from tracker.formtools import apply_errors, without_row
+from tracker.formtools import apply_errors, iter_fields, without_row
 from tracker.i18n import gettext as _
 from tracker.meetings import editing, history, operations, queries
 from tracker.meetings.forms import CancelForm, MeetingForm, PostponeForm
@@ -80,6 +80,31 @@ def _row_edit(form_kwargs: dict[str, Any]) -> MeetingForm | None:
     return None
 
 
+def _checked(form: Any, save: Any, field_map: dict[str, str] | None = None) -> bool:
+    """Validate the form and run ``save``: True when both passed (commit is the caller's).
+
+    The save also runs when the form failed, then is rolled back, so its errors (an
+    unknown body, a venue clash) show together with the form's in one round. A field
+    the form already refused keeps only the form's message.
+    """
+    valid = form.validate_on_submit()
+    csrf = getattr(form, "csrf_token", None)
+    if not form.is_submitted() or (csrf is not None and csrf.errors):
+        return False
+    try:
+        save()
+    except ValidationError as error:
+        db.session.rollback()
+        refused = {f.name for f in iter_fields(form) if f.errors}
+        field_map = field_map or {}
+        fresh = {k: v for k, v in error.errors.items() if field_map.get(k, k) not in refused}
+        apply_errors(form, fresh, field_map)
+        return False
+    if not valid:
+        db.session.rollback()
+    return valid
+
+
 @bp.get("/")
 def index() -> str:
     """List every meeting, internal ones too, newest first."""
@@ -109,16 +134,11 @@ def new() -> Page:
     if rows_form is not None:
         return _render_form(rows_form, None)
     form = _meeting_form()
-    if form.validate_on_submit():
-        try:
-            meeting = editing.create_from_form(form, current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            apply_errors(form, error.errors)
-        else:
-            db.session.commit()
-            flash(_("Rapat dicatat."), "info")
-            return redirect(url_for("staff_meetings.detail", meeting_id=meeting.id))
+    created: list[Meeting] = []
+    if _checked(form, lambda: created.append(editing.create_from_form(form, current_user))):
+        db.session.commit()
+        flash(_("Rapat dicatat."), "info")
+        return redirect(url_for("staff_meetings.detail", meeting_id=created[0].id))
     return _render_form(form, None, 422 if form.is_submitted() else 200)
 
 
@@ -167,20 +187,17 @@ def edit(meeting_id: int) -> Page:
     if rows_form is not None:
         return _render_form(rows_form, meeting)
     form = _meeting_form()
-    if form.validate_on_submit():
-        seen = form.seen_change.data
-        try:
-            editing.update_from_form(meeting, form, current_user)
+    seen = form.seen_change.data
+    try:
+        saved = _checked(form, lambda: editing.update_from_form(meeting, form, current_user))
+        if saved:
             db.session.commit()
-        except ValidationError as error:
-            db.session.rollback()
-            apply_errors(form, error.errors)
-        except (operations.StaleMeetingError, StaleDataError):
-            db.session.rollback()
-            return _render_conflict(meeting_id, form, seen)
-        else:
-            flash(_("Perubahan disimpan."), "info")
-            return redirect(url_for("staff_meetings.detail", meeting_id=meeting_id))
+    except (operations.StaleMeetingError, StaleDataError):
+        db.session.rollback()
+        return _render_conflict(meeting_id, form, seen)
+    if saved:
+        flash(_("Perubahan disimpan."), "info")
+        return redirect(url_for("staff_meetings.detail", meeting_id=meeting_id))
     return _render_form(form, meeting, 422)
 
 
@@ -203,39 +220,39 @@ def _render_conflict(meeting_id: int, form: MeetingForm, seen: str | None) -> tu
     return _render_form(form, meeting, 409, meanwhile=meanwhile)
 
 
+POSTPONE_ERRORS = {
+    "starts_at": "start_date",
+    "ends_at": "end_date",
+    "status": "start_date",
+    "status_reason": "reason",
+}
+
+
 @bp.post("/<int:meeting_id>/postpone")
 def postpone(meeting_id: int) -> Page:
-    """Move a meeting to a new date; its calendar event moves with it."""
+    """Move a meeting to a new date or hour, with the reason; its calendar event moves."""
     meeting = _load(meeting_id)
     form = PostponeForm()
-    if form.validate_on_submit():
-        clock = None if form.time_unknown.data else form.start_time.data
-        end_clock = None if form.time_unknown.data else form.end_time.data
-        try:
-            operations.postpone_meeting(
-                meeting,
-                operations.local_datetime(form.start_date.data, clock, meeting.timezone),
-                operations.local_datetime(form.start_date.data, end_clock, meeting.timezone)
-                if end_clock
-                else None,
-                reason=form.reason.data,
-                user=current_user,
-                time_unknown=bool(form.time_unknown.data),
-            )
+
+    def save() -> None:
+        starts_at, ends_at = editing.postpone_span(meeting, form)
+        operations.postpone_meeting(
+            meeting,
+            starts_at,
+            ends_at,
+            reason=form.reason.data,
+            user=current_user,
+            time_unknown=bool(form.time_unknown.data),
+        )
+
+    try:
+        if _checked(form, save, POSTPONE_ERRORS):
             db.session.commit()
-        except ValidationError as error:
-            db.session.rollback()
-            apply_errors(
-                form,
-                error.errors,
-                {"starts_at": "start_date", "ends_at": "end_time", "status": "start_date"},
-            )
-        except StaleDataError:
-            db.session.rollback()
-            form.form_errors.append(_("Rapat ini baru saja diubah orang lain. Coba lagi."))
-        else:
             flash(_("Rapat ditunda ke tanggal baru."), "info")
             return redirect(url_for("staff_meetings.detail", meeting_id=meeting_id))
+    except StaleDataError:
+        db.session.rollback()
+        form.form_errors.append(_("Rapat ini baru saja diubah orang lain. Coba lagi."))
     return _render_detail(_load(meeting_id), postpone=form, status=422)
 
 

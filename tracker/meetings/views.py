@@ -14,6 +14,7 @@ from tracker.routing import page_number
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 bp.add_app_template_filter(queries.countdown_label, "countdown")
+bp.add_app_template_filter(queries.attendance_label, "attendance_label")
 
 
 @bp.get("/")
