@@ -27,6 +27,8 @@ PAGES = {
     "meeting": ("/meetings/1", None),
     "agency": ("/agencies/polda-kaltim", None),
     "subscribe": ("/calendar/?agency=bawaslu-kaltim&region=64", None),
+    "release": ("/press/1", None),
+    "agencies": ("/agencies/", None),
     "regions": ("/regions/", None),
     "province": ("/regions/64", None),
     "meetings-in-regency": ("/meetings/?province=64&regency=64.71", None),
