@@ -7,25 +7,33 @@ must be refused are refused before a connection is tried.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import ipaddress
 import socket
 import threading
 import time
+import tomllib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from packaging.requirements import Requirement
 from staff_helpers import login, make_user
 from test_extract_review import _form_fields, _roles
 from werkzeug.datastructures import MultiDict
 
+from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Meeting, PressRelease
 from tracker.models.press_release import ReleaseSnapshot
 from tracker.press import article, fetch
 from tracker.press import operations as press_ops
+from tracker.production import ConfigurationError
 
 # Written for these tests: a release from Maluku, as an outlet's page would carry it.
 RELEASE = (
@@ -87,8 +95,23 @@ class Handler(BaseHTTPRequestHandler):
             "/besar": lambda: self._send(200, b"<p>" + b"a" * 1_000_001),
             "/besar-tanpa-panjang": self._big_undeclared,
             "/lambat": self._slow,
+            "/tetes": self._trickle_body,
+            "/kepala-tetes": self._trickle_headers,
+            "/potongan-tetes": self._trickle_chunks,
+            "/punycode": lambda: self._send(200, b"a" * 200_000, "text/html; charset=punycode"),
+            "/bom": lambda: self._compressed(gzip.compress(bytes(30_000_000)), "gzip"),
+            "/bom-ganda": lambda: self._compressed(
+                gzip.compress(gzip.compress(bytes(30_000_000))), "gzip, gzip"
+            ),
+            "/host": lambda: self._send(200, self.headers["Host"].encode(), "text/plain"),
         }
-        routes.get(self.path, lambda: self._send(404, b"<p>tidak ada</p>"))()
+        path = urlsplit(self.path).path
+        if path.startswith("/lompat"):  # /lompat0 .. /lompat5: each hop takes 0.4 s
+            return self._slow_hop(int(path[7:] or 0))
+        try:
+            routes.get(path, lambda: self._send(404, b"<p>tidak ada</p>"))()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the fetcher gave up on a trickling page, as it should
 
     def _big_undeclared(self) -> None:
         self.send_response(200)
@@ -101,15 +124,61 @@ class Handler(BaseHTTPRequestHandler):
         time.sleep(1.5)
         self._send(200, page())
 
+    def _trickle_body(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        for _ in range(40):  # one byte each 0.3 s: every read is quick, the page is not
+            self.wfile.write(b"a")
+            self.wfile.flush()
+            time.sleep(0.3)
+
+    def _trickle_headers(self) -> None:
+        self.wfile.write(b"HTTP/1.0 200 OK\r\n")
+        for _ in range(40):
+            self.wfile.write(b"X-Tetes: a\r\n")
+            self.wfile.flush()
+            time.sleep(0.3)
+        self.wfile.write(b"Content-Type: text/html\r\nContent-Length: 2\r\n\r\nok")
+
+    def _trickle_chunks(self) -> None:
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+        self.wfile.write(b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+        for _ in range(40):
+            self.wfile.write(b"1\r\na\r\n")
+            self.wfile.flush()
+            time.sleep(0.3)
+        self.wfile.write(b"0\r\n\r\n")
+
+    def _slow_hop(self, hop: int) -> None:
+        time.sleep(0.4)
+        if hop < 5:
+            self._redirect(f"/lompat{hop + 1}")
+        else:
+            self._send(200, page())
+
+    def _compressed(self, body: bytes, encoding: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Encoding", encoding)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class _V6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
 
 def _serve(host: str) -> Iterator[tuple[str, ThreadingHTTPServer]]:
-    server = ThreadingHTTPServer((host, 0), Handler)
+    server = (_V6Server if ":" in host else ThreadingHTTPServer)((host, 0), Handler)
     server.daemon_threads = True
     server.redirect_to = ""  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://{host}:{server.server_address[1]}", server
+        name = f"[{host}]" if ":" in host else host
+        yield f"http://{name}:{server.server_address[1]}", server
     finally:
         server.shutdown()
         server.server_close()
@@ -202,6 +271,7 @@ def test_a_redirect_to_loopback_is_refused(monkeypatch, site):
         fetch, "is_refused", lambda ip, allow: str(ip) != "127.0.0.2" and real(ip, allow)
     )
     for public, server in _serve("127.0.0.2"):
+        monkeypatch.setattr(fetch, "PORTS", (80, 443, server.server_address[1]))
         server.redirect_to = site  # type: ignore[attr-defined]
         assert fetch.fetch(f"{public}/rilis").final_url == f"{public}/rilis"
         assert _refusal(f"{public}/ke-lokal") == "address"
@@ -236,6 +306,132 @@ def test_fetched_page_carries_its_bytes_hash_and_type(site):
     assert fetched.sha256 == hashlib.sha256(page()).hexdigest()
     assert fetched.content_type.startswith("text/html")
     assert fetched.retrieved_at.tzinfo is not None
+
+
+@pytest.mark.parametrize("path", ["/tetes", "/kepala-tetes", "/potongan-tetes", "/lompat0"])
+def test_one_wall_clock_limit_for_headers_body_and_redirects(site, path):
+    # Each read is quick (a byte each 0.3 s, a hop each 0.4 s); the fetch as a whole is not.
+    started = time.monotonic()
+    assert _refusal(f"{site}{path}", fetch.Policy(timeout=1, allow_private=True)) == "timeout"
+    assert time.monotonic() - started < 1.5
+
+
+def test_no_database_transaction_is_open_while_the_page_is_fetched(client, site, monkeypatch):
+    real, seen = fetch.fetch, []
+
+    def spy(url: str, policy: fetch.Policy) -> fetch.Fetched:
+        seen.append(db.session().in_transaction())
+        return real(url, policy)
+
+    monkeypatch.setattr(fetch, "fetch", spy)
+    _editor(client)
+    assert _paste_url(client, f"{site}/rilis").status_code == 200
+    assert seen == [False]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(True, True), (False, False), ("true", True), ("FALSE", False), ("1", True), (0, False)],
+)
+def test_the_private_flag_reads_only_clear_values(value, expected):
+    assert fetch.strict_bool(value) is expected
+
+
+@pytest.mark.parametrize("value", ["false ish", "no", "yes", "", 2, None])
+def test_an_unclear_private_flag_stops_the_start(tmp_path, value):
+    config = {"TESTING": True, "DATABASE_URL": "sqlite://", "INSTANCE_PATH": str(tmp_path)}
+    with pytest.raises(ConfigurationError, match="PRESS_FETCH_ALLOW_PRIVATE"):
+        create_app({**config, "PRESS_FETCH_ALLOW_PRIVATE": value})
+
+
+def test_production_refuses_the_private_flag(monkeypatch, tmp_path):
+    for name in ("SECRET_KEY", "PUBLIC_BASE_URL", "DEBUG", "TESTING"):
+        monkeypatch.delenv(f"TRACKER_{name}", raising=False)
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    config = {
+        "DATABASE_URL": "sqlite://",
+        "INSTANCE_PATH": str(tmp_path),
+        "SECRET_KEY": "k" * 64,
+        "PUBLIC_BASE_URL": "https://rakor.example.id",
+    }
+    assert create_app({**config, "PRESS_FETCH_ALLOW_PRIVATE": "false"})
+    with pytest.raises(ConfigurationError, match="PRESS_FETCH_ALLOW_PRIVATE"):
+        create_app({**config, "PRESS_FETCH_ALLOW_PRIVATE": True})
+
+
+def test_an_exotic_charset_is_read_as_utf8_quickly(site):
+    started = time.monotonic()
+    assert fetch.fetch(f"{site}/punycode", LOCAL).text() == "a" * 200_000
+    assert time.monotonic() - started < 1
+    # idna raises UnicodeError, not UnicodeDecodeError, on a long "label".
+    assert fetch.decode(b"<p>" + b"a" * 100 + b"</p>", "idna").startswith("<p>aaa")
+    assert fetch.decode("Kapolda café".encode("cp1252"), "windows-1252") == "Kapolda café"
+    assert fetch.decode("Kapolda café".encode("latin-1"), "ISO-8859-1") == "Kapolda café"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["169.254.169.254", "fe80::1", "0.0.0.0", "::", "255.255.255.255", "224.0.0.1", "ff02::1"]
+    + ["240.0.0.1", "100.64.0.1", "198.18.0.1", "2001:db8::1", "fec0::1", "2002:a9fe:a9fe::1"]
+    + ["2001:0:4136:e378:8000:63bf:3fff:fdd2", "2002:7f00:1::1", "::ffff:169.254.169.254"],
+)
+def test_the_private_flag_opens_loopback_and_lans_only(address):
+    ip = ipaddress.ip_address(address)
+    assert fetch.is_refused(ip, allow_private=True)
+    assert fetch.is_refused(ip, allow_private=False)
+
+
+@pytest.mark.parametrize(
+    "address", ["127.0.0.1", "10.1.2.3", "172.16.5.4", "192.168.1.1", "::1", "fd12:3456::1"]
+)
+def test_with_the_flag_loopback_and_lans_are_fetched(address):
+    assert not fetch.is_refused(ipaddress.ip_address(address), allow_private=True)
+    assert fetch.is_refused(ipaddress.ip_address(address), allow_private=False)
+
+
+@pytest.mark.parametrize("url", ["http://[fec0::1]/", "http://[2002:a9fe:a9fe::1]/"])
+def test_site_local_and_6to4_to_link_local_are_refused(url):
+    assert _refusal(url) == "address"
+    assert _refusal(url, LOCAL) == "address"
+
+
+def test_a_public_6to4_address_stays_public():
+    assert not fetch.is_refused(ipaddress.ip_address("2002:5db8:d822::1"), allow_private=False)
+
+
+@pytest.mark.parametrize("path", ["/bom", "/bom-ganda"])
+def test_compressed_bombs_stop_at_the_size_limit(site, path):
+    started = time.monotonic()
+    assert _refusal(f"{site}{path}", LOCAL) == "too_big"
+    assert time.monotonic() - started < 1.4
+
+
+def test_urllib3_floor_bounds_decompression():
+    # 2.6.0 bounds streamed decompression and encoding chains (CVE-2025-66471, -66418).
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    (urllib3,) = [
+        Requirement(r) for r in project["project"]["dependencies"] if r.startswith("urllib3")
+    ]
+    assert not urllib3.specifier.contains("2.5.0")
+
+
+def test_only_ports_80_and_443_without_the_flag(monkeypatch, site):
+    real = fetch.is_refused
+    monkeypatch.setattr(
+        fetch, "is_refused", lambda ip, allow: str(ip) != "127.0.0.2" and real(ip, allow)
+    )
+    for public, _server in _serve("127.0.0.2"):
+        assert _refusal(f"{public}/rilis") == "port"
+        assert fetch.fetch(f"{public}/rilis", LOCAL).content == page()
+
+
+def test_an_ipv6_literal_is_bracketed_in_the_host_header():
+    for base, server in _serve("::1"):
+        assert (
+            fetch.fetch(f"{base}/host", LOCAL).content
+            == f"[::1]:{server.server_address[1]}".encode()
+        )
+    assert fetch.host_header("https", "::1", 443) == "[::1]"
 
 
 # --- the article -----------------------------------------------------------------
@@ -326,6 +522,17 @@ def test_the_meeting_page_links_the_archive_which_is_plain_text(client, site):
     assert "<article>" in staff.get_data(as_text=True)  # the page as fetched, never as HTML
     detail = client.get(f"/staff/press/{release.id}").get_data(as_text=True)
     assert f'href="/staff/press/{release.id}/archive"' in detail
+
+
+def test_the_public_record_shows_the_final_address_without_secrets(client, site):
+    _editor(client)
+    secret = site.replace("http://", "http://gast:rahasia@") + "/rilis?token=kunci#bagian"
+    _save(client, _paste_url(client, secret).get_data(as_text=True))
+    release = db.session.execute(db.select(PressRelease)).scalar_one()
+    text = client.get(f"/press/{release.id}/archive").get_data(as_text=True)
+    assert f"{site}/rilis\n" in text
+    for hidden in ("gast", "rahasia", "token", "kunci", "bagian"):
+        assert hidden not in text
 
 
 def test_plain_text_pages_are_taken_as_text(client, site):

@@ -35,10 +35,11 @@ def is_production(app: Flask) -> bool:
 def configure(app: Flask) -> None:
     """Check the deployment settings and derive the cookie flags from them.
 
-    :raises ConfigurationError: a malformed PUBLIC_BASE_URL, or a missing SECRET_KEY or
-        PUBLIC_BASE_URL in production.
+    :raises ConfigurationError: a malformed PUBLIC_BASE_URL or PRESS_FETCH_ALLOW_PRIVATE,
+        a missing SECRET_KEY or PUBLIC_BASE_URL in production, or PRESS_FETCH_ALLOW_PRIVATE
+        on in production.
     """
-    problems = _base_url_problems(app)
+    problems = _base_url_problems(app) + _private_fetch_problems(app)
     if is_production(app):
         problems += _missing(app)
     if problems:
@@ -147,3 +148,37 @@ def _missing(app: Flask) -> list[str]:
             )
         )
     return problems
+
+
+def _private_fetch_problems(app: Flask) -> list[str]:
+    """PRESS_FETCH_ALLOW_PRIVATE: a clear true/false, and never on in production.
+
+    The flag lets the URL intake fetch loopback and RFC 1918 addresses (tests, a local
+    outlet); on a server it would let staff reach internal services through it.
+    """
+    from tracker.press.fetch import strict_bool
+
+    value = app.config.get("PRESS_FETCH_ALLOW_PRIVATE", False)
+    try:
+        allowed = strict_bool(value)
+    except ValueError:
+        return [
+            _both_languages(
+                app,
+                lambda: _(
+                    'PRESS_FETCH_ALLOW_PRIVATE "%(value)s" tidak sah: tulis true atau false.',
+                    value=str(value),
+                ),
+            )
+        ]
+    if allowed and is_production(app):
+        return [
+            _both_languages(
+                app,
+                lambda: _(
+                    "Produksi menolak berjalan dengan PRESS_FETCH_ALLOW_PRIVATE: alamat lokal "
+                    "dan jaringan internal hanya boleh diambil dalam tes dan pengembangan."
+                ),
+            )
+        ]
+    return []

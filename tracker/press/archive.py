@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Response, current_app
 
@@ -53,7 +53,8 @@ def policy() -> fetch.Policy:
     return fetch.Policy(
         timeout=float(config.get("PRESS_FETCH_TIMEOUT", 10)),
         max_bytes=int(config.get("PRESS_FETCH_MAX_BYTES", MAX_RELEASE_BYTES)),
-        allow_private=bool(config.get("PRESS_FETCH_ALLOW_PRIVATE", False)),
+        # Checked at start-up (tracker.production): bool("false") would be True.
+        allow_private=fetch.strict_bool(config.get("PRESS_FETCH_ALLOW_PRIVATE", False)),
     )
 
 
@@ -131,8 +132,7 @@ def public_record(release: PressRelease) -> str:
     snapshot = release.snapshot
     assert snapshot is not None
     facts = [
-        (_("Alamat yang diminta"), snapshot.requested_url),
-        (_("Alamat akhir"), snapshot.final_url),
+        (_("Alamat akhir"), public_url(snapshot.final_url)),
         (_("Diambil"), snapshot.retrieved_at.isoformat()),
         (_("Jenis"), snapshot.content_type),
         (_("Ukuran"), f"{snapshot.size} B"),
@@ -140,6 +140,23 @@ def public_record(release: PressRelease) -> str:
     ]
     lines = [release.title, *(f"{label}: {value}" for label, value in facts), "", release.body]
     return "\n".join(lines) + "\n"
+
+
+def public_url(url: str) -> str:
+    """A fetched address fit to publish: no user name, password, query or fragment.
+
+    Staff may paste a link carrying a session token or credentials; the public record
+    shows only where the page lives (the snapshot keeps both full addresses for staff).
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return urlunsplit((parts.scheme, host + port, parts.path, "", ""))
 
 
 def plain_response(text: str, filename: str) -> Response:

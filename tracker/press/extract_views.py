@@ -87,6 +87,10 @@ def _read(form: PasteForm) -> archive.Source | None:
     known = None if form.body.data or form.upload.data else press_ops.find_by_url(form.url.data)
     if known is not None:
         return archive.Source(known.body)  # already recorded: no need to fetch it again
+    if not (form.body.data or form.upload.data):
+        # Nothing is written yet: end the transaction so that no pooled database
+        # connection waits, idle in a transaction, while a slow site answers.
+        db.session.commit()
     try:
         return read_source(form)
     except ValueError as error:

@@ -1,16 +1,20 @@
 """Fetch a press release page by URL, refusing what a public page cannot be.
 
-Only http and https; every address a host resolves to must be public (no private,
-loopback, link-local, multicast or reserved ones), and the connection goes to the
-address that was checked, so a second DNS answer cannot point it elsewhere. Each
-redirect is checked the same way. Time, size and content type are limited.
+Only http and https on ports 80 and 443; every address a host resolves to must be
+public (no private, loopback, link-local, site-local, multicast or reserved ones, nor
+a 6to4 or Teredo address wrapping one), and the connection goes to the address that
+was checked, so a second DNS answer cannot point it elsewhere. Each redirect is
+checked the same way. Size and content type are limited, and the whole fetch
+(connecting, headers, body, every redirect) ends at one wall-clock deadline.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import ipaddress
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,7 +31,45 @@ MAX_REDIRECTS = 5
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 REDIRECTS = (301, 302, 303, 307, 308)
 USER_AGENT = "RakorTracker/0.1 (press release archive)"
-CHUNK = 64 * 1024
+CHUNK = 16 * 1024
+PORTS = (80, 443)
+# With PRESS_FETCH_ALLOW_PRIVATE (tests, a local outlet) only these are let through:
+# loopback, RFC 1918 and IPv6 unique-local; never link-local, multicast or the like.
+LOCAL_NETWORKS = tuple(
+    ipaddress.ip_network(net)
+    for net in (
+        "127.0.0.0/8",
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "::1/128",
+        "fc00::/7",
+    )
+)
+# Declared charsets we decode with: the common ones of the WHATWG Encoding Standard.
+# Any other codec Python knows (punycode, idna, rot13, ...) is not a web charset, and
+# some are slow on hostile input, so such a page is read as UTF-8.
+WEB_CHARSETS = frozenset(
+    codecs.lookup(name).name
+    for name in (
+        "utf-8",
+        "utf-16",
+        "utf-16-le",
+        "utf-16-be",
+        "ascii",
+        *(f"iso-8859-{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 14, 15, 16)),
+        *(f"windows-{n}" for n in range(1250, 1259)),
+        "koi8-r",
+        "koi8-u",
+        "gbk",
+        "gb18030",
+        "big5",
+        "shift_jis",
+        "euc-jp",
+        "euc-kr",
+    )
+)
+TRUE_WORDS = {"true": True, "1": True, "false": False, "0": False}
 
 
 class FetchRefused(Exception):
@@ -59,6 +101,10 @@ def _message(code: str, params: dict[str, Any]) -> str:
             "Halaman dialihkan terlalu sering (lebih dari %(n)d kali).", n=MAX_REDIRECTS
         ),
         "timeout": _("Situs tidak menjawab dalam %(s)s detik.", s=params.get("seconds", "")),
+        "port": _(
+            "Hanya port 80 (http) dan 443 (https) yang diambil, bukan port %(port)s.",
+            port=params.get("port", ""),
+        ),
         "connect": _("Situs tidak dapat dihubungi."),
         "not_found": _("Halaman tidak ditemukan di situs itu (kode 404)."),
         "status": _("Situs menjawab dengan kode %(status)s.", status=params.get("status", "")),
@@ -115,12 +161,19 @@ def charset_of(content_type: str) -> str | None:
 
 
 def decode(raw: bytes, charset: str | None = None) -> str:
-    """Bytes as text: the declared charset, UTF-8, or what charset_normalizer finds."""
-    for candidate in (charset, "utf-8"):
+    """Bytes as text: a declared web charset, UTF-8, or what charset_normalizer finds.
+
+    A declared charset that is no web charset (see WEB_CHARSETS) gives UTF-8 with
+    replacement characters, never a guess.
+    """
+    known = _web_charset(charset)
+    if charset and known is None:
+        return raw.decode("utf-8", "replace")
+    for candidate in (known, "utf-8"):
         if candidate:
             try:
                 return raw.decode(candidate)
-            except (LookupError, UnicodeDecodeError):
+            except UnicodeError:
                 continue
     from charset_normalizer import from_bytes
 
@@ -128,12 +181,45 @@ def decode(raw: bytes, charset: str | None = None) -> str:
     return str(best) if best is not None else raw.decode("utf-8", "replace")
 
 
-def is_refused(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_private: bool) -> bool:
+def _web_charset(charset: str | None) -> str | None:
+    """The codec name of a declared charset, if it is one of WEB_CHARSETS."""
+    if not charset:
+        return None
+    try:
+        name = codecs.lookup(charset).name
+    except (LookupError, ValueError):
+        return None
+    return name if name in WEB_CHARSETS else None
+
+
+def strict_bool(value: object) -> bool:
+    """A config flag: a bool, 0 or 1, or the words true/false/1/0.
+
+    :raises ValueError: for anything else (``bool("false")`` would be True).
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS:
+        return TRUE_WORDS[value.strip().lower()]
+    raise ValueError(value)
+
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def is_refused(ip: Address, allow_private: bool) -> bool:
     """Whether an address is one a public page cannot live at."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    if allow_private and (ip.is_loopback or ip.is_private):
+    if allow_private and any(ip.version == n.version and ip in n for n in LOCAL_NETWORKS):
         return False  # tests serve pages from 127.0.0.1 (PRESS_FETCH_ALLOW_PRIVATE)
+    # A 6to4 or Teredo address carries traffic to the IPv4 address inside it.
+    return _special(ip) or any(is_refused(inner, False) for inner in _embedded(ip))
+
+
+def _special(ip: Address) -> bool:
     return (
         not ip.is_global
         or ip.is_private
@@ -142,7 +228,16 @@ def is_refused(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_private:
         or ip.is_multicast
         or ip.is_reserved
         or ip.is_unspecified
+        or (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local)
     )
+
+
+def _embedded(ip: Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses a 6to4 or Teredo address wraps."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return []
+    inner = [ip.sixtofour] if ip.sixtofour is not None else []
+    return inner + list(ip.teredo or ())
 
 
 def resolve(host: str, port: int, allow_private: bool) -> str:
@@ -175,50 +270,148 @@ def _target(url: str) -> tuple[str, str, int, str]:
     return parts.scheme, parts.hostname, port, path
 
 
-def _pool(scheme: str, host: str, address: str, port: int, timeout: float) -> Any:
+def host_header(scheme: str, host: str, port: int) -> str:
+    """The Host header: an IPv6 literal in brackets, the port when not the default."""
+    name = f"[{host}]" if ":" in host else host
+    return name if port == (443 if scheme == "https" else 80) else f"{name}:{port}"
+
+
+class Deadline:
+    """The one wall-clock limit of a fetch, enforced by shutting its sockets down.
+
+    A socket time-out only bounds each read, so a server sending a byte at a time
+    (headers, body or TLS handshake) could hold a fetch for ever; a timer shuts every
+    connection of the fetch down when the time is up, whatever is being read.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        """Seconds left; :raises FetchRefused: when none are."""
+        left = self.at - time.monotonic()
+        if self.fired or left <= 0:
+            raise self.refusal()
+        return left
+
+    def refusal(self) -> FetchRefused:
+        """The time-out refusal."""
+        return FetchRefused("timeout", seconds=f"{self.seconds:g}")
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut this connection down at the deadline (a duplicate survives TLS wrapping)."""
+        with self._lock:
+            self._sockets.append(sock.dup())
+            if self.fired:
+                _shut(self._sockets[-1])
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def stop(self) -> None:
+        """Cancel the timer and close the duplicates."""
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed by the other side
+
+
+class _Watched:
+    """A urllib3 connection whose socket the fetch's Deadline can shut down."""
+
+    def __init__(self, *args: Any, deadline: Deadline, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()  # type: ignore[misc]
+        self.deadline.watch(sock)
+        return sock
+
+
+class _HTTPConnection(_Watched, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Watched, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+def _pool(scheme: str, host: str, address: str, port: int, deadline: Deadline) -> Any:
     """A one-connection pool to the checked address, naming the host for TLS and HTTP."""
-    limits = urllib3.Timeout(connect=timeout, read=timeout)
+    left = deadline.remaining()
+    limits = urllib3.Timeout(connect=left, read=left)
+    common = {"timeout": limits, "retries": False, "maxsize": 1, "deadline": deadline}
     if scheme == "https":
-        return urllib3.HTTPSConnectionPool(
+        return _HTTPSPool(
             address,
             port,
-            timeout=limits,
-            retries=False,
-            maxsize=1,
             server_hostname=host,
             assert_hostname=host,
             cert_reqs="CERT_REQUIRED",
             ca_certs=certifi.where(),
+            **common,
         )
-    return urllib3.HTTPConnectionPool(address, port, timeout=limits, retries=False, maxsize=1)
+    return _HTTPPool(address, port, **common)
 
 
-def _open(url: str, policy: Policy) -> tuple[Any, Any]:
+def _open(url: str, policy: Policy, deadline: Deadline) -> tuple[Any, Any]:
     """Send one GET to the checked address: (pool, response not yet read)."""
     scheme, host, port, path = _target(url)
     address = resolve(host, port, policy.allow_private)
-    default = 443 if scheme == "https" else 80
+    if port not in PORTS and not policy.allow_private:
+        raise FetchRefused("port", port=port)  # other ports serve admin panels, not news
     headers = {
-        "Host": host if port == default else f"{host}:{port}",
+        "Host": host_header(scheme, host, port),
         "User-Agent": USER_AGENT,
         "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9",
     }
-    pool = _pool(scheme, host, address, port, policy.timeout)
+    pool = _pool(scheme, host, address, port, deadline)
     try:
         response = pool.urlopen(
             "GET", path, headers=headers, redirect=False, preload_content=False, retries=False
         )
-    except urllib3.exceptions.TimeoutError as exc:
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
         pool.close()
-        raise FetchRefused("timeout", seconds=_seconds(policy)) from exc
-    except urllib3.exceptions.HTTPError as exc:
+        raise _failure(exc, deadline) from exc
+    if deadline.fired:  # the headers were cut short: what was read is no answer
+        response.close()
         pool.close()
-        raise FetchRefused("connect") from exc
+        raise deadline.refusal()
     return pool, response
 
 
-def _seconds(policy: Policy) -> str:
-    return f"{policy.timeout:g}"
+def _failure(exc: Exception, deadline: Deadline) -> FetchRefused:
+    """The refusal for a network error: a time-out if the deadline cut the connection."""
+    if deadline.fired or isinstance(exc, urllib3.exceptions.TimeoutError | TimeoutError):
+        return deadline.refusal()
+    return FetchRefused("connect")
 
 
 def _check_type(response: Any) -> str:
@@ -228,7 +421,7 @@ def _check_type(response: Any) -> str:
     return content_type
 
 
-def _read(response: Any, policy: Policy, deadline: float) -> bytes:
+def _read(response: Any, policy: Policy, deadline: Deadline) -> bytes:
     """The body, at most ``max_bytes``, read before the deadline."""
     mb = f"{policy.max_bytes / 1_000_000:g}"
     declared = response.headers.get("Content-Length", "")
@@ -241,26 +434,32 @@ def _read(response: Any, policy: Policy, deadline: float) -> bytes:
             size += len(chunk)
             if size > policy.max_bytes:
                 raise FetchRefused("too_big", mb=mb)
-            if time.monotonic() > deadline:
-                raise FetchRefused("timeout", seconds=_seconds(policy))
+            deadline.remaining()
             chunks.append(chunk)
-    except urllib3.exceptions.TimeoutError as exc:
-        raise FetchRefused("timeout", seconds=_seconds(policy)) from exc
-    except urllib3.exceptions.HTTPError as exc:
-        raise FetchRefused("connect") from exc
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise _failure(exc, deadline) from exc
+    deadline.remaining()  # a body the deadline cut short is no page
     return b"".join(chunks)
 
 
 def fetch(url: str, policy: Policy | None = None) -> Fetched:
-    """Fetch a page, following at most MAX_REDIRECTS checked redirects.
+    """Fetch a page, following at most MAX_REDIRECTS checked redirects, within policy.timeout.
 
     :raises FetchRefused: for a refused address, time-out, size, type or status.
     """
     policy = policy or Policy()
-    deadline = time.monotonic() + policy.timeout
-    current = url.strip()
+    deadline = Deadline(policy.timeout)
+    try:
+        return _follow(url.strip(), policy, deadline)
+    finally:
+        deadline.stop()
+
+
+def _follow(url: str, policy: Policy, deadline: Deadline) -> Fetched:
+    current = url
     for _hop in range(MAX_REDIRECTS + 1):
-        pool, response = _open(current, policy)
+        deadline.remaining()  # each hop gets only what is left of the time
+        pool, response = _open(current, policy, deadline)
         try:
             if response.status in REDIRECTS and response.headers.get("Location"):
                 current = urljoin(current, response.headers["Location"])
@@ -269,11 +468,11 @@ def fetch(url: str, policy: Policy | None = None) -> Fetched:
         finally:
             response.close()  # the connection is not reused: close it, read or not
             pool.close()
-        return Fetched(url.strip(), current, content_type, content)
+        return Fetched(url, current, content_type, content)
     raise FetchRefused("redirects")
 
 
-def _accept(response: Any, policy: Policy, deadline: float) -> tuple[str, bytes]:
+def _accept(response: Any, policy: Policy, deadline: Deadline) -> tuple[str, bytes]:
     """(content type, body) of a final answer, or the reason it is refused."""
     if response.status in (404, 410):
         raise FetchRefused("not_found")
