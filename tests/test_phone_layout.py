@@ -151,3 +151,37 @@ def test_flask_init_does_not_tell_you_to_run_flask_init(tmp_path):
     )
     assert init.returncode == 0, init.stderr
     assert "No SECRET_KEY" not in init.stdout + init.stderr
+
+
+def _place(name, city=None, address=None, region="Kutai Kartanegara"):
+    from types import SimpleNamespace as NS
+
+    venue = NS(name=name, address=address, city=NS(name=city) if city else None)
+    return NS(venue=venue if name else None, region=NS(name=region))
+
+
+def test_place_line_names_each_place_once():
+    from tracker.site.places import place_line, venue_text
+
+    kukar = _place("Lapangan Apel Mapolres Kutai Kartanegara", "Kutai Kartanegara")
+    assert place_line(kukar) == "Lapangan Apel Mapolres Kutai Kartanegara"
+    pendopo = _place("Pendopo Bupati", "Kutai Kartanegara")
+    assert place_line(pendopo) == "Pendopo Bupati, Kutai Kartanegara"
+    hotel = _place("Hotel Novotel Balikpapan", "Balikpapan", region="Kalimantan Timur")
+    assert place_line(hotel) == "Hotel Novotel Balikpapan · Kalimantan Timur"
+    # Whole words only: Aceh Besar does not name the province of Aceh.
+    aceh = _place("Aula Kantor Bupati", "Aceh Besar", region="Aceh")
+    assert place_line(aceh) == "Aula Kantor Bupati, Aceh Besar · Aceh"
+    assert place_line(_place(None)) == "Kutai Kartanegara"
+    addressed = _place(
+        "Lapangan Apel Mapolres Kutai Kartanegara",
+        "Kutai Kartanegara",
+        address="Tenggarong, Kutai Kartanegara",
+    )
+    assert venue_text(addressed.venue, with_address=True) == (
+        "Lapangan Apel Mapolres Kutai Kartanegara, Tenggarong, Kutai Kartanegara"
+    )
+
+
+def test_place_filters_are_registered(app):
+    assert {"place_line", "venue_text"} <= set(app.jinja_env.filters)

@@ -10,8 +10,12 @@ from tracker.i18n import LANG_COOKIE
 from tracker.meetings.queries import upcoming_and_recent, wib_today
 from tracker.models import Election
 from tracker.routing import local_path
+from tracker.site import places
 
 bp = Blueprint("site", __name__)
+# Venue lines that name each place once, for the meeting list rows and pages (issue 16).
+bp.add_app_template_filter(places.place_line, "place_line")
+bp.add_app_template_filter(places.venue_text, "venue_text")
 
 
 @bp.get("/")
