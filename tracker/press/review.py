@@ -204,8 +204,9 @@ def form_data(proposal: dict[str, Any], release: dict[str, Any]) -> dict[str, An
         "timezone": resolved.timezone or "",
         "new_venue_name": venue or "",
         "new_venue_address": proposal.get("venue_address") or "",
+        # A city only beside a venue name: alone it would be refused on save (no name).
         "new_venue_city": (resolved.city or resolved.region).id
-        if (resolved.city or resolved.region)
+        if venue and (resolved.city or resolved.region)
         else None,
         "election": resolved.election.id if resolved.election else None,
         "visibility": "public",

@@ -14,6 +14,13 @@
   var timer = null;
 
   function rowOf(el) { return el.closest("[data-row]"); }
+  // A row as added and removed: the review wraps each one in a <details> line.
+  function unitOf(el) { return el.closest("details.review-row") || rowOf(el); }
+  function units() {
+    return Array.prototype.filter.call(rows.children, function (el) {
+      return el.matches("[data-row], details.review-row");
+    });
+  }
 
   function search(input) {
     var q = input.value.trim();
@@ -94,8 +101,14 @@
     if (!button) return;
     if (button.name === "add_row") {
       e.preventDefault();
-      var last = rows.querySelector("[data-row]:last-of-type");
-      var copy = last.cloneNode(true);
+      var all = units();
+      var copy = all[all.length - 1].cloneNode(true);
+      if (copy.tagName === "DETAILS") {
+        // A new line starts open and plain: no uncertain mark, warnings or evidence of the copied one.
+        copy.open = true;
+        copy.classList.remove("uncertain");
+        copy.querySelectorAll(":scope > .warning, :scope > blockquote.evidence, .uncertain-mark, .field-error").forEach(function (el) { el.remove(); });
+      }
       // A row copied after its "Cari" shows plain fields again: no choices, a hidden id.
       copy.querySelectorAll(".agency-choices, .agency-picker [role=status]").forEach(function (el) { el.remove(); });
       if (!copy.querySelector("input.agency-id")) {
@@ -116,12 +129,15 @@
       renumber(copy, nextIndex());
       rows.appendChild(copy);
       relabel();
+      var summary = copy.querySelector("summary");
+      var legend = copy.querySelector("[data-row] > legend");
+      if (summary && legend) summary.textContent = legend.textContent;
       var first = copy.querySelector("input.agency-input");
       if (first) first.focus();
     } else if (button.name === "remove_row") {
       e.preventDefault();
-      var row = rowOf(button);
-      if (rows.querySelectorAll("[data-row]").length > 1) {
+      var row = unitOf(button);
+      if (units().length > 1) {
         row.remove();
       } else {
         row.querySelectorAll("input:not([type=checkbox]), textarea").forEach(function (el) { el.value = ""; });
