@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -37,6 +37,7 @@ def _seeded_meeting(make_meeting, agency):
             "url": "https://example.go.id/rilis",
             "title": "Rilis",
             "body": "Kapolda Kaltim menjadi pemateri. Kalimat lain.",
+            "published_date": date(2024, 2, 7),  # a day without an hour
         }
     )
     add_evidence(part, release, "Kapolda Kaltim menjadi pemateri.")
@@ -60,6 +61,9 @@ def test_meeting_list_and_detail_shapes(client, make_meeting, agency):
         {"press_release_id": release.id, "sentence": "Kapolda Kaltim menjadi pemateri."}
     ]
     assert detail["press_releases"][0]["relation"] == "reports"
+    # Known only by its day: the date, and no invented instant.
+    assert detail["press_releases"][0]["published_date"] == "2024-02-07"
+    assert detail["press_releases"][0]["published_at"] is None
     assert "visibility" not in detail and "ical_event" not in detail
 
 

@@ -157,6 +157,7 @@ SCHEMAS: dict[str, Any] = {
             "title": STR,
             "outlet": STR,
             "url": _nullable(URL),
+            "published_date": _nullable({"type": "string", "format": "date"}),
             "published_at": _nullable({"type": "string", "format": "date-time"}),
             "api_url": URL,
         }

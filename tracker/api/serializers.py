@@ -163,6 +163,8 @@ def _release_ref(release: PressRelease) -> dict[str, Any]:
         "title": release.title,
         "outlet": release.outlet,
         "url": release.url,
+        # The day as published, and the instant only when the release gave an hour.
+        "published_date": release.published_date.isoformat() if release.published_date else None,
         "published_at": _iso(release.published_at),
         "api_url": url_for("api.press_release", release_id=release.id, _external=True),
     }
