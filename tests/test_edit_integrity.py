@@ -183,6 +183,10 @@ def test_end_day_checks_are_field_errors(client):
     no_hour = meeting_data(time_unknown="", start_time="09:00", end_date="2024-02-08")
     html = client.post("/staff/meetings/new", data=no_hour).get_data(as_text=True)
     assert 'id="end_time-error"' in html and "berakhir di hari lain" in html
+    # The form and the save both see an end before the start: the message shows once.
+    same_day = meeting_data(time_unknown="", start_time="14:00", end_time="10:30")
+    html = client.post("/staff/meetings/new", data=same_day).get_data(as_text=True)
+    assert re.findall(r'class="field-error" id="([^"]+)"', html) == ["end_time-error"]
     # 08:00 on the next day is after a 09:00 start.
     overnight = meeting_data(
         time_unknown="", start_time="09:00", end_date="2024-02-07", end_time="08:00"

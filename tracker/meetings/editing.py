@@ -29,7 +29,7 @@ from tracker.validation import ValidationError
 # Operation field names -> meeting form field names.
 MEETING_FIELD_MAP = {
     "starts_at": "start_date",
-    "ends_at": "end_date",
+    "ends_at": "end_time",
     "region_id": "region",
     "venue_id": "venue",
     "election_id": "election",

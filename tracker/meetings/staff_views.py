@@ -85,7 +85,8 @@ def _checked(form: Any, save: Any, field_map: dict[str, str] | None = None) -> b
 
     The save also runs when the form failed, then is rolled back, so its errors (an
     unknown body, a venue clash) show together with the form's in one round. A field
-    the form already refused keeps only the form's message.
+    the form already refused keeps only the form's message, and a message the form
+    already shows is not repeated on a neighbour.
     """
     valid = form.validate_on_submit()
     csrf = getattr(form, "csrf_token", None)
@@ -96,8 +97,13 @@ def _checked(form: Any, save: Any, field_map: dict[str, str] | None = None) -> b
     except ValidationError as error:
         db.session.rollback()
         refused = {f.name for f in iter_fields(form) if f.errors}
+        shown = {str(e) for f in iter_fields(form) for e in f.errors}
         field_map = field_map or {}
-        fresh = {k: v for k, v in error.errors.items() if field_map.get(k, k) not in refused}
+        fresh = {
+            k: v
+            for k, v in error.errors.items()
+            if field_map.get(k, k) not in refused and str(v) not in shown
+        }
         apply_errors(form, fresh, field_map)
         return False
     if not valid:
@@ -222,7 +228,7 @@ def _render_conflict(meeting_id: int, form: MeetingForm, seen: str | None) -> tu
 
 POSTPONE_ERRORS = {
     "starts_at": "start_date",
-    "ends_at": "end_date",
+    "ends_at": "end_time",
     "status": "start_date",
     "status_reason": "reason",
 }
