@@ -185,3 +185,16 @@ def test_place_line_names_each_place_once():
 
 def test_place_filters_are_registered(app):
     assert {"place_line", "venue_text"} <= set(app.jinja_env.filters)
+
+
+def test_meeting_list_and_page_name_each_place_once(client, make_meeting, region):
+    from tracker.meetings.operations import find_or_create_venue
+
+    kukar = region("64.02")
+    venue = find_or_create_venue("Lapangan Apel Mapolres Kutai Kartanegara", kukar)
+    meeting = make_meeting(title="Apel Siaga Pemilu", region_id=kukar.id, venue_id=venue.id)
+    listed = client.get("/meetings/").get_data(as_text=True)
+    assert "Kutai Kartanegara · Kutai Kartanegara" not in listed
+    assert "Lapangan Apel Mapolres Kutai Kartanegara" in listed
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Lapangan Apel Mapolres Kutai Kartanegara</dd>" in page

@@ -94,6 +94,13 @@ def _checked(form: Any, save: Any, field_map: dict[str, str] | None = None) -> b
         return False
     try:
         save()
+    except (operations.StaleMeetingError, StaleDataError):
+        if valid:
+            raise  # a real conflict: the caller shows what changed meanwhile
+        # The form itself is refused: its errors come first; the version is checked
+        # again when a corrected form is sent.
+        db.session.rollback()
+        return False
     except ValidationError as error:
         db.session.rollback()
         refused = {f.name for f in iter_fields(form) if f.errors}
