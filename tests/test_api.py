@@ -186,7 +186,14 @@ def test_elections_regions_and_press(client, make_meeting, agency):
     assert regencies and all(r["parent_code"] == "64" for r in regencies)
     assert client.get("/api/v1/regions?kind=province").get_json()["meta"]["total"] == 38
     press = client.get(f"/api/v1/press-releases/{release.id}").get_json()["data"]
-    assert press["meetings"][0]["id"] == meeting.id and "body" in press
+    assert press["meetings"][0]["id"] == meeting.id
+    # A news outlet's text stays at its source, as on the release page (issue 16) ...
+    assert press["body"] is None and press["shown_in_full"] is False
+    # ... unless staff marked the release to be shown in full.
+    release.shown_in_full = True
+    db.session.commit()
+    press = client.get(f"/api/v1/press-releases/{release.id}").get_json()["data"]
+    assert press["body"] == "Kapolda Kaltim menjadi pemateri. Kalimat lain."
 
 
 def test_openapi_document_and_api_page(client):

@@ -235,7 +235,10 @@ def press_release_to_dict(
         "html_url": url_for("press.detail", release_id=release.id, _external=True),
     }
     if with_body:
-        data["body"] = release.body
+        # A news outlet's article stays at its source: the text only for a release staff
+        # marked to be shown in full (an official one); the evidence is on each meeting.
+        data["shown_in_full"] = release.shown_in_full
+        data["body"] = release.body if release.shown_in_full else None
     return data
 
 
