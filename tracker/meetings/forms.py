@@ -210,7 +210,26 @@ MEETING_REGION = Picker(
 VENUE_CITY = Picker(blank=_l("— tidak ada —"))
 
 
-class MeetingForm(StaffForm):
+class TimeRangeChecks:
+    """The start, end-day and end-time checks the meeting and postpone forms share."""
+
+    time_unknown: Any
+
+    def validate_start_time(self, field: TimeField) -> None:
+        """A typed start is kept or refused, never dropped by the 'not stated' box."""
+        if self.time_unknown.data and field.data:
+            raise ValidationError(TIME_AND_UNKNOWN)
+
+    def validate_end_date(self, field: DateField) -> None:
+        """Refuse an end day before the first day, beside the other field errors."""
+        check_end_date(self, field)
+
+    def validate_end_time(self, field: TimeField) -> None:
+        """Refuse an end before the start at once, beside the other field errors."""
+        check_end_time(self, field)
+
+
+class MeetingForm(TimeRangeChecks, StaffForm):
     """Create or edit a meeting with its participants."""
 
     version = HiddenField()
@@ -288,19 +307,6 @@ class MeetingForm(StaffForm):
     )
     participations = FieldList(FormField(ParticipationRowForm), _l("Peserta"), min_entries=1)
 
-    def validate_start_time(self, field: TimeField) -> None:
-        """A typed start is kept or refused, never dropped by the 'not stated' box."""
-        if self.time_unknown.data and field.data:
-            raise ValidationError(TIME_AND_UNKNOWN)
-
-    def validate_end_date(self, field: DateField) -> None:
-        """Refuse an end day before the first day, beside the other field errors."""
-        check_end_date(self, field)
-
-    def validate_end_time(self, field: TimeField) -> None:
-        """Refuse an end before the start at once, beside the other field errors."""
-        check_end_time(self, field)
-
     def validate(self, extra_validators: Any = None) -> bool:
         """Validate the fields, then the end hour and the new venue's fields together."""
         valid = super().validate(extra_validators)
@@ -355,7 +361,7 @@ def end_time_needed(form: Any) -> bool:
     return _add_errors([(form.end_time, END_TIME_NEEDED)])
 
 
-class PostponeForm(StaffForm):
+class PostponeForm(TimeRangeChecks, StaffForm):
     """Move a meeting to a new date (and time); the reason is required."""
 
     start_date = DateField(
@@ -376,19 +382,6 @@ class PostponeForm(StaffForm):
             Length(max=max_length(Meeting.status_reason), message=TOO_LONG),
         ],
     )
-
-    def validate_start_time(self, field: TimeField) -> None:
-        """A typed start is kept or refused, never dropped by the 'not stated' box."""
-        if self.time_unknown.data and field.data:
-            raise ValidationError(TIME_AND_UNKNOWN)
-
-    def validate_end_date(self, field: DateField) -> None:
-        """Refuse an end day before the new first day."""
-        check_end_date(self, field)
-
-    def validate_end_time(self, field: TimeField) -> None:
-        """Refuse an end before the new start."""
-        check_end_time(self, field)
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Validate the fields, then whether an end on another day has its hour."""
