@@ -149,9 +149,10 @@ def field_notes(proposal: dict[str, Any], body: str) -> dict[str, dict[str, Any]
     }
 
 
-def form_data(proposal: dict[str, Any], release: dict[str, Any]) -> dict[str, Any]:
-    """Data for ReviewForm from a proposal and the release fields typed so far."""
-    resolved = intake.resolve(proposal)
+def _participant_rows(
+    proposal: dict[str, Any], resolved: intake.Resolved, body: str
+) -> list[dict[str, Any]]:
+    """One review row per proposed body (with its chair or speaker), then per group."""
     chair = proposal.get("chair") or {}
     speakers = {s["agency"]: s for s in proposal.get("speakers", []) if s.get("agency")}
     rows: list[dict[str, Any]] = []
@@ -181,9 +182,30 @@ def form_data(proposal: dict[str, Any], release: dict[str, Any]) -> dict[str, An
                 "roles": ["attendee"],
                 "attendance": "present",
                 "order": len(rows),
-                "evidence": sentence_with(release["body"], label) or "",
+                "evidence": sentence_with(body, label) or "",
             }
         )
+    return rows
+
+
+def _release_data(proposal: dict[str, Any], release: dict[str, Any]) -> dict[str, Any]:
+    """The release fields of the review form, as typed or as the proposal offers."""
+    return {
+        "outlet": release.get("outlet") or "",
+        "url": release.get("url") or "",
+        "release_title": release.get("release_title") or proposal.get("title") or "",
+        "published_date": release.get("published_date"),
+        "body": release["body"],
+        "release_id": release.get("release_id") or "",
+        "published_at": release.get("published_at") or "",
+        "snapshot": release.get("snapshot") or "",
+    }
+
+
+def form_data(proposal: dict[str, Any], release: dict[str, Any]) -> dict[str, Any]:
+    """Data for ReviewForm from a proposal and the release fields typed so far."""
+    resolved = intake.resolve(proposal)
+    rows = _participant_rows(proposal, resolved, release["body"])
     venue = None
     if proposal.get("venue_name"):
         venue = proposal["venue_name"]
@@ -212,15 +234,7 @@ def form_data(proposal: dict[str, Any], release: dict[str, Any]) -> dict[str, An
         "visibility": "public",
         "source_note": " ".join(notes),
         "participations": rows or [{}],
-        "outlet": release.get("outlet") or "",
-        "url": release.get("url") or "",
-        "release_title": release.get("release_title") or proposal.get("title") or "",
-        "published_date": release.get("published_date"),
-        "body": release["body"],
-        "release_id": release.get("release_id") or "",
-        "published_at": release.get("published_at") or "",
-        "snapshot": release.get("snapshot") or "",
-    }
+    } | _release_data(proposal, release)
 
 
 def read_source(form: PasteForm) -> archive.Source:
