@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from tracker.agencies.operations import create_agency, merge_agencies
 from tracker.charts import bar_chart
 from tracker.extensions import db
-from tracker.meetings.operations import add_participation
+from tracker.meetings.operations import add_participation, cancel_meeting
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -127,3 +127,20 @@ def test_agency_search_understands_head_titles(client):
     assert 'href="/agencies/polda-jatim"' not in html
     html = client.get("/agencies/?q=Ketua+KPU+Kaltim").get_data(as_text=True)
     assert 'href="/agencies/kpu-kaltim"' in html
+
+
+def test_cancelled_meetings_are_not_counted_as_attended(client, make_meeting, agency):
+    _meeting(make_meeting, agency, "Rakor yang jadi", (1, 9), roles={"chair"}, attendance="present")
+    called_off = _meeting(
+        make_meeting, agency, "Rakor yang batal", (1, 16), roles={"chair"}, attendance="present"
+    )
+    cancel_meeting(called_off, "Banjir")
+    db.session.commit()
+    html = client.get("/agencies/polda-kaltim").get_data(as_text=True)
+    facts = html.split('<dl class="facts">', 1)[1].split("</dl>", 1)[0]
+    assert re.search(r"<dt>Pimpinan rapat</dt><dd>1</dd>", facts)
+    assert re.search(r"<dt>Hadir</dt><dd>1</dd>", facts)
+    assert re.search(r"<dt>Rapat yang dibatalkan</dt><dd>1</dd>", facts)
+    history = html.split('<table class="attendance-history">', 1)[1]
+    row = history.split("Rakor yang batal", 1)[1].split("</tr>", 1)[0]
+    assert "Direncanakan hadir" in row and "Dibatalkan" in row

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from tracker.elections.queries import forkopimda_seats
 from tracker.extensions import db
-from tracker.meetings.operations import add_participation
+from tracker.meetings.operations import add_participation, cancel_meeting
 from tracker.models import Election
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -132,3 +132,16 @@ def test_election_list(client, make_meeting):
     assert re.search(
         r"Pemilu 2024</strong></a>\s*— pemungutan suara Rabu, 14 Februari 2024\s*· 1 rapat", html
     )
+
+
+def test_cancelled_forum_shows_who_was_to_attend(client, make_meeting, agency, region):
+    cancel_meeting(_forum(make_meeting, agency, region, title="Rakor yang batal"), "Banjir")
+    db.session.commit()
+    html = client.get("/elections/pemilu-2024").get_data(as_text=True)
+    seats = html.split('<table class="seats">', 1)[1].split("</table>", 1)[0]
+    assert "Direncanakan hadir" in seats and ">Hadir<" not in seats
+    matrix = html.split('<table class="matrix">', 1)[1]
+    assert "Direncanakan hadir" in matrix and ">Hadir<" not in matrix
+    response = client.get("/elections/pemilu-2024/matrix.csv", query_string={"region": "64"})
+    header = next(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert header[2].endswith("Rakor yang batal (cancelled)")

@@ -239,6 +239,7 @@ class AgencyStats:
     by_attendance: tuple[tuple[str, int], ...]
     per_month: tuple[tuple[str, int], ...]
     partners: tuple[tuple[Partner, int], ...]
+    cancelled: int = 0  # meetings it was to attend that were called off
 
 
 def _month_series(months: Counter[str]) -> list[tuple[str, int]]:
@@ -303,15 +304,21 @@ def _compute_stats(agency_id: int, partner_limit: int) -> AgencyStats:
     Every figure is grouped in SQL from the agency's own meetings, so the cost follows
     the agency's record, not the size of the archive.
     """
+    called_off = Meeting.status == "cancelled"
     base = (
-        select(Participation.roles, Participation.attendance, func.count())
+        select(Participation.roles, Participation.attendance, called_off, func.count())
         .join(Meeting, Meeting.id == Participation.meeting_id)
         .where(Participation.agency_id == agency_id, PUBLIC)
-        .group_by(Participation.roles, Participation.attendance)
+        .group_by(Participation.roles, Participation.attendance, called_off)
     )
     roles: Counter[str] = Counter()
     presence: Counter[str] = Counter()
-    for role_set, status, count in db.session.execute(base):
+    cancelled = 0
+    for role_set, status, was_called_off, count in db.session.execute(base):
+        # Nobody attended or chaired a meeting that did not take place.
+        if was_called_off:
+            cancelled += count
+            continue
         for role in role_set or {"attendee"}:
             roles[role] += count
         presence[status] += count
@@ -348,6 +355,7 @@ def _compute_stats(agency_id: int, partner_limit: int) -> AgencyStats:
         by_attendance=tuple((a, presence[a]) for a in ATTENDANCE if presence[a]),
         per_month=tuple(_month_series(months)),
         partners=tuple((Partner(slug, name), n) for slug, name, n in partner_rows),
+        cancelled=cancelled,
     )
 
 

@@ -169,9 +169,10 @@ def attendance_matrix(meetings: list[Meeting]) -> Matrix:
             current = cells.get((p.agency.id, m.id))
             if current is None or rank.index(p.attendance) < rank.index(current):
                 cells[(p.agency.id, m.id)] = p.attendance
+    called_off = {m.id for m in meetings if m.status == "cancelled"}
     counts: dict[int, int] = defaultdict(int)
-    for (agency_id, _meeting_id), status in cells.items():
-        if status in ("present", "represented"):
+    for (agency_id, meeting_id), status in cells.items():
+        if status in ("present", "represented") and meeting_id not in called_off:
             counts[agency_id] += 1
     ordered = sorted(agencies.values(), key=lambda a: (-counts[a.id], a.short_name))
     return Matrix(meetings=meetings, agencies=ordered, cells=cells)
@@ -179,8 +180,11 @@ def attendance_matrix(meetings: list[Meeting]) -> Matrix:
 
 def matrix_csv(matrix: Matrix) -> tuple[list[str], list[list[Any]]]:
     """The matrix as a CSV header and rows: one row per agency, one column per meeting."""
+    # A cancelled meeting's cells say who was to attend; its column says it did not happen.
     header = ["agency_slug", "agency"] + [
-        f"{m.local_date.isoformat()} #{m.id} {m.title}" for m in matrix.meetings
+        f"{m.local_date.isoformat()} #{m.id} {m.title}"
+        + (" (cancelled)" if m.status == "cancelled" else "")
+        for m in matrix.meetings
     ]
     rows = [
         [a.slug, a.short_name] + [matrix.cell(a, m) or "" for m in matrix.meetings]
