@@ -40,7 +40,7 @@ def test_menu_opens_without_javascript(phone: Any, live_server: LiveServer):
     phone.locator("label.menu-button").click()
     expect(nav).to_be_visible()
     expect(phone.get_by_role("group", name="Bahasa")).to_be_visible()
-    screenshot(phone, "phone-menu-open", full_page=False)
+    screenshot(phone, "phone-menu-open", full_page=False, docs=True)
     nav.get_by_role("link", name="Rapat", exact=True).click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Rapat koordinasi")
 
@@ -87,6 +87,12 @@ def test_participant_evidence_is_on_screen(phone: Any, live_server: LiveServer):
              .map(t => t.scrollWidth - t.clientWidth)"""
     )
     assert max(boxes) <= 0, boxes
+    # Each card line names what it is, the column headings being hidden.
+    label = phone.locator("table.participants td[data-label]").first
+    before = label.evaluate("el => getComputedStyle(el, '::before').content")
+    assert before.startswith('"Jabatan'), before
+    quotes.first.scroll_into_view_if_needed()
+    screenshot(phone, "phone-meeting", full_page=False, docs=True)
 
 
 @pytest.mark.parametrize("path", ["/", "/meetings/1", "/press/1"])
