@@ -117,21 +117,35 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(site_bp)
     app.register_blueprint(meetings_bp)
+    from tracker.meetings.export_views import bp as meeting_exports_bp
+
+    app.register_blueprint(meeting_exports_bp)
     # Public lookup: agencies, elections, regions, press releases and the read API.
     from tracker.agencies.views import bp as agencies_bp
     from tracker.api.views import bp as api_bp
     from tracker.elections.views import bp as elections_bp
+    from tracker.people.views import bp as people_bp
     from tracker.press.views import bp as press_bp
+    from tracker.rankings.views import bp as rankings_bp
     from tracker.regions.views import bp as regions_bp
 
     app.register_blueprint(agencies_bp)
     app.register_blueprint(elections_bp)
     app.register_blueprint(regions_bp)
+    app.register_blueprint(rankings_bp)
+    app.register_blueprint(people_bp)
     app.register_blueprint(press_bp)
     app.register_blueprint(api_bp)
     from tracker.calendar.views import bp as calendar_bp
 
     app.register_blueprint(calendar_bp)
+    # Saved searches: Atom feeds, e-mail alerts and `flask send-alerts`.
+    from tracker.alerts.views import bp as alerts_bp
+
+    app.register_blueprint(alerts_bp)
+    from tracker.corrections.views import bp as corrections_bp
+
+    app.register_blueprint(corrections_bp)
     _register_staff_blueprints(app)
 
 
@@ -142,6 +156,7 @@ def _register_staff_blueprints(app: Flask) -> None:
     from tracker.api.extract import bp as api_extract_bp
     from tracker.auth.account_views import bp as account_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.corrections.staff_views import bp as staff_corrections_bp
     from tracker.meetings.staff_views import bp as staff_meetings_bp
     from tracker.press.extract_views import bp as press_extract_bp
     from tracker.press.staff_views import bp as staff_press_bp
@@ -150,6 +165,7 @@ def _register_staff_blueprints(app: Flask) -> None:
         auth_bp,
         account_bp,
         staff_meetings_bp,
+        staff_corrections_bp,
         staff_press_bp,
         press_extract_bp,
         api_extract_bp,

@@ -27,8 +27,9 @@ from werkzeug.routing import Rule
 
 from tracker.auth.operations import open_login
 from tracker.calendar.operations import regenerate_feed_token
+from tracker.corrections.operations import report_correction
 from tracker.extensions import db
-from tracker.meetings.operations import add_participation, create_meeting
+from tracker.meetings.operations import add_participation, create_meeting, find_or_create_person
 from tracker.models import Region
 from tracker.press.operations import attach_press_release, create_press_release
 
@@ -40,6 +41,9 @@ COLUMNS = ("endpoint", "rule", "method", *ROLES)
 WITA = ZoneInfo("Asia/Makassar")
 # POST routes that take JSON rather than a form.
 JSON_POSTS = {"api_extract.extract": {"text": "Rakor digelar di Samarinda, Selasa (6/2/2024)."}}
+# POSTs open to visitors: logging in and out, and a reader's report of an error
+# (CSRF, a rate limit and a honeypot guard it; it only ever adds a pending report).
+PUBLIC_POSTS = ("auth.login", "auth.logout", "corrections.report")
 STAFF_PREFIXES = ("/staff/", "/admin/", "/calendar/private", "/calendar/import")
 
 
@@ -86,6 +90,15 @@ def _fresh_meeting(world: World) -> Any:
     return meeting, release
 
 
+def _public_person(world: World) -> Any:
+    """An official named in the world's public meeting (their page exists)."""
+    person = find_or_create_person("Saksi Matriks")
+    if not any(p.person_id == person.id for p in world.meeting.participations):
+        add_participation(world.meeting, {"person_id": person.id})
+        db.session.commit()
+    return person
+
+
 def fill(world: World, rule: Rule, method: str) -> dict[str, Any]:
     """URL values from real rows; a POST gets rows of its own to act on."""
     values: dict[str, Any] = {}
@@ -118,8 +131,17 @@ def fill(world: World, rule: Rule, method: str) -> dict[str, Any]:
         elif arg == "token":
             values[arg] = world.editor.feed_token or regenerate_feed_token(world.editor)
             db.session.commit()
+        elif arg == "person_id":
+            values[arg] = _public_person(world).id
         elif arg == "filename":
             values[arg] = "css/app.css"
+        elif arg == "correction_id":
+            # A fresh pending report each time: a POST may accept or decline it.
+            meeting = _fresh_meeting(world)[0] if fresh else world.meeting
+            values[arg] = report_correction(
+                meeting, {"field": "title", "description": f"Laporan matriks {world.next()}"}
+            ).id
+            db.session.commit()
         else:
             raise AssertionError(f"no filler for URL parameter {arg!r} of {rule.rule}")
     return values
@@ -146,6 +168,8 @@ def post_data(world: World, endpoint: str, values: dict[str, Any]) -> dict[str, 
             "role": "editor",
         },
         "auth.user_role": {"role": "admin"},
+        "corrections.report": {"field": "when", "description": "Tanggalnya keliru."},
+        "staff_corrections.decline": {"reason": "Rilis resmi menyebut tanggal itu."},
         "staff_meetings.cancel": {"reason": "Banjir di lokasi rapat"},
         "staff_meetings.postpone": {
             "start_date": "2024-05-09",
@@ -252,6 +276,6 @@ def test_table_never_opens_staff_routes_to_outsiders() -> None:
             assert row["anonymous"] in ("302-login", "405"), row
         if row["rule"].startswith("/admin/"):
             assert row["editor"] in ("403", "405"), row
-        if row["method"] == "POST" and row["endpoint"] not in ("auth.login", "auth.logout"):
+        if row["method"] == "POST" and row["endpoint"] not in PUBLIC_POSTS:
             # No write is open to visitors: refused, sent to log in, or not a POST route.
             assert row["anonymous"] in ("302-login", "401", "403", "405"), row

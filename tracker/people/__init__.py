@@ -1,0 +1,1 @@
+"""Officials: a public page per person, from the meetings that name them."""
