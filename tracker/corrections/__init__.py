@@ -1,0 +1,1 @@
+"""Corrections from the public: readers report errors, staff accept or decline them."""
