@@ -157,7 +157,7 @@ def test_journey_create_the_seed_meeting_postpone_cancel_history(client):
     assert "Hotel Novotel Balikpapan" in history  # the venue by name, not its id
     assert "KPU Kaltim" in history
 
-    public = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    public = client.get(f"/meetings/{meeting.id}/history").get_data(as_text=True)
     assert "Riwayat perubahan" in public
     assert "Rapat dibatalkan" in public and "Rapat ditunda" in public
     assert editor.name not in public  # the public sees when and what, never who

@@ -9,11 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 
 from tracker.extensions import db
-from tracker.formatting import format_local, zone_label
+from tracker.formatting import format_day, format_local, zone_label
 from tracker.i18n import gettext as _
 from tracker.labels import (
     ATTENDANCE_LABELS,
@@ -78,6 +79,11 @@ class HistoryEntry:
     subject: str | None
     actor: str | None
     changes: list[FieldChange] = field(default_factory=list)
+    # What the public history groups by: the save that wrote it, and by whom.
+    batch: str | None = None
+    user_id: int | None = None
+    entity: str = ""
+    verb: str = ""
 
 
 def _name(obj: Any) -> str:
@@ -120,14 +126,17 @@ def _lookups(entries: Iterable[ChangeLog]) -> dict[str, dict[int, str]]:
     return names
 
 
-def _show(key: str, value: Any, meeting: Meeting, names: dict[str, dict[int, str]]) -> str:
+def _show(
+    key: str,
+    value: Any,
+    meeting: Meeting,
+    names: dict[str, dict[int, str]],
+    time_unknown: bool = False,
+) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if key in _TIME_FIELDS and isinstance(value, str):
-        try:
-            return format_local(datetime.fromisoformat(value), meeting.timezone)
-        except ValueError:
-            return value
+        return _moment(value, meeting.timezone, time_unknown)
     if key in _REFERENCES and isinstance(value, int):
         return names[key].get(value, _("(dihapus, #%(id)d)", id=value))
     if key in _CODE_LABELS:
@@ -141,6 +150,42 @@ def _show(key: str, value: Any, meeting: Meeting, names: dict[str, dict[int, str
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _moment(value: str, tz_name: str, time_unknown: bool) -> str:
+    """A start or end as the meeting showed it then: the date alone when no hour was stated."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if time_unknown:
+        local = moment.astimezone(ZoneInfo(tz_name))
+        return f"{format_day(local.date())} ({zone_label(tz_name)})"
+    return format_local(moment, tz_name)
+
+
+def _time_unknown_states(entries: list[ChangeLog], meeting: Meeting) -> list[tuple[bool, bool]]:
+    """Whether the hour was unknown before and after each entry, walking the log in order.
+
+    The first entry that sets the flag says what it was before; with none, it never
+    changed and is what the meeting says today.
+    """
+    pairs = [
+        pair if isinstance(pair, list) and len(pair) == 2 else None
+        for pair in (
+            (e.changes or {}).get("time_unknown") if e.entity == "meeting" else None
+            for e in entries
+        )
+    ]
+    first = next((p for p in pairs if p is not None), None)
+    state = bool(first[0]) if first is not None else bool(meeting.time_unknown)
+    states = []
+    for pair in pairs:
+        before = state
+        if pair is not None:
+            before, state = bool(pair[0]), bool(pair[1])
+        states.append((before, state))
+    return states
 
 
 def _subject(entry: ChangeLog, names: dict[str, dict[int, str]]) -> str | None:
@@ -181,14 +226,15 @@ def meeting_history(
         stmt = stmt.where(ChangeLog.id > since_id)
     entries = list(db.session.execute(stmt).scalars())
     names = _lookups(entries)
+    states = _time_unknown_states(entries, meeting)
     history = []
-    for entry in entries:
+    for entry, (unknown_before, unknown_after) in zip(entries, states, strict=True):
         fields = [
             FieldChange(
                 key,
                 str(CHANGE_FIELD_LABELS.get(key, key)),
-                _show(key, pair[0], meeting, names),
-                _show(key, pair[1], meeting, names),
+                _show(key, pair[0], meeting, names, unknown_before),
+                _show(key, pair[1], meeting, names, unknown_after),
             )
             for key, pair in (entry.changes or {}).items()
             if key not in HIDDEN_FIELDS and isinstance(pair, list) and len(pair) == 2
@@ -203,6 +249,10 @@ def meeting_history(
                 subject=_subject(entry, names),
                 actor=(entry.user.name if entry.user else _("sistem")) if include_actor else None,
                 changes=fields,
+                batch=entry.batch,
+                user_id=entry.user_id,
+                entity=entry.entity,
+                verb=entry.action,
             )
         )
     return history

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 
 from tracker import search
 from tracker.extensions import db
-from tracker.meetings import queries
+from tracker.meetings import public_history, queries
 from tracker.meetings.jsonld import meeting_event, script_json
 from tracker.regions import queries as region_queries
 from tracker.routing import page_number
@@ -58,7 +58,18 @@ def detail(meeting_id: int) -> str:
         evidence=queries.numbered_evidence(groups),
         countdown=queries.countdown_label(meeting),
         json_ld=script_json(meeting_event(meeting, url)),
+        history_note=public_history.history_note(meeting),
     )
+
+
+@bp.get("/<int:meeting_id>/history")
+def history(meeting_id: int) -> str:
+    """A public meeting's changes edit by edit, newest first, without who made them."""
+    meeting = queries.meeting_detail(meeting_id)
+    page = public_history.edit_page(meeting, page_number()) if meeting else None
+    if page is None:
+        abort(404)
+    return render_template("meetings/history.html", meeting=meeting, page=page)
 
 
 @bp.cli.command("reindex")

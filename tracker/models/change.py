@@ -26,5 +26,8 @@ class ChangeLog(db.Model):
     meeting_id: Mapped[int | None] = mapped_column(index=True)
     action: Mapped[str] = mapped_column(String(24))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The save that wrote this entry: every entry of one transaction shares it, so a
+    # meeting's history can be read edit by edit (NULL for entries written before it).
+    batch: Mapped[str | None] = mapped_column(String(32))
 
     user: Mapped[User | None] = relationship()
