@@ -120,6 +120,9 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.meetings.export_views import bp as meeting_exports_bp
 
     app.register_blueprint(meeting_exports_bp)
+    from tracker.meetings.share_views import bp as meeting_share_bp
+
+    app.register_blueprint(meeting_share_bp)
     # Public lookup: agencies, elections, regions, press releases and the read API.
     from tracker.agencies.views import bp as agencies_bp
     from tracker.api.views import bp as api_bp

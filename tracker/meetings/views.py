@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from tracker import search
+from tracker import search, search_suggest
 from tracker.extensions import db
 from tracker.meetings import public_history, queries
 from tracker.meetings.jsonld import meeting_event, script_json
+from tracker.meetings.sharing import share_for
 from tracker.regions import queries as region_queries
 from tracker.routing import page_number
 
@@ -39,6 +40,7 @@ def index() -> tuple[str, int]:
         filters=filters,
         choices=queries.filter_choices(),
         regions=region_queries.region_menus(),
+        suggestion=search_suggest.for_filters(filters, page.total) if page else None,
     )
     return html, 400 if filters.errors else 200
 
@@ -58,6 +60,11 @@ def detail(meeting_id: int) -> str:
         evidence=queries.numbered_evidence(groups),
         countdown=queries.countdown_label(meeting),
         json_ld=script_json(meeting_event(meeting, url)),
+        share=share_for(
+            meeting,
+            url,
+            url_for("meeting_share.preview", meeting_id=meeting.id, _external=True),
+        ),
         history_note=public_history.history_note(meeting),
     )
 
