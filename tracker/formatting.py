@@ -67,12 +67,93 @@ def format_clock(moment: datetime, locale: str | None = None) -> str:
     return f"{moment.hour:02d}{separator}{moment.minute:02d} {zone_abbreviation(moment)}"
 
 
-def format_local(moment: datetime, tz_name: str, locale: str | None = None) -> str:
-    """'Selasa, 6 Februari 2024 pukul 09.00 WITA' for an aware datetime."""
+def format_local(
+    moment: datetime, tz_name: str, locale: str | None = None, *, time_known: bool = True
+) -> str:
+    """'Selasa, 6 Februari 2024 pukul 09.00 WITA' for an aware datetime.
+
+    With ``time_known=False`` (nobody stated the hour) only the day in that zone:
+    'Selasa, 6 Februari 2024'.
+    """
     local = moment.astimezone(ZoneInfo(tz_name))
     loc = locale or current_language()
+    if not time_known:
+        return format_day(local.date(), loc)
     word = "pukul" if loc == "id" else "at"
     return f"{format_day(local.date(), loc)} {word} {format_clock(local, loc)}"
+
+
+def format_stated(
+    moment: date | datetime | None, tz_name: str | None = None, time_known: bool = True
+) -> str:
+    """A moment as far as somebody stated it: the day alone, or the day and hour with its zone.
+
+    A plain date, an unknown hour or an unknown zone give the day only (never an
+    hour converted from an invented midnight); the filter ``local_date_or_time``.
+    """
+    if moment is None:
+        return ""
+    if not isinstance(moment, datetime):
+        return format_day(moment)
+    if not tz_name:
+        return format_day(moment.date())
+    return format_local(moment, tz_name, time_known=time_known)
+
+
+def stated_iso(
+    moment: date | datetime | None, tz_name: str | None = None, time_known: bool = True
+) -> str:
+    """The same moment for <time datetime>: an ISO day (in the zone), or the instant."""
+    if moment is None:
+        return ""
+    if not isinstance(moment, datetime):
+        return moment.isoformat()
+    if not tz_name:
+        return moment.date().isoformat()
+    if time_known:
+        return moment.isoformat()
+    return moment.astimezone(ZoneInfo(tz_name)).date().isoformat()
+
+
+def publication_zone(release: Any, zone: str | None = None) -> str | None:
+    """The zone a release's stated hour belongs to, or None when nothing says.
+
+    Its own zone (as given on the page or by staff), else ``zone`` (the meeting page's),
+    else the zone of the region of the first meeting it reports.
+    """
+    if release.published_zone:
+        return str(release.published_zone)
+    if zone:
+        return zone
+    for coverage in release.coverages:
+        meeting = coverage.meeting
+        return str(meeting.region.timezone if meeting.region is not None else meeting.timezone)
+    return None
+
+
+def _publication(release: Any, zone: str | None) -> tuple[date | datetime | None, str | None]:
+    if release.published_at is not None:
+        tz = publication_zone(release, zone)
+        if tz is not None:
+            return release.published_at, tz
+    if release.published_date is not None:
+        return release.published_date, None
+    return release.published_at, None
+
+
+def format_published(release: Any, zone: str | None = None) -> str:
+    """A release's publication: the day alone, or with its stated hour in its zone."""
+    return format_stated(*_publication(release, zone))
+
+
+def published_iso(release: Any, zone: str | None = None) -> str:
+    """The publication for <time datetime>: the day, or the stated instant in its zone."""
+    return stated_iso(*_publication(release, zone))
+
+
+def format_meeting_iso(meeting: Any) -> str:
+    """A meeting's start for <time datetime>: its local day when nobody stated the hour."""
+    return stated_iso(meeting.starts_at, meeting.timezone, not meeting.time_unknown)
 
 
 def format_meeting_when(meeting: Any, locale: str | None = None) -> str:
@@ -108,3 +189,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_meeting_when, "meeting_when")
     app.add_template_filter(zone_label, "zone_label")
     app.add_template_filter(format_local, "local_time")
+    app.add_template_filter(format_stated, "local_date_or_time")
+    app.add_template_filter(stated_iso, "local_date_or_time_iso")
+    app.add_template_filter(format_meeting_iso, "meeting_iso")

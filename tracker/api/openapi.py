@@ -20,6 +20,11 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 STR = {"type": "string"}
+# A day when nobody stated the hour (time_unknown), else an instant with its offset.
+STATED = {
+    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}],
+    "description": "The day alone (YYYY-MM-DD) when time_unknown, else the local date-time.",
+}
 NSTR = {"type": ["string", "null"]}
 INT = {"type": "integer"}
 URL = {"type": "string", "format": "uri"}
@@ -123,6 +128,8 @@ SCHEMAS: dict[str, Any] = {
             "ends_at": _nullable({"type": "string", "format": "date-time"}),
             "local_date": {"type": "string", "format": "date"},
             "time_unknown": {"type": "boolean"},
+            "start": STATED,
+            "end": _nullable(STATED),
             "timezone": STR,
             "zone": {"enum": ["WIB", "WITA", "WIT"]},
             "region": _ref("RegionRef"),
@@ -159,6 +166,9 @@ SCHEMAS: dict[str, Any] = {
             "url": _nullable(URL),
             "published_date": _nullable({"type": "string", "format": "date"}),
             "published_at": _nullable({"type": "string", "format": "date-time"}),
+            "published_zone": _nullable(
+                {"type": "string", "description": "The IANA zone the hour was given in."}
+            ),
             "api_url": URL,
         }
     ),
@@ -231,6 +241,7 @@ SCHEMAS["Attendance"] = _obj(
                 "starts_at": {"type": "string", "format": "date-time"},
                 "local_date": {"type": "string", "format": "date"},
                 "time_unknown": {"type": "boolean"},
+                "start": STATED,
                 "region": _ref("RegionRef"),
                 "url": URL,
             }

@@ -34,6 +34,15 @@ def _iso(moment: datetime | None, tz_name: str | None = None) -> str | None:
     return moment.isoformat()
 
 
+def _stated(moment: datetime | None, meeting: Meeting) -> str | None:
+    """The day alone when nobody stated the hour, else the instant in the meeting's zone."""
+    if moment is None:
+        return None
+    if meeting.time_unknown:
+        return moment.astimezone(meeting.zone).date().isoformat()
+    return _iso(moment, meeting.timezone)
+
+
 def region_ref(region: Region | None) -> dict[str, Any] | None:
     """A region as a short reference."""
     if region is None:
@@ -139,6 +148,10 @@ def meeting_summary(meeting: Meeting) -> dict[str, Any]:
         "ends_at": _iso(meeting.ends_at, meeting.timezone),
         "local_date": meeting.local_date.isoformat(),
         "time_unknown": meeting.time_unknown,
+        # What was stated: a day ("2024-02-06") when the hour is unknown, else the instant;
+        # starts_at/ends_at stay as they were (local midnight for an unknown hour).
+        "start": _stated(meeting.starts_at, meeting),
+        "end": _stated(meeting.ends_at, meeting),
         "timezone": meeting.timezone,
         "zone": zone_label(meeting.timezone),
         "region": region_ref(meeting.region),
@@ -166,6 +179,7 @@ def _release_ref(release: PressRelease) -> dict[str, Any]:
         # The day as published, and the instant only when the release gave an hour.
         "published_date": release.published_date.isoformat() if release.published_date else None,
         "published_at": _iso(release.published_at),
+        "published_zone": release.published_zone,
         "api_url": url_for("api.press_release", release_id=release.id, _external=True),
     }
 
@@ -204,6 +218,7 @@ def attendance_to_dict(p: Participation) -> dict[str, Any]:
             "starts_at": _iso(m.starts_at, m.timezone),
             "local_date": m.local_date.isoformat(),
             "time_unknown": m.time_unknown,
+            "start": _stated(m.starts_at, m),
             "region": region_ref(m.region),
             "url": url_for("api.meeting", meeting_id=m.id, _external=True),
         },

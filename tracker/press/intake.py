@@ -475,6 +475,10 @@ def _published(record: dict[str, Any]) -> dict[str, Any]:
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
         raise ValueError(_("waktu terbit tanpa zona waktu"))
+    if moment.timetz().replace(tzinfo=None) == time(0):
+        # A bare midnight is how a date without an hour is written ("2024-02-12T00:00:00Z"):
+        # the day as given, not an hour nobody stated (issue 16; as article.publication).
+        return {"published_date": moment.date(), "published_at": None}
     return {"published_date": None, "published_at": moment}
 
 

@@ -6,12 +6,11 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template
 
+from tracker import formatting
 from tracker.extensions import db
-from tracker.formatting import format_day, format_local
 from tracker.i18n import gettext as _
 from tracker.models import PressRelease
 from tracker.press import archive, excerpts, queries
-from tracker.press.operations import DEFAULT_ZONE
 from tracker.routing import page_number
 
 bp = Blueprint("press", __name__, url_prefix="/press")
@@ -19,23 +18,18 @@ bp = Blueprint("press", __name__, url_prefix="/press")
 
 @bp.app_template_filter("published")
 def published_text(release: Any, zone: str | None = None) -> str:
-    """A release's publication: the day alone, or with its hour in the zone it was given.
+    """A release's publication: the day alone, or with its stated hour in the zone it belongs to.
 
-    ``zone`` (e.g. the meeting's) is used only when the release does not know its own.
+    ``zone`` (e.g. the meeting's) is used only when the release does not know its own;
+    without any zone the day is shown alone (issue 16).
     """
-    if release.published_at is not None:
-        return format_local(release.published_at, release.published_zone or zone or DEFAULT_ZONE)
-    if release.published_date is not None:
-        return format_day(release.published_date)
-    return ""
+    return formatting.format_published(release, zone)
 
 
 @bp.app_template_filter("published_iso")
-def published_iso(release: Any) -> str:
+def published_iso(release: Any, zone: str | None = None) -> str:
     """The machine-readable publication for <time datetime>: an instant or a day."""
-    if release.published_at is not None:
-        return str(release.published_at.isoformat())
-    return release.published_date.isoformat() if release.published_date else ""
+    return formatting.published_iso(release, zone)
 
 
 @bp.get("/")
