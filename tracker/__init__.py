@@ -123,6 +123,9 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.meetings.share_views import bp as meeting_share_bp
 
     app.register_blueprint(meeting_share_bp)
+    from tracker.meetings.month_views import bp as meeting_month_bp
+
+    app.register_blueprint(meeting_month_bp)
     # Public lookup: agencies, elections, regions, press releases and the read API.
     from tracker.agencies.views import bp as agencies_bp
     from tracker.api.views import bp as api_bp

@@ -59,6 +59,16 @@ def format_short_day(value: date, locale: str | None = None) -> str:
     return _date_text(value, "d MMM y", locale)
 
 
+def format_month(value: date, locale: str | None = None) -> str:
+    """'Februari 2024' (a calendar's heading)."""
+    return _date_text(value, "LLLL y", locale)
+
+
+def format_weekday(value: date, width: str = "EEEE", locale: str | None = None) -> str:
+    """'Senin' ('EEE': 'Sen')."""
+    return _date_text(value, width, locale)
+
+
 def format_clock(moment: datetime, locale: str | None = None) -> str:
     """'09.00 WITA' in Indonesian, '09:00 WITA' in English."""
     loc = locale or current_language()

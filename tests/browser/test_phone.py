@@ -19,6 +19,7 @@ PAGES = {
     "meeting": "/meetings/1",
     "release": "/press/1",
     "subscribe-built": "/calendar/?agency=bawaslu-kaltim&region=64",
+    "month": "/meetings/month",
 }
 
 
@@ -110,3 +111,16 @@ def test_axe_at_phone_width_with_the_menu_open(
     page.locator("label.menu-button").click()
     blocking = [v for v in _axe_violations(page, axe_source) if v["impact"] in BLOCKING]
     assert not blocking, blocking
+
+
+def test_month_view_is_an_agenda_on_a_phone(phone: Any, live_server: LiveServer):
+    """At 375 px the month shows only its days with meetings, each with its full date."""
+    phone.goto(live_server("/meetings/month"))
+    cells = phone.locator("table.month td")
+    visible = phone.locator("table.month td:visible")
+    assert 0 < visible.count() < cells.count()
+    for index in range(visible.count()):
+        cell = visible.nth(index)
+        expect(cell.locator(".day-long")).to_be_visible()
+        assert cell.locator("ul.day-meetings li").count() > 0
+    screenshot(phone, "phone-month", full_page=False)
