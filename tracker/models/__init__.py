@@ -2,6 +2,7 @@
 
 from tracker.models.agency import AGENCY_KINDS, Agency, AgencyAlias, AgencySlugRedirect
 from tracker.models.change import ChangeLog
+from tracker.models.correction import CORRECTION_FIELDS, CORRECTION_STATUSES, Correction
 from tracker.models.login_session import LoginSession
 from tracker.models.meeting import (
     ATTENDANCE,
@@ -22,6 +23,7 @@ from tracker.models.press_release import (
 )
 from tracker.models.region import ELECTION_KINDS, INDONESIAN_ZONES, Election, Region
 from tracker.models.region_name import REGION_NAME_KINDS, RegionName
+from tracker.models.subscription import Subscription
 from tracker.models.types import UTCDateTime, utcnow
 from tracker.models.user import USER_ROLES, User
 from tracker.models.venue import Venue
@@ -29,6 +31,8 @@ from tracker.models.venue import Venue
 __all__ = [
     "AGENCY_KINDS",
     "ATTENDANCE",
+    "CORRECTION_FIELDS",
+    "CORRECTION_STATUSES",
     "COVERAGE_RELATIONS",
     "ELECTION_KINDS",
     "INDONESIAN_ZONES",
@@ -42,6 +46,7 @@ __all__ = [
     "AgencyAlias",
     "AgencySlugRedirect",
     "ChangeLog",
+    "Correction",
     "Coverage",
     "Election",
     "Evidence",
@@ -52,6 +57,7 @@ __all__ = [
     "PressRelease",
     "Region",
     "RegionName",
+    "Subscription",
     "UTCDateTime",
     "User",
     "Venue",

@@ -1,0 +1,1 @@
+"""Saved searches of the meeting list: Atom feeds and e-mail alerts."""
