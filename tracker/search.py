@@ -11,6 +11,9 @@ through a GIN index on ``to_tsvector('simple', document)``; SQLite through an FT
 index (``meeting_search_fts``, external content, kept in step by triggers), which
 the models cannot describe, so it is created by DDL after the table (``FTS_DDL``,
 used by the migration and by ``create_all``) and left out of schema comparisons.
+
+Rebuilding a document also keeps the vocabulary of public words in step
+(``tracker.search_terms``), from which misspelled searches get a suggestion.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import (
     DDL,
+    Boolean,
     ColumnElement,
     ForeignKey,
     Index,
@@ -29,6 +33,7 @@ from sqlalchemy import (
     Text,
     delete,
     event,
+    false,
     func,
     insert,
     literal_column,
@@ -39,6 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
 
+from tracker import search_terms
 from tracker.extensions import db
 from tracker.models import (
     Agency,
@@ -77,6 +83,9 @@ class MeetingSearch(db.Model):
     # column rather than an expression index, so the models describe it on both
     # databases (expression indexes cannot be compared by Alembic on SQLite).
     tsv: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
+    # Whether this document's words are counted in the vocabulary (search_term):
+    # true while the meeting was public when the document was built.
+    in_vocabulary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 FTS_TABLE = "meeting_search_fts"
@@ -223,8 +232,17 @@ def reindex_meetings(meeting_ids: Iterable[int]) -> int:
             .scalars()
             .all()
         )
+        counted = search_terms.counted_words(chunk)
         db.session.execute(delete(table).where(table.c.meeting_id.in_(chunk)))
-        rows = [{"meeting_id": m.id, "document": build_document(m)} for m in meetings]
+        rows = [
+            {
+                "meeting_id": m.id,
+                "document": build_document(m),
+                "in_vocabulary": m.visibility == "public",
+            }
+            for m in meetings
+        ]
+        search_terms.replace_counts(counted, [r["document"] for r in rows if r["in_vocabulary"]])
         if rows:
             db.session.execute(insert(table), rows)
             if db.session.get_bind().dialect.name == "postgresql":
@@ -244,7 +262,8 @@ def reindex_meeting(meeting: Meeting) -> None:
 
 
 def reindex_all() -> int:
-    """Rebuild every search document (after bulk loads that bypass the ORM)."""
+    """Rebuild every search document and the vocabulary (after bulk loads past the ORM)."""
+    search_terms.clear()
     ids = db.session.execute(select(Meeting.id)).scalars().all()
     return reindex_meetings(ids)
 
@@ -328,11 +347,19 @@ def _reindex_before_commit(session: Session) -> None:
         reindex_meetings(ids)
 
 
+def _before_flush(session: Session, *_args: Any) -> None:
+    """A deleted meeting's document goes by cascade: take its words back first."""
+    ids = [o.id for o in session.deleted if isinstance(o, Meeting) and o.id is not None]
+    if ids:
+        search_terms.forget_meetings(ids)
+
+
 def _forget(session: Session, *_args: Any) -> None:
     session.info.pop(_DIRTY, None)
 
 
 if not event.contains(db.session, "after_flush", _collect):
     event.listen(db.session, "after_flush", _collect)
+    event.listen(db.session, "before_flush", _before_flush)
     event.listen(db.session, "before_commit", _reindex_before_commit)
     event.listen(db.session, "after_rollback", _forget)

@@ -301,6 +301,19 @@ def _list_of(name: str) -> dict[str, Any]:
     )
 
 
+def _meeting_list() -> dict[str, Any]:
+    body = _list_of("MeetingSummary")
+    body["properties"]["suggestion"] = _nullable(
+        {
+            "type": "string",
+            "description": "When q finds at most 3 meetings: a better spelling of q that finds "
+            "more with the same filters ('balikpapn' -> 'balikpapan'), else null.",
+        }
+    )
+    body["required"].append("suggestion")
+    return body
+
+
 def _one(name: str) -> dict[str, Any]:
     return _obj({"data": _ref(name)})
 
@@ -519,7 +532,7 @@ def openapi_document(server: str) -> dict[str, Any]:
             "Public meetings, filtered",
             "listMeetings",
             MEETING_FILTERS + PAGING + [FORMAT],
-            _json_ok(_list_of("MeetingSummary"), csv=True),
+            _json_ok(_meeting_list(), csv=True),
         ),
         "/meetings.csv": _get(
             "Public meetings as CSV (all matching rows)",

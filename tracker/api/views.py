@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from tracker import search_suggest
 from tracker.agencies import queries as agency_queries
 from tracker.api import errors, serializers
 from tracker.api.errors import ApiError
@@ -81,9 +82,10 @@ def _page_body(
     endpoint: str,
     items: list[Any],
     keys: tuple[str, ...] = (),
+    extra: dict[str, Any] | None = None,
     **view_args: Any,
 ) -> Response:
-    """A list body: data, paging meta and links that keep the query's filters (``keys``)."""
+    """A list body: data, paging meta, links that keep the query's filters (``keys``), ``extra``."""
     # Only the endpoint's own filters are carried; anything else the visitor typed is dropped.
     carried = [(key, value) for key in keys for value in request.args.getlist(key)]
 
@@ -111,6 +113,7 @@ def _page_body(
                 "prev": link(page.prev_num if page.has_prev and page.page <= pages else None),
             },
         }
+        | (extra or {})
     )
 
 
@@ -173,7 +176,11 @@ def meetings(csv: bool = False) -> Response:
         )
     page = _paginate(meeting_queries.filtered_meetings(filters))
     items = [serializers.meeting_summary(m) for m in page.items]
-    return _page_body(page, "api.meetings", items, meeting_queries.FILTER_KEYS)
+    # A better spelling of q when it finds little ("balikpapn" -> "balikpapan"), else null.
+    suggestion = search_suggest.for_filters(filters, page.total or 0)
+    return _page_body(
+        page, "api.meetings", items, meeting_queries.FILTER_KEYS, extra={"suggestion": suggestion}
+    )
 
 
 @bp.get("/v1/meetings/<int:meeting_id>")
