@@ -36,6 +36,7 @@ PAGES = {
     "rankings": ("/meetings/rankings?province=64&date_from=2024-01-01&date_to=2024-02-29", None),
     "meetings-in-regency": ("/meetings/?province=64&regency=64.71", None),
     "month": ("/meetings/month", None),
+    "alert-subscribe": ("/alerts/subscribe?region=64", None),
     "people": ("/people/", None),
     "person": ("/people/1", None),
     "login": ("/login", "login"),
