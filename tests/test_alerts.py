@@ -157,6 +157,19 @@ def test_feed_answers_304_to_its_etag_and_date(client, make_meeting):
     assert changed.status_code == 200 and "Rakor baru" in changed.get_data(as_text=True)
 
 
+def test_feed_date_moves_when_a_meeting_leaves_it(client, make_meeting):
+    from tracker.meetings.operations import update_meeting
+
+    meeting = make_meeting()
+    first = client.get("/meetings/feed.atom")
+    modified = first.headers["Last-Modified"]
+    update_meeting(meeting, {"visibility": "internal"})
+    db.session.commit()
+    again = client.get("/meetings/feed.atom", headers={"If-Modified-Since": modified})
+    assert again.status_code == 200
+    assert meeting.title not in again.get_data(as_text=True)
+
+
 def test_feed_of_a_malformed_filter_is_refused(client):
     response = client.get("/meetings/feed.atom?date_from=kemarin")
     assert response.status_code == 400

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import click
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from tracker.alerts import atom, digest, limits, mail, messages, operations, searches
 from tracker.alerts.forms import ConfirmForm, SubscribeForm, UnsubscribeForm
+from tracker.calendar import state
 from tracker.extensions import csrf, db
 from tracker.i18n import current_language
 from tracker.i18n import gettext as _
@@ -62,7 +63,10 @@ def _feed_response(filters: MeetingFilters) -> Response:
     body = atom.build_feed(meetings, info)
     response = Response(body, mimetype="application/atom+xml")
     response.set_etag(hashlib.sha256(body).hexdigest()[:40])
-    response.last_modified = atom.last_change(meetings)
+    # The newest entry's change, or any later feed-visible write (one leaving the feed,
+    # such as a meeting made internal, moves no entry): never older than the content.
+    written = datetime.fromtimestamp(state.read().changed_at, UTC)
+    response.last_modified = max(atom.last_change(meetings), written)
     response.cache_control.public = True
     response.cache_control.max_age = FEED_MAX_AGE
     # The language follows the visitor's cookie (feed readers have none: Indonesian).
