@@ -216,3 +216,33 @@ def test_a_wita_meeting_shows_wita(client, make_meeting, agency):
     data = client.get(f"/api/v1/meetings/{meeting.id}").get_json()["data"]
     assert data["start"] == data["starts_at"] == "2024-02-06T09:00:00+08:00"
     assert data["end"] == "2024-02-06T12:00:00+08:00"
+
+
+def test_an_hour_added_by_staff_to_a_papua_release_is_read_in_wit(client, make_meeting, region):
+    meeting = make_meeting(
+        starts_at=datetime(2024, 2, 5, 9, 0, tzinfo=WIT),
+        ends_at=None,
+        region_id=region("91").id,
+    )
+    release = _release(meeting, published_date=date(2024, 2, 5))
+    make_user("editor@papua.example")
+    login(client, "editor@papua.example")
+    form = _html(client, f"/staff/press/{release.id}/edit")
+    assert '<option selected value="Asia/Jayapura">WIT</option>' in form
+    response = client.post(
+        f"/staff/press/{release.id}/edit",
+        data={
+            "outlet": release.outlet,
+            "title": release.title,
+            "body": release.body,
+            "published_date": "2024-02-05",
+            "published_time": "15:00",
+            "published_zone": "Asia/Jayapura",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(PressRelease, release.id).published_at == datetime(
+        2024, 2, 5, 6, 0, tzinfo=UTC
+    )
+    assert "Senin, 5 Februari 2024 pukul 15.00 WIT</time>" in _html(client, f"/press/{release.id}")

@@ -175,6 +175,8 @@ def edit(release_id: int) -> Page:
     if request.method == "GET":
         data: dict[str, Any] = {f: getattr(release, f) for f in RELEASE_FORM_FIELDS}
         data["published_date"] = release.published_date
+        # An hour added later is read in the release's zone or its region's (WIT in Papua).
+        data["published_zone"] = str(_zone_of(release))
         if release.published_at is not None:
             local = release.published_at.astimezone(_zone_of(release))
             data |= {
