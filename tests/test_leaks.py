@@ -7,6 +7,8 @@ import zipfile
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from openpyxl import load_workbook
+
 from tracker.extensions import db
 from tracker.meetings.operations import (
     add_participation,
@@ -123,6 +125,9 @@ def _urls(app, public, public_release, internal, release):
         for args in filters:
             yield path, args
             yield path, args | {"per_page": 100, "format": "csv"}
+    for path in ("/meetings/rankings", "/meetings/rankings.csv"):
+        for args in filters:
+            yield path, args
     for path in ("export.xlsx", "export.csv", "attendance.xlsx", "attendance.csv"):
         for args in filters:
             yield f"/meetings/{path}", args
@@ -179,3 +184,9 @@ def test_internal_meeting_leaves_no_trace(app, client, make_meeting, region, age
     assert client.get(f"/press/{release.id}").status_code == 404
     html = client.get("/agencies/polda-kaltim").get_data(as_text=True)
     assert "2024-03" not in html and "Budi" not in html
+    # Rankings name bodies, not meetings: Kejati met only internally, so it is in none.
+    for path in ("/meetings/rankings", "/regions/64", "/meetings/rankings.csv"):
+        body = client.get(path, query_string={"region": "64"}).get_data(as_text=True)
+        assert "kejati-kaltim" not in body and "polda-kaltim" in body, path
+    sheet = load_workbook(io.BytesIO(client.get("/meetings/rankings.xlsx").data)).active
+    assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["polda-kaltim"]

@@ -12,9 +12,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.expression import type_coerce
 
 from tracker.extensions import db
 from tracker.i18n import gettext as _
@@ -22,8 +23,10 @@ from tracker.i18n import lazy_gettext as _l
 from tracker.kept import kept
 from tracker.labels import ATTENDANCE_LABELS, ROLE_ORDER
 from tracker.models import (
+    ATTENDANCE,
     INDONESIAN_ZONES,
     MEETING_KINDS,
+    ROLES,
     STATUSES,
     Agency,
     AgencySlugRedirect,
@@ -44,7 +47,20 @@ PLANNED_LABELS = {
 }
 # The one visibility rule every public query starts from.
 PUBLIC = Meeting.visibility == "public"
-FILTER_KEYS = ("q", "date_from", "date_to", "region", "agency", "election", "kind", "status")
+FILTER_KEYS = (
+    "q",
+    "date_from",
+    "date_to",
+    "region",
+    "agency",
+    "election",
+    "kind",
+    "status",
+    "role",
+    "attendance",
+)
+# The attendance filter's values: the recorded ones, and "attended" (anything but absent).
+ATTENDANCE_FILTERS = (*ATTENDANCE, "attended")
 # Filters naming a record: an unknown value is "not found" rather than malformed.
 REFERENCE_KEYS = frozenset({"region", "agency", "election"})
 # Filter dates beyond these name no meeting, and a zone's midnight on 0001-01-01 or the
@@ -91,6 +107,9 @@ class MeetingFilters:
     election: Election | None = None
     kind: str | None = None
     status: str | None = None
+    # One participation (of ``agency`` when set) with this role and/or attendance.
+    role: str | None = None
+    attendance: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
     def args(self) -> dict[str, str]:
@@ -104,6 +123,8 @@ class MeetingFilters:
             "election": self.election.slug if self.election else "",
             "kind": self.kind or "",
             "status": self.status or "",
+            "role": self.role or "",
+            "attendance": self.attendance or "",
         }
         return {k: v for k, v in out.items() if v}
 
@@ -195,7 +216,62 @@ def parse_filters(args: Mapping[str, str]) -> MeetingFilters:
             filters.status = status
         else:
             errors["status"] = _("Status tidak dikenal.")
+    _parse_participation(get, filters)
     return filters
+
+
+def _parse_participation(get: Callable[[str], str], filters: MeetingFilters) -> None:
+    """The ``role`` and ``attendance`` filters, noting an unknown value."""
+    if role := get("role"):
+        if role in ROLES:
+            filters.role = role
+        else:
+            filters.errors["role"] = _("Peran tidak dikenal.")
+    if attendance := get("attendance"):
+        if attendance in ATTENDANCE_FILTERS:
+            filters.attendance = attendance
+        else:
+            filters.errors["attendance"] = _("Kehadiran tidak dikenal.")
+
+
+def role_condition(role: str) -> ColumnElement[bool]:
+    """Participations with this role; one with no role at all counts as an attendee.
+
+    Roles are stored sorted and comma-separated ("chair,speaker"): padded with commas,
+    a role is found whole ("host" never matches inside another code), on both databases.
+    """
+    stored = func.coalesce(type_coerce(Participation.roles, String), "")
+    padded = literal(",", String) + stored + literal(",", String)
+    found = padded.like(f"%,{role},%")
+    return or_(found, stored == "") if role == "attendee" else found
+
+
+def attendance_condition(attendance: str) -> ColumnElement[bool]:
+    """Participations with this attendance; "attended" is any but absent."""
+    if attendance == "attended":
+        return Participation.attendance != "absent"
+    return Participation.attendance == attendance
+
+
+def participation_conditions(filters: MeetingFilters) -> list[ColumnElement[bool]]:
+    """Meetings with one participation matching agency, role and attendance together.
+
+    A cancelled meeting's participants were only expected: an attendance filter leaves
+    cancelled meetings out (as the rankings do), a role filter alone keeps them.
+    """
+    if not (filters.role or filters.attendance):
+        return []
+    wanted: list[ColumnElement[bool]] = [Participation.meeting_id == Meeting.id]
+    if filters.agency is not None:
+        wanted.append(Participation.agency_id == filters.agency.id)
+    if filters.role:
+        wanted.append(role_condition(filters.role))
+    conditions: list[ColumnElement[bool]] = []
+    if filters.attendance:
+        wanted.append(attendance_condition(filters.attendance))
+        conditions.append(Meeting.status != "cancelled")
+    conditions.append(exists().where(*wanted))
+    return conditions
 
 
 def _local_day_bound(day: date, op: str) -> ColumnElement[bool]:
@@ -245,6 +321,7 @@ def filter_conditions(filters: MeetingFilters) -> list[ColumnElement[bool]]:
         conditions.append(Meeting.status == filters.status)
     if (matched := search_condition(filters.q)) is not None:
         conditions.append(matched)
+    conditions.extend(participation_conditions(filters))
     return conditions
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, url_for
 
 from tracker.calendar.views import feed_links
+from tracker.meetings.queries import MeetingFilters
+from tracker.rankings.queries import ranking
+from tracker.rankings.views import meetings_link
 from tracker.regions import queries
 
 bp = Blueprint("regions", __name__, url_prefix="/regions")
@@ -31,10 +34,13 @@ def detail(code: str) -> str:
     if region is None:
         abort(404)
     children = sorted(region.children, key=lambda r: r.code)
+    filters = MeetingFilters(region=region)
     return render_template(
         "regions/detail.html",
         region=region,
         children=[(r, feed_links(url_for("calendar.region_feed", code=r.code))) for r in children],
         links=feed_links(url_for("calendar.region_feed", code=region.code)),
         counts=queries.meeting_counts(),
+        ranking=ranking(filters, limit=10, with_partners=False),
+        link=lambda slug, **extra: meetings_link(filters, slug, **extra),
     )

@@ -1,0 +1,271 @@
+"""Rankings: the bodies that met most within a meeting-list filter (issue 17).
+
+Only public meetings that were not cancelled count: a cancelled meeting's participants
+were expected, not there. A body is counted once per meeting, however many of its
+people came. "Attended" is any recorded attendance but absent; absences are counted
+apart and shown, never added to the total.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import aliased
+
+from tracker import reference
+from tracker.extensions import db
+from tracker.kept import kept
+from tracker.labels import ROLE_ORDER
+from tracker.meetings.queries import (
+    PUBLIC,
+    MeetingFilters,
+    attendance_condition,
+    filter_conditions,
+    role_condition,
+)
+from tracker.models import Agency, Meeting, Participation, Region
+
+# Attendance columns, in the order the table shows them.
+ATTENDANCE_COLUMNS = ("present", "represented", "unknown", "absent")
+# Statutory seats of a provincial Forkopimda (PP 12/2022 Pasal 3) recognised by kind, as
+# on the election pages; the military seat is the Kodam covering the province.
+SEAT_KINDS = ("regional_government", "legislature", "police", "prosecutor")
+FORUM = "rakor_forkopimda"
+# Bodies whose frequent partners the ranking page lists, and partners per body.
+PARTNER_BODIES = 10
+PARTNERS_EACH = 3
+# (slug, short name, shared meetings) of one body's partners.
+Partners = tuple[tuple[str, str, int], ...]
+
+
+@dataclass(frozen=True)
+class RankRow:
+    """One body's figures within the filter (plain data, kept between requests)."""
+
+    agency_id: int
+    slug: str
+    short_name: str
+    attended: int
+    by_role: tuple[tuple[str, int], ...]
+    by_attendance: tuple[tuple[str, int], ...]
+    # Forkopimda meetings of its province where a statutory member was absent / represented.
+    forum_absent: int = 0
+    forum_represented: int = 0
+
+    def role(self, role: str) -> int:
+        """Meetings attended in this role."""
+        return dict(self.by_role)[role]
+
+    def attendance(self, attendance: str) -> int:
+        """Meetings with this recorded attendance."""
+        return dict(self.by_attendance)[attendance]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The ranked bodies, the meetings counted, and each body's frequent partners."""
+
+    rows: tuple[RankRow, ...]
+    meetings: int
+    partners: dict[int, Partners] = field(default_factory=dict)
+
+
+def counted_meetings(filters: MeetingFilters) -> list[ColumnElement[bool]]:
+    """The meetings a ranking counts: public, not cancelled, matching the filters."""
+    return [PUBLIC, Meeting.status != "cancelled", *filter_conditions(filters)]
+
+
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """1 when any of a body's participation rows in a meeting passes ``condition``."""
+    return func.max(case((condition, 1), else_=0))
+
+
+def _aggregate(filters: MeetingFilters, limit: int | None) -> list[RankRow]:
+    """Every body's figures in one grouped statement (no statement per body).
+
+    Grouped twice: first per body and meeting (so a body counts once per meeting, however
+    many of its people came, without a DISTINCT count per column), then per body.
+    """
+    attended = attendance_condition("attended")
+    flags = [
+        _flag(attended),
+        *(_flag(attended & role_condition(r)) for r in ROLE_ORDER),
+        *(_flag(attendance_condition(a)) for a in ATTENDANCE_COLUMNS),
+    ]
+    per_meeting = (
+        select(Participation.agency_id, *(f.label(f"f{i}") for i, f in enumerate(flags)))
+        .join(Meeting, Meeting.id == Participation.meeting_id)
+        .where(Participation.agency_id.is_not(None), *counted_meetings(filters))
+        .group_by(Participation.agency_id, Participation.meeting_id)
+        .subquery()
+    )
+    sums = [func.sum(per_meeting.c[f"f{i}"]) for i in range(len(flags))]
+    stmt = (
+        select(Agency.id, Agency.slug, Agency.short_name, *sums)
+        .join(per_meeting, per_meeting.c.agency_id == Agency.id)
+        .group_by(Agency.id, Agency.slug, Agency.short_name)
+        .order_by(sums[0].desc(), Agency.short_name, Agency.id)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = []
+    roles, marks = len(ROLE_ORDER), len(ATTENDANCE_COLUMNS)
+    for agency_id, slug, name, n, *counts in db.session.execute(stmt):
+        rows.append(
+            RankRow(
+                agency_id,
+                slug,
+                name,
+                int(n),
+                tuple(zip(ROLE_ORDER, map(int, counts[:roles]), strict=True)),
+                tuple(
+                    zip(ATTENDANCE_COLUMNS, map(int, counts[roles : roles + marks]), strict=True)
+                ),
+            )
+        )
+    return rows
+
+
+def _count(filters: MeetingFilters) -> int:
+    """How many meetings the ranking counts."""
+    stmt = select(func.count()).select_from(Meeting).where(*counted_meetings(filters))
+    return int(db.session.execute(stmt).scalar_one())
+
+
+def _kodam_covers(
+    name: str, valid_from: date | None, until: date | None, code: str, day: date
+) -> bool:
+    """Whether a Kodam (by name and validity) covered a province on a day."""
+    if code not in reference.kodam_coverage().get(name, ()):
+        return False
+    return not (valid_from and day < valid_from) and not (until and day > until)
+
+
+def forum_absences(filters: MeetingFilters) -> dict[int, dict[str, int]]:
+    """{agency id: {"absent": n, "represented": n}} at its own province's Forkopimda.
+
+    Only what the record says: a statutory member (the province's Pemprov, DPRD, Polda,
+    Kejati, or the Kodam covering it that day) recorded absent or represented at a
+    Forkopimda meeting of that province. A member the sources do not mention is not
+    absent, so it is never flagged. The rows read are those absences alone.
+    """
+    province = aliased(Region)
+    stmt = (
+        select(
+            Participation.meeting_id,
+            Participation.attendance,
+            Agency.id,
+            Agency.kind,
+            Agency.region_id,
+            Agency.parent_id,
+            Agency.short_name,
+            Agency.valid_from,
+            Agency.valid_until,
+            province.id,
+            province.code,
+            Meeting.starts_at,
+            Meeting.timezone,
+        )
+        .select_from(Participation)
+        .join(Meeting, Meeting.id == Participation.meeting_id)
+        .join(Agency, Agency.id == Participation.agency_id)
+        .join(Region, Region.id == Meeting.region_id)
+        .join(province, province.id == func.coalesce(Region.parent_id, Region.id))
+        .where(
+            *counted_meetings(filters),
+            Meeting.kind == FORUM,
+            Participation.attendance.in_(("absent", "represented")),
+            Agency.kind.in_((*SEAT_KINDS, "military")),
+        )
+    )
+    seen: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for (
+        meeting_id,
+        mark,
+        agency_id,
+        kind,
+        region_id,
+        parent_id,
+        name,
+        start,
+        until,
+        *rest,
+    ) in db.session.execute(stmt):
+        province_id, code, starts_at, zone = rest
+        if kind == "military":
+            day = starts_at.astimezone(ZoneInfo(zone)).date()
+            member = _kodam_covers(name, start, until, code, day)
+        else:
+            member = region_id == province_id and parent_id is None
+        if member:
+            seen[agency_id][mark].add(meeting_id)
+    return {a: {mark: len(ids) for mark, ids in marks.items()} for a, marks in seen.items()}
+
+
+def partners(filters: MeetingFilters, agency_ids: list[int]) -> dict[int, Partners]:
+    """For each body, the bodies it attended the most counted meetings with.
+
+    One grouped statement over pairs of participations in the same meeting, both not
+    absent; each body keeps its ``PARTNERS_EACH`` most frequent, ties by name.
+    """
+    if not agency_ids:
+        return {}
+    other = aliased(Participation)
+    partner = aliased(Agency)
+    shared = func.count(func.distinct(Participation.meeting_id)).label("shared")
+    stmt = (
+        select(Participation.agency_id, partner.slug, partner.short_name, shared)
+        .select_from(Participation)
+        .join(Meeting, Meeting.id == Participation.meeting_id)
+        .join(other, other.meeting_id == Participation.meeting_id)
+        .join(partner, partner.id == other.agency_id)
+        .where(
+            *counted_meetings(filters),
+            Participation.agency_id.in_(agency_ids),
+            other.agency_id != Participation.agency_id,
+            attendance_condition("attended"),
+            other.attendance != "absent",
+        )
+        .group_by(Participation.agency_id, partner.id, partner.slug, partner.short_name)
+        .order_by(Participation.agency_id, shared.desc(), partner.short_name, partner.id)
+    )
+    out: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
+    for agency_id, slug, name, n in db.session.execute(stmt):
+        if len(out[agency_id]) < PARTNERS_EACH:
+            out[agency_id].append((slug, name, n))
+    return {agency_id: tuple(items) for agency_id, items in out.items()}
+
+
+def _compute(filters: MeetingFilters, limit: int | None, with_partners: bool) -> Ranking:
+    rows = _aggregate(filters, limit)
+    flags = forum_absences(filters)
+    rows = [
+        RankRow(
+            **{
+                **row.__dict__,
+                "forum_absent": flags.get(row.agency_id, {}).get("absent", 0),
+                "forum_represented": flags.get(row.agency_id, {}).get("represented", 0),
+            }
+        )
+        for row in rows
+    ]
+    ids = [row.agency_id for row in rows[:PARTNER_BODIES]] if with_partners else []
+    return Ranking(tuple(rows), _count(filters), partners(filters, ids))
+
+
+def ranking(
+    filters: MeetingFilters, limit: int | None = None, with_partners: bool = True
+) -> Ranking:
+    """The bodies ranked by meetings attended within the filters, in four statements.
+
+    Kept until the next committed write (as the meeting counts are), except for text
+    searches: their documents include press releases, which do not move the counter.
+    """
+    if filters.q:
+        return _compute(filters, limit, with_partners)
+    key = ("rankings", tuple(sorted(filters.args().items())), limit, with_partners)
+    return kept(key, lambda: _compute(filters, limit, with_partners))

@@ -1,0 +1,82 @@
+"""Public ranking pages: the bodies that met most within a meeting-list filter."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+from werkzeug.exceptions import BadRequest
+from werkzeug.wrappers import Response
+
+from tracker.i18n import gettext as _
+from tracker.meetings import queries as meeting_queries
+from tracker.meetings.queries import MeetingFilters
+from tracker.rankings import export, queries
+from tracker.rankings.chart import ranking_chart
+from tracker.regions import queries as region_queries
+
+bp = Blueprint("rankings", __name__, url_prefix="/meetings")
+
+
+def ranking_filters(args: Mapping[str, str]) -> MeetingFilters:
+    """The meeting-list filters a ranking takes: all but body, role and attendance.
+
+    The ranking splits by body, role and attendance itself; those filters would only
+    narrow it in ways its links could not repeat, so they are set aside.
+    """
+    filters = meeting_queries.parse_filters(args)
+    filters.agency = filters.role = filters.attendance = None
+    for key in ("agency", "role", "attendance"):
+        filters.errors.pop(key, None)
+    return filters
+
+
+def meetings_link(filters: MeetingFilters, slug: str, **extra: str) -> str:
+    """The meeting list behind one number: the ranking's filters, this body, role/attendance."""
+    return url_for("meetings.index", **{**filters.args(), "agency": slug, **extra})
+
+
+def chart_for(ranking: queries.Ranking) -> Any:
+    """The ranking's bar chart (attended, with absences beside)."""
+    series = [(r.short_name, r.attended, r.attendance("absent")) for r in ranking.rows]
+    return ranking_chart(series, _("Rapat diikuti per instansi"), _("tidak hadir"))
+
+
+@bp.get("/rankings")
+def index() -> tuple[str, int]:
+    """Rank the bodies by public meetings attended within the filters."""
+    filters = ranking_filters(request.args)
+    ranking = None if filters.errors else queries.ranking(filters)
+    html = render_template(
+        "rankings/index.html",
+        filters=filters,
+        ranking=ranking,
+        chart=chart_for(ranking) if ranking and ranking.rows else None,
+        link=lambda slug, **extra: meetings_link(filters, slug, **extra),
+        choices=meeting_queries.filter_choices(),
+        regions=region_queries.region_menus(),
+    )
+    return html, 400 if filters.errors else 200
+
+
+def _valid(filters: MeetingFilters) -> MeetingFilters:
+    if filters.errors:
+        raise BadRequest("; ".join(filters.errors.values()))
+    return filters
+
+
+@bp.get("/rankings.csv")
+def index_csv() -> Response:
+    """Download the ranking as CSV (UTF-8 with BOM, semicolons)."""
+    filters = _valid(ranking_filters(request.args))
+    ranking = queries.ranking(filters, with_partners=False)
+    return export.csv_download(ranking, "peringkat-instansi.csv")
+
+
+@bp.get("/rankings.xlsx")
+def index_xlsx() -> Response:
+    """Download the ranking as an XLSX workbook."""
+    filters = _valid(ranking_filters(request.args))
+    ranking = queries.ranking(filters, with_partners=False)
+    return export.xlsx_download(ranking, "peringkat-instansi.xlsx", _("Peringkat instansi"))
