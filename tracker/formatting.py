@@ -172,7 +172,8 @@ def format_meeting_when(meeting: Any, locale: str | None = None) -> str:
     start = meeting.local_start
     if meeting.time_unknown:
         return (
-            f"{format_day(start.date(), loc)} ({zone_abbreviation(start)}, "
+            f"{format_local(meeting.starts_at, meeting.timezone, loc, time_known=False)} "
+            f"({zone_abbreviation(start)}, "
             + gettext("jam tidak disebutkan")
             + ")"
         )
