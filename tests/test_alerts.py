@@ -441,3 +441,24 @@ def test_digest_has_changed_meetings_and_never_internal_ones(client, runner, inb
     assert inbox.messages == []
     feed = client.get("/meetings/feed.atom?region=64").get_data(as_text=True)
     assert "Rakor lama" not in feed and "internal" not in feed.lower()
+
+
+def test_digest_escapes_titles_and_caps_its_length(client, runner, inbox, make_meeting, app):
+    from tracker.alerts import searches
+
+    subscribed(client, inbox)
+    limit = searches.FEED_LIMIT
+    searches.FEED_LIMIT = 2
+    try:
+        make_meeting(title="Rakor pertama")
+        make_meeting(title="Rakor kedua")
+        make_meeting(title="Rakor <b>Kaltim</b> & Bawaslu")
+        send_alerts(runner)
+    finally:
+        searches.FEED_LIMIT = limit
+    (digest,) = inbox.to(ADDRESS)
+    assert "Rakor &lt;b&gt;Kaltim&lt;/b&gt; &amp; Bawaslu" in html_body(digest)
+    assert "<b>Kaltim</b>" not in html_body(digest)
+    assert "Masih ada rapat lain yang berubah" in text_body(digest)
+    assert "Rakor pertama" not in text_body(digest)  # past the cap: the list page has it
+    assert digest["Subject"].startswith("2 rapat baru atau berubah")
