@@ -1,6 +1,7 @@
 """A meeting's change history, readable: labels instead of codes, names instead of ids.
 
-The staff history page and the public meeting page both use it; only staff see who.
+The staff history page uses it, and the public history page groups it into edits
+(tracker/meetings/public_history.py); only staff see who.
 """
 
 from __future__ import annotations
