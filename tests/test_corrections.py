@@ -273,7 +273,8 @@ def test_accepting_edits_the_meeting_through_its_operation_and_shows_the_correct
     assert "Rakor Kesiapan Pilkada 2024" in history
     client.post("/logout")
     public = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
-    assert f"Koreksi: Judul — {note}" in public
+    # "Koreksi: <part> — <note>, <day>": the note's closing full stop gives way to the day.
+    assert f"Koreksi: Judul — {note.rstrip('.')}, <time datetime=" in public
     # Accepting again is refused; the queue says it is done.
     login(client, editor.email)
     again = client.post(f"/staff/corrections/{correction.id}/accept", data=data)

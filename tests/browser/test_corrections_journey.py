@@ -79,7 +79,7 @@ def test_reader_reports_an_error_staff_accept_it_and_the_page_shows_it(
     page.goto(fresh_server(f"/meetings/{meeting_id}"))
     expect(page.get_by_role("heading", level=1)).to_have_text(new_title)
     corrections = page.locator("section.corrections")
-    expect(corrections).to_contain_text(f"Koreksi: Judul — {NOTE}")
+    expect(corrections).to_contain_text(f"Koreksi: Judul — {NOTE.rstrip('.')}, ")
     expect(corrections.locator("time")).to_have_count(1)
     assert CONTACT not in page.content()
     screenshot(page, "correction-shown", full_page=False)
