@@ -229,7 +229,7 @@ def feed_info(scope: Scope, conf: CalendarSettings, source_path: str) -> FeedInf
     )
 
 
-def _accepts_gzip() -> bool:
+def accepts_gzip() -> bool:
     return request.accept_encodings["gzip"] > 0
 
 
@@ -255,15 +255,21 @@ def ics_response(
     filename: str,
     attachment: bool = False,
     private: bool = False,
+    etag: str | None = None,
 ) -> Response:
-    """Serve calendar text with a strong ETag, Last-Modified, 304s, gzip and caching."""
+    """Serve calendar text with a strong ETag, Last-Modified, 304s, gzip and caching.
+
+    Without ``etag`` it is the digest of the bytes; a caller that can name the bytes
+    from their inputs passes its own (with "-gz" for the compressed form).
+    """
     data = [c.encode("utf-8") for c in chunks]
-    digest = hashlib.sha256()
-    for chunk in data:
-        digest.update(chunk)
-    gzip = _accepts_gzip()
-    # One strong ETag per representation: the compressed bytes differ from the plain.
-    etag = digest.hexdigest()[:40] + ("-gz" if gzip else "")
+    gzip = accepts_gzip()
+    if etag is None:
+        digest = hashlib.sha256()
+        for chunk in data:
+            digest.update(chunk)
+        # One strong ETag per representation: the compressed bytes differ from the plain.
+        etag = digest.hexdigest()[:40] + ("-gz" if gzip else "")
     response = Response(_gzip(data) if gzip else data, mimetype="text/calendar")
     if gzip:
         response.content_encoding = "gzip"
@@ -329,7 +335,7 @@ def _headers(
     return response
 
 
-def _not_modified(etag: str, modified: datetime, private: bool) -> Response:
+def not_modified(etag: str, modified: datetime, private: bool) -> Response:
     # Built directly: the cheapest answer is the one most often given.
     headers = {
         "ETag": quote_etag(etag),
@@ -360,7 +366,7 @@ def serve_feed(
     personal = private or not conf.shared
     moment = now()
     today = day_start(moment)
-    gzip = _accepts_gzip()
+    gzip = accepts_gzip()
     if request.if_none_match:
         # Subscribers poll far more often than feeds change: answer a matching ETag
         # from a reading at most CALENDAR_STATE_MAX_AGE seconds old, with no query.
@@ -370,7 +376,7 @@ def serve_feed(
             recent_etag = recent_key + ("-gz" if gzip else "")
             if not is_resource_modified(request.environ, etag=recent_etag):
                 modified = max(datetime.fromtimestamp(recent.changed_at, UTC), today)
-                return _not_modified(recent_etag, modified, personal)
+                return not_modified(recent_etag, modified, personal)
     reading = state.read()
     state.remember(reading)
     key = feed_key(reading, today, conf, scope_key(args, private), path)
@@ -381,10 +387,10 @@ def serve_feed(
     modified = max(datetime.fromtimestamp(reading.changed_at, UTC), today)
     # An ETag that matches proves the scope existed at this generation: no lookup.
     if request.if_none_match and not is_resource_modified(request.environ, etag=etag):
-        return _not_modified(etag, modified, personal)
+        return not_modified(etag, modified, personal)
     scope = resolve()
     if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
-        return _not_modified(etag, modified, personal)
+        return not_modified(etag, modified, personal)
     response = _body(key, gzip, scope, conf, moment, path, reading)
     if gzip:
         response.content_encoding = "gzip"

@@ -22,14 +22,12 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from tracker import safefiles, urls
-from tracker.calendar import builder, cache, feeds, operations, state
+from tracker.calendar import builder, cache, feeds, operations, single, state
 from tracker.calendar.forms import FeedBuilderForm, ImportForm, RegenerateTokenForm
-from tracker.calendar.ical import CALENDAR_FOOTER, FeedInfo, calendar_head, meeting_spans
 from tracker.calendar.importer import ImportRejected, import_calendar
 from tracker.extensions import db
 from tracker.i18n import gettext as _
-from tracker.meetings import queries
-from tracker.models import AgencySlugRedirect, Election, Meeting, Region
+from tracker.models import AgencySlugRedirect, Election, Region
 from tracker.regions import picker
 from tracker.routing import same_query, url_with_query
 
@@ -134,24 +132,8 @@ def feed() -> Response:
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting(meeting_id: int) -> Response:
     """Download one public meeting (a snapshot: it does not update)."""
-    found = queries.meeting_detail(meeting_id)
-    if found is None:
-        return _not_found()
-    conf = cache.settings()
-    text = cache.pieces([Meeting.id == found.id], conf)[0].text
-    info = FeedInfo(
-        key=f"meeting|{found.uid}",
-        name=found.title,
-        description=current_app.config["SITE_NAME"],
-        source_url=conf.base_url + url_for(".meeting", meeting_id=found.id),
-        page_url=conf.meeting_url(found.id),
-        home_zone=found.timezone,
-    )
-    chunks = [calendar_head(info, conf, meeting_spans([found], conf)), text, CALENDAR_FOOTER]
-    db.session.commit()
-    return feeds.ics_response(
-        chunks, found.updated_at, f"rapat-{found.id}.ics", attachment=True, private=not conf.shared
-    )
+    found = single.meeting_file(meeting_id, url_for(".meeting", meeting_id=meeting_id))
+    return found if found is not None else _not_found()
 
 
 @bp.get("/private/<token>.ics")
