@@ -65,7 +65,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --ignore-dirs '.* ._*' -o tracker/translations/messages.pot .
 	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations
 
 clean:

@@ -23,7 +23,8 @@ def test_language_switch_persists(client, make_meeting):
     make_meeting(time_unknown=False)
     response = client.get("/lang/en?next=/meetings/")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/meetings/")
+    # The page comes back with its language in the address, ready to share (issue 16).
+    assert response.headers["Location"].endswith("/meetings/?lang=en")
     html = client.get("/meetings/").get_data(as_text=True)
     assert 'lang="en"' in html
     assert "Tuesday, 6 February 2024 at 09:00 WITA" in html
@@ -35,7 +36,7 @@ def test_language_switch_persists(client, make_meeting):
 
 def test_language_switch_refuses_offsite_redirect(client):
     response = client.get("/lang/en?next=//evil.example/")
-    assert response.headers["Location"] in ("/", "http://localhost/")
+    assert response.headers["Location"] in ("/?lang=en", "http://localhost/?lang=en")
 
 
 def test_detail_escapes_and_hides_internal(client, make_meeting, agency):

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 
 from tracker.i18n import lazy_gettext as _l
+from tracker.i18n import lazy_pgettext
 
 MEETING_KIND_LABELS = {
     "rakor": _l("Rapat Koordinasi (Rakor)"),
@@ -24,7 +25,15 @@ STATUS_LABELS = {
     "cancelled": _l("Dibatalkan"),
 }
 VISIBILITY_LABELS = {"public": _l("Publik"), "internal": _l("Internal")}
+# One participant's role, singular in English ("Speaker"); the context keeps these apart
+# from the group headings below, which read in the plural ("Speakers (6)") (issue 16).
 ROLE_LABELS = {
+    "chair": _l("Pimpinan rapat"),
+    "host": _l("Tuan rumah"),
+    "speaker": lazy_pgettext("peran", "Pemateri"),
+    "attendee": lazy_pgettext("peran", "Peserta"),
+}
+ROLE_HEADINGS = {
     "chair": _l("Pimpinan rapat"),
     "host": _l("Tuan rumah"),
     "speaker": _l("Pemateri"),
@@ -71,6 +80,7 @@ def register(app: Flask) -> None:
             "STATUS_LABELS": STATUS_LABELS,
             "VISIBILITY_LABELS": VISIBILITY_LABELS,
             "ROLE_LABELS": ROLE_LABELS,
+            "ROLE_HEADINGS": ROLE_HEADINGS,
             "ATTENDANCE_LABELS": ATTENDANCE_LABELS,
             "AGENCY_KIND_LABELS": AGENCY_KIND_LABELS,
             "REGION_KIND_LABELS": REGION_KIND_LABELS,

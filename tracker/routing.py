@@ -9,6 +9,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask, request, url_for
 from werkzeug.routing import IntegerConverter, Map
 
+from tracker.i18n import LANG_PARAM, link_language
 from tracker.i18n import gettext as _
 from tracker.security import Refusal
 
@@ -52,8 +53,13 @@ def url_with_query(
     names such as ``_external``, ``_method``, ``endpoint`` or a path parameter's own
     name would change the link or break it.
     """
-    base = url_for(endpoint, _external=external, **values)
-    encoded = urlencode([(k, v) for k, v in query if v is not None and v != ""])
+    # lang=None: the language goes into the query below, once (issue 16).
+    base = url_for(endpoint, _external=external, **values, lang=None)
+    pairs = [(k, v) for k, v in query if v is not None and v != ""]
+    code = link_language(endpoint)
+    if code and all(k != LANG_PARAM for k, _v in pairs):
+        pairs.append((LANG_PARAM, code))
+    encoded = urlencode(pairs)
     return f"{base}?{encoded}" if encoded else base
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from werkzeug.wrappers import Response
 
 from tracker.extensions import db
-from tracker.i18n import LANG_COOKIE
+from tracker.i18n import remember_language, with_language
 from tracker.meetings.queries import upcoming_and_recent, wib_today
 from tracker.models import Election
 from tracker.routing import local_path
@@ -31,17 +31,13 @@ def home() -> str:
 @bp.get("/lang/<code>")
 def set_language(code: str) -> Response:
     """Remember the chosen language in a cookie and go back where the visitor was."""
-    # Only local paths: never bounce visitors to another site.
-    response = redirect(local_path(request.args.get("next"), url_for("site.home")))
-    if code in current_app.config["LANGUAGES"]:
-        response.set_cookie(
-            LANG_COOKIE,
-            code,
-            max_age=365 * 24 * 3600,
-            samesite="Lax",
-            httponly=True,
-            secure=request.is_secure,
-        )
+    # Only local paths: never bounce visitors to another site. The page comes back with
+    # ?lang naming the new language (none for the default), so its address can be shared.
+    target = local_path(request.args.get("next"), url_for("site.home"))
+    if code not in current_app.config["LANGUAGES"]:
+        return redirect(target)
+    response = redirect(with_language(target, code))
+    remember_language(response, code)
     return response
 
 
