@@ -247,17 +247,20 @@ def test_ranking_exports(client, meetings):
     response = client.get("/meetings/rankings.csv", query_string=PERIOD)
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[0][:4] == ["Peringkat", "Instansi", "Kode instansi", "Rapat diikuti"]
     polda = next(r for r in rows if r[2] == "polda-kaltim")
     assert polda[3:] == ["2", "1", "1", "1", "1", "1", "1", "0", "1", "1", "0"]
     assert all(r[2] != "kesbangpol-kaltim" for r in rows)
     response = client.get("/meetings/rankings.xlsx", query_string=PERIOD)
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.data)).active
+    book = load_workbook(io.BytesIO(response.data))
+    sheet = book.worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
     assert values[1][:4] == (1, "KPU Kaltim", "kpu-kaltim", 2)
-    assert sheet.freeze_panes == "A2"
+    assert len(values) == 8 and sheet.freeze_panes == "A2"
+    notes = [row[0] for row in book.worksheets[1].iter_rows(values_only=True)]
+    assert "region=64" in notes[0] and notes[1] == "3 rapat dihitung"
     assert client.get("/meetings/rankings.csv?date_from=nope").status_code == 400
 
 

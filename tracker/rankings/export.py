@@ -1,34 +1,34 @@
-"""The ranking as a spreadsheet: CSV (UTF-8 with BOM) and XLSX, one row per body."""
+"""The ranking as a spreadsheet (XLSX, or CSV with a BOM), one row per body.
+
+Written by the shared export helpers (``tracker/exports.py``): bold frozen header with
+filters, formula-like text kept as text, labels in the UI language.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import Any
 
 from flask import Response
-from openpyxl import Workbook
 
-from tracker.api.export import neutralise
+from tracker.exports import Column, csv_response, xlsx_response
 from tracker.i18n import gettext as _
+from tracker.i18n import ngettext
 from tracker.labels import ATTENDANCE_LABELS, ROLE_LABELS, ROLE_ORDER
 from tracker.rankings.queries import ATTENDANCE_COLUMNS, Ranking
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def header() -> list[str]:
+def columns() -> list[Column]:
     """Column headings in the UI language; the body's slug is its code."""
     return [
-        _("Peringkat"),
-        _("Instansi"),
-        _("Kode instansi"),
-        _("Rapat diikuti"),
-        *(str(ROLE_LABELS[r]) for r in ROLE_ORDER),
-        *(str(ATTENDANCE_LABELS[a]) for a in ATTENDANCE_COLUMNS),
-        _("Forkopimda: tidak hadir"),
-        _("Forkopimda: diwakili"),
+        Column(_("Peringkat"), "int"),
+        Column(_("Instansi"), width=36),
+        Column(_("Kode instansi"), width=28),
+        Column(_("Rapat diikuti"), "int", width=12),
+        *(Column(str(ROLE_LABELS[r]), "int", width=12) for r in ROLE_ORDER),
+        *(Column(str(ATTENDANCE_LABELS[a]), "int", width=12) for a in ATTENDANCE_COLUMNS),
+        Column(_("Forkopimda: tidak hadir"), "int", width=14),
+        Column(_("Forkopimda: diwakili"), "int", width=14),
     ]
 
 
@@ -47,37 +47,26 @@ def rows(ranking: Ranking) -> Iterator[list[Any]]:
         ]
 
 
-def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def notes(ranking: Ranking, filter_line: str) -> list[str]:
+    """What the figures count, for the workbook's notes sheet."""
+    return [
+        filter_line,
+        ngettext("%(num)d rapat dihitung", "%(num)d rapat dihitung", ranking.meetings),
+        _(
+            "Dihitung: rapat publik yang tidak dibatalkan. Satu instansi dihitung sekali per "
+            "rapat. Rapat diikuti = hadir, diwakili, atau kehadiran tidak disebut sumber; yang "
+            "tercatat tidak hadir ditampilkan terpisah dan tidak dihitung."
+        ),
+    ]
 
 
 def csv_download(ranking: Ranking, filename: str) -> Response:
-    """The ranking as CSV with a BOM and semicolons, as Indonesian Excel opens it."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header()])
-    for row in rows(ranking):
-        writer.writerow([neutralise(cell) for cell in row])
-    response = _download(buffer.getvalue(), "text/csv", filename)
-    response.charset = "utf-8"
-    return response
+    """The ranking as CSV (UTF-8 with BOM)."""
+    return csv_response(filename, columns(), rows(ranking), limit=None)
 
 
-def xlsx_download(ranking: Ranking, filename: str, title: str) -> Response:
-    """The ranking as an XLSX workbook: frozen header, filters, numbers as numbers."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Peringkat")[:31]
-    sheet.append([neutralise(h) for h in header()])
-    for row in rows(ranking):
-        sheet.append([neutralise(cell) for cell in row])
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    sheet.column_dimensions["B"].width = 36
-    book.properties.title = title
-    out = io.BytesIO()
-    book.save(out)
-    return _download(out.getvalue(), XLSX_TYPE, filename)
+def xlsx_download(ranking: Ranking, filename: str, filter_line: str) -> Response:
+    """The ranking as an XLSX workbook with a notes sheet."""
+    return xlsx_response(
+        filename, columns(), rows(ranking), limit=None, notes=notes(ranking, filter_line)
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
@@ -79,4 +80,6 @@ def index_xlsx() -> Response:
     """Download the ranking as an XLSX workbook."""
     filters = _valid(ranking_filters(request.args))
     ranking = queries.ranking(filters, with_partners=False)
-    return export.xlsx_download(ranking, "peringkat-instansi.xlsx", _("Peringkat instansi"))
+    described = urlencode(filters.args()) or _("semua rapat publik")
+    line = _("Peringkat instansi") + ": " + described
+    return export.xlsx_download(ranking, "peringkat-instansi.xlsx", line)
