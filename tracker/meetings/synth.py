@@ -149,7 +149,9 @@ def synthesize(meetings: int, seed: int = 1, progress: Callable[[int], None] | N
                         "person_id": None,
                         "collective_label": None,
                         "position": agency.head_title and f"{agency.head_title} {province.short}",
-                        "roles": ",".join(sorted(roles)),
+                        # A set: the RoleSet column joins it (a joined string would be split
+                        # into letters).
+                        "roles": frozenset(roles),
                         "attendance": rng.choice(ATTENDANCE),
                         "represented_by": None,
                         "topic": topic if "speaker" in roles else None,
@@ -169,7 +171,7 @@ def synthesize(meetings: int, seed: int = 1, progress: Callable[[int], None] | N
                             short=province.short
                         ),
                         "position": None,
-                        "roles": "attendee",
+                        "roles": frozenset({"attendee"}),
                         "attendance": "present",
                         "represented_by": None,
                         "topic": None,
