@@ -410,3 +410,11 @@ def test_cli_prebuilds_stale_events(app, runner, client, meetings, monkeypatch):
     assert built == []  # everything was ready
     again = runner.invoke(args=["calendar-refresh", "--all"])
     assert f"{len(meetings)} calendar events built" in again.output
+
+
+def test_cli_refresh_refuses_without_a_public_base_url(app, runner, meetings):
+    app.config["PUBLIC_BASE_URL"] = None
+    result = runner.invoke(args=["calendar-refresh"])
+    assert result.exit_code == 2
+    assert "PUBLIC_BASE_URL belum diatur" in result.output
+    assert "PUBLIC_BASE_URL is not set" in result.output

@@ -161,3 +161,27 @@ def test_load_regions_refuses_loops_and_names_the_row(runner, tmp_path, rows, re
     result = runner.invoke(args=["load-regions", str(path)])
     assert result.exit_code == 1 and reason in result.output, result.output
     assert db.session.execute(db.select(func.count(Region.id))).scalar_one() == before
+
+
+def test_bulk_loads_refresh_the_planner_statistics(app, runner):
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement.strip())
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        result = runner.invoke(args=["synth", "--meetings", "5"])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert result.exit_code == 0, result.output
+    wanted = "ANALYZE" if db.engine.dialect.name == "postgresql" else "PRAGMA optimize"
+    # After the commit, so the statistics describe the loaded rows.
+    assert seen[-1] == wanted, seen[-3:]
+    if db.engine.dialect.name == "postgresql":
+        tuples = db.session.execute(
+            db.text("SELECT reltuples FROM pg_class WHERE relname = 'meeting'")
+        ).scalar()
+        assert tuples >= 5

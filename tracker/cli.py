@@ -14,7 +14,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from tracker import safefiles
+from tracker import safefiles, statistics
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.validation import ValidationError
@@ -103,6 +103,7 @@ def init() -> None:
     upgrade()
     regions, elections, agencies = _load_reference()
     db.session.commit()
+    statistics.refresh()
     click.echo(
         f"database ready: {regions} new regions, {elections} new elections, {agencies} new agencies"
     )
@@ -147,6 +148,7 @@ def seed_demo() -> None:
     except ValidationError as error:
         _fail(error)
     db.session.commit()
+    statistics.refresh()
     click.echo(f"{created} demo meetings created")
 
 
@@ -163,6 +165,7 @@ def synth(count: int, seed: int) -> None:
     with click.progressbar(length=count, label="meetings") as bar:
         done = synthesize(count, seed, progress=bar.update)
     db.session.commit()
+    statistics.refresh()
     click.echo(f"{done} meetings synthesised in {time.perf_counter() - started:.1f} s")
 
 
@@ -250,6 +253,8 @@ def import_press(path: Path) -> None:
         # once means every line shown is saved, even if the process dies mid-import.
         results.append(result)
         click.echo(f"{result.outcome:<13} {_printable(result.source)}: {_printable(result.detail)}")
+    if results:
+        statistics.refresh()
     summary: dict[str, int] = {}
     for result in results:
         summary[result.outcome] = summary.get(result.outcome, 0) + 1

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
-from tracker import safefiles, urls
+from tracker import safefiles, statistics, urls
 from tracker.calendar import builder, cache, feeds, operations, single, state
 from tracker.calendar.forms import FeedBuilderForm, ImportForm, RegenerateTokenForm
 from tracker.calendar.importer import ImportRejected, import_calendar
@@ -306,6 +306,7 @@ def import_ics_command(
             click.echo(f"{ics_file}:{problem.line}: {problem.reason}", err=True)
         raise SystemExit(1) from None
     db.session.commit()
+    statistics.refresh()
     click.echo(_import_summary(result))
 
 
@@ -313,6 +314,14 @@ def import_ics_command(
 @click.option("--all", "drop", is_flag=True, help="Drop every stored VEVENT first.")
 def calendar_refresh_command(drop: bool) -> None:
     """Build stale stored VEVENTs now (after a deploy, or agency and venue edits with --all)."""
+    if urls.configured_base(current_app) is None:
+        # Without it every address would name a host real requests never use, and
+        # requests without it never read stored events: the work would be wasted.
+        raise click.UsageError(
+            "PUBLIC_BASE_URL belum diatur: atur TRACKER_PUBLIC_BASE_URL (mis. "
+            "https://rakor.example.go.id) lalu ulangi. / PUBLIC_BASE_URL is not set: set "
+            "TRACKER_PUBLIC_BASE_URL (e.g. https://rakor.example.go.id) and run it again."
+        )
     if drop:
         # Also for edits made outside the app (raw SQL): every feed and piece is stale.
         state.mark_changed(references=True)
