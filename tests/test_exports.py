@@ -140,6 +140,31 @@ def test_attendance_xlsx_has_real_dates_frozen_header_and_filters(
     assert book.sheetnames[1] == "Catatan"
 
 
+def test_several_sentences_and_sources_share_one_wrapped_cell(
+    client, make_meeting, region, agency
+):
+    seed = _world(make_meeting, region, agency)
+    polda = next(p for p in seed.participations if p.agency and p.agency.slug == "polda-kaltim")
+    other = create_press_release(
+        {
+            "outlet": "Antara",
+            "url": "https://antara.example/rakor",
+            "title": "Berita",
+            "body": "Kapolda hadir.",
+        }
+    )
+    add_evidence(polda, other, "Kapolda hadir.")
+    db.session.commit()
+    _header, records = _records(_book(client.get("/meetings/attendance.xlsx"))["Data"])
+    row = next(r for r in records if r["agency_code"].value == "polda-kaltim")
+    assert row["Kalimat bukti"].value == SENTENCE + "\nKapolda hadir."
+    assert row["Sumber (URL)"].value == SOURCE + "\nhttps://antara.example/rakor"
+    assert row["Sumber (URL)"].alignment.wrap_text
+    rows = _csv(client.get("/meetings/attendance.csv"))
+    (csv_row,) = [r for r in rows if r["agency_code"] == "polda-kaltim"]
+    assert csv_row["Kalimat bukti"] == SENTENCE + "\nKapolda hadir."
+
+
 def test_time_unknown_leaves_time_cells_empty(client, make_meeting, region, agency):
     _world(make_meeting, region, agency)
     for path in ("/meetings/attendance.xlsx", "/meetings/export.xlsx"):

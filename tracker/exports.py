@@ -44,6 +44,8 @@ class Column:
     label: str
     kind: str = "text"
     width: int | None = None
+    # Cells with several lines (sentences, links) wrap in XLSX instead of running on.
+    wrap: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -95,6 +97,9 @@ def _stamps(sheet: Any, columns: Sequence[Column]) -> list[Any]:
         if column.kind in NUMBER_FORMATS:
             stamp = WriteOnlyCell(sheet)
             stamp.number_format = NUMBER_FORMATS[column.kind]
+        elif column.wrap:
+            stamp = WriteOnlyCell(sheet)
+            stamp.alignment = Alignment(wrap_text=True, vertical="top")
         stamps.append(stamp)
     return stamps
 
@@ -111,6 +116,9 @@ def _xlsx_cell(sheet: Any, value: Any, stamp: Any = None) -> Any:
     if isinstance(value, str):
         text = _xlsx_text(value)
         if not formula_like(text):
+            if stamp is not None and "\n" in text:
+                stamp.value = text
+                return stamp
             return text
         # Typed as a string (never a formula), and marked so that editing the cell in
         # Excel keeps it text.
