@@ -40,6 +40,7 @@ def test_press_list_and_detail_show_only_public_meetings(client, make_meeting):
     assert "Rapat tertutup" not in detail
     # Not marked as shown in full: the text stays at its source (tests/test_public_sources.py).
     assert "Paragraf satu." not in detail and "tebal" not in detail
-    assert "pukul 12.00 WIB" in detail
+    # Given in UTC: shown in the zone of the Kaltim meeting it reports (issue 16).
+    assert "Selasa, 6 Februari 2024 pukul 13.00 WITA" in detail
     assert client.get(f"/press/{secret.id}").status_code == 404
     assert client.get("/press/999999").status_code == 404
