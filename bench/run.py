@@ -577,6 +577,13 @@ def latency_rows(app: Any, slug: str, count: int, context: list[str]) -> list[Ro
             (f"API search '{SEARCH_TERMS}'", f"/api/v1/meetings?q={query}", 0.100),
             ("agency index", "/agencies/", 0.050),
             ("province page (Jawa Timur, 38 regencies and cities)", "/regions/35", 0.050),
+            # Kept between writes (tracker/kept.py): the warm-ups compute it, these read it.
+            ("national ranking of bodies", "/meetings/rankings", 0.100),
+            (
+                "province ranking, two months",
+                "/meetings/rankings?province=35&date_from=2024-01-01&date_to=2024-02-29",
+                0.100,
+            ),
             ("agency picker search 'kpu' (staff)", f"{PICKER_URL}?q=kpu", 0.050),
             ("agency picker search 'polres' (staff)", f"{PICKER_URL}?q=polres", 0.050),
             (

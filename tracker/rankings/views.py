@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,9 +33,19 @@ def ranking_filters(args: Mapping[str, str]) -> MeetingFilters:
     return filters
 
 
-def meetings_link(filters: MeetingFilters, slug: str, **extra: str) -> str:
-    """The meeting list behind one number: the ranking's filters, this body, role/attendance."""
-    return url_for("meetings.index", **{**filters.args(), "agency": slug, **extra})
+def link_builder(filters: MeetingFilters) -> Callable[..., str]:
+    """``link(slug, role=..., attendance=...)``: the meeting list behind one number.
+
+    The filters' part of the URL is built once, not once per cell (a national ranking
+    has thousands of numbers).
+    """
+    base = url_for("meetings.index", **filters.args())
+    joiner = "&" if "?" in base else "?"
+
+    def link(slug: str, **extra: str) -> str:
+        return base + joiner + urlencode({"agency": slug, **extra})
+
+    return link
 
 
 def chart_for(ranking: queries.Ranking) -> Any:
@@ -54,7 +64,7 @@ def index() -> tuple[str, int]:
         filters=filters,
         ranking=ranking,
         chart=chart_for(ranking) if ranking and ranking.rows else None,
-        link=lambda slug, **extra: meetings_link(filters, slug, **extra),
+        link=link_builder(filters),
         choices=meeting_queries.filter_choices(),
         regions=region_queries.region_menus(),
     )

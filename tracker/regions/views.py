@@ -7,7 +7,7 @@ from flask import Blueprint, abort, render_template, url_for
 from tracker.calendar.views import feed_links
 from tracker.meetings.queries import MeetingFilters
 from tracker.rankings.queries import ranking
-from tracker.rankings.views import meetings_link
+from tracker.rankings.views import link_builder
 from tracker.regions import queries
 
 bp = Blueprint("regions", __name__, url_prefix="/regions")
@@ -42,5 +42,5 @@ def detail(code: str) -> str:
         links=feed_links(url_for("calendar.region_feed", code=region.code)),
         counts=queries.meeting_counts(),
         ranking=ranking(filters, limit=10, with_partners=False),
-        link=lambda slug, **extra: meetings_link(filters, slug, **extra),
+        link=link_builder(filters),
     )
