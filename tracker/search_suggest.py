@@ -119,12 +119,17 @@ def suggest(q: str | None, total: int, count: Callable[[str], int]) -> str | Non
 
 def for_filters(filters: MeetingFilters, total: int) -> str | None:
     """A corrected ``q`` for the meeting-list filters that found ``total`` meetings."""
-    from tracker.meetings.queries import count_meetings
+    from tracker.meetings.queries import PUBLIC, filter_conditions
+    from tracker.models import Meeting
 
     if not filters.q or filters.errors:
         return None
 
     def count(q: str) -> int:
-        return count_meetings(dataclasses.replace(filters, q=q))
+        # Counted only up to total + 1: whether it finds more is all that matters, and a
+        # common corrected word would otherwise cost a full count of its meetings.
+        conditions = filter_conditions(dataclasses.replace(filters, q=q))
+        found = select(Meeting.id).where(PUBLIC, *conditions).limit(total + 1).subquery()
+        return int(db.session.execute(select(func.count()).select_from(found)).scalar_one())
 
     return suggest(filters.q, total, count)
