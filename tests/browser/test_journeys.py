@@ -266,7 +266,8 @@ def test_language_switch_turns_the_page_to_english_and_back(page: Any, live_serv
     expect(facts).to_contain_text("Selasa, 6 Februari 2024")
 
     page.get_by_role("group", name="Bahasa").get_by_role("link", name="English").click()
-    expect(page).to_have_url(live_server("/meetings/1"))
+    # The page comes back with its language in the address, ready to share (issue 16).
+    expect(page).to_have_url(live_server("/meetings/1?lang=en"))
     expect(html).to_have_attribute("lang", "en")
     nav = page.get_by_role("navigation", name="Main navigation")
     expect(nav.get_by_role("link", name="Meetings", exact=True)).to_be_visible()
