@@ -68,6 +68,95 @@ def _truncate_postgres() -> None:
     db.session.commit()
 
 
+# The reference data (regions, elections, agencies) every test starts from. Loading it
+# takes seconds; it is loaded once per session and copied into each test's database.
+TEMPLATE_SCHEMA = "test_reference_template"
+_sqlite_template: bytes | None = None
+_pg_template_tables: list[str] | None = None
+
+
+def _load_reference_data() -> None:
+    from tracker.cli import _load_reference
+
+    _load_reference()
+    db.session.commit()
+
+
+def _fresh_epoch() -> None:
+    """Forget the copied counter row, so this database draws its own epoch.
+
+    Results kept in the process are keyed by (epoch, generation): two copies of one
+    template must never share an epoch (``tracker/kept.py``).
+    """
+    from tracker.kept import forget
+
+    db.session.execute(text("DELETE FROM calendar_state"))
+    db.session.commit()
+    forget()
+
+
+def _sqlite_reference() -> None:
+    """Create the schema with the reference data: built once, then copied byte for byte."""
+    global _sqlite_template
+    raw = db.engine.raw_connection()  # the in-memory database's one connection
+    try:
+        if _sqlite_template is not None:
+            raw.driver_connection.deserialize(_sqlite_template)
+    finally:
+        raw.close()
+    if _sqlite_template is None:
+        db.create_all()
+        _load_reference_data()
+        raw = db.engine.raw_connection()
+        try:
+            _sqlite_template = raw.driver_connection.serialize()
+        finally:
+            raw.close()
+    _fresh_epoch()
+
+
+def _postgres_reference() -> None:
+    """Empty every table, then copy the reference rows in from the session's template."""
+    global _pg_template_tables
+    _truncate_postgres()
+    tables = [t.name for t in db.metadata.sorted_tables]
+    if _pg_template_tables is None:
+        _load_reference_data()
+        db.session.execute(text(f'DROP SCHEMA IF EXISTS "{TEMPLATE_SCHEMA}" CASCADE'))
+        db.session.execute(text(f'CREATE SCHEMA "{TEMPLATE_SCHEMA}"'))
+        filled = []
+        for name in tables:
+            if db.session.execute(text(f'SELECT EXISTS (SELECT 1 FROM "{name}")')).scalar():
+                db.session.execute(
+                    text(f'CREATE TABLE "{TEMPLATE_SCHEMA}"."{name}" AS TABLE "{name}"')
+                )
+                filled.append(name)
+        db.session.commit()
+        _pg_template_tables = filled
+    else:
+        for name in _pg_template_tables:  # parents first (sorted_tables order)
+            db.session.execute(
+                text(f'INSERT INTO "{name}" SELECT * FROM "{TEMPLATE_SCHEMA}"."{name}"')
+            )
+            _advance_sequence(name)
+        db.session.commit()
+    _fresh_epoch()
+
+
+def _advance_sequence(table: str) -> None:
+    """Move a copied table's id sequence past its rows, as loading them would have."""
+    if "id" not in db.metadata.tables[table].c:
+        return
+    sequence = db.session.execute(
+        text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": f'"{table}"'}
+    ).scalar()
+    if sequence:
+        db.session.execute(
+            text(f'SELECT setval(:s, (SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"), false)'),
+            {"s": sequence},
+        )
+
+
 def make_app(backend: str, tmp_path: Any, **extra: Any) -> Flask:
     """Create a test app on the given backend."""
     if backend == "postgres":
@@ -112,13 +201,9 @@ def app(backend: str, tmp_path: Any, app_config: dict[str, Any]) -> Iterator[Fla
     with application.app_context():
         if backend == "postgres":
             _reset_postgres(application)
-            _truncate_postgres()
+            _postgres_reference()
         else:
-            db.create_all()
-        from tracker.cli import _load_reference
-
-        _load_reference()
-        db.session.commit()
+            _sqlite_reference()
         yield application
         db.session.rollback()
         if backend == "postgres":
