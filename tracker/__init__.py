@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from pathlib import Path
@@ -12,6 +13,33 @@ from flask import Flask
 from tracker.urls import TrackerFlask
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# The embedded defaults; instance/config.py, TRACKER_* variables and tests override them.
+DEFAULTS: dict[str, Any] = dict(
+    SECRET_KEY=None,
+    DATABASE_URL=None,
+    SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+    BABEL_DEFAULT_LOCALE="id",
+    BABEL_DEFAULT_TIMEZONE="UTC",
+    LANGUAGES=("id", "en"),
+    SITE_NAME="Rakor Tracker",
+    # Scheme and host of every absolute link, e.g. "https://rakor.example.go.id";
+    # required in production (tracker/production.py).
+    PUBLIC_BASE_URL=None,
+    # Host used in calendar UIDs and absolute links built outside a request.
+    PUBLIC_HOST="rakor-tracker.local",
+    PAGE_SIZE=25,
+    SESSION_COOKIE_HTTPONLY=True,
+    SESSION_COOKIE_SAMESITE="Lax",
+    REMEMBER_COOKIE_HTTPONLY=True,
+    REMEMBER_COOKIE_SAMESITE="Lax",
+    MAX_CONTENT_LENGTH=5 * 1024 * 1024,
+    WTF_CSRF_TIME_LIMIT=None,
+    # A login ends after this long without a request, and this long after it began.
+    LOGIN_IDLE_HOURS=12,
+    LOGIN_MAX_AGE_DAYS=30,
+)
 
 
 def _database_url(app: Flask) -> str:
@@ -37,30 +65,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_path=instance_path,
         template_folder=str(ROOT / "templates"),
     )
-    app.config.from_mapping(
-        SECRET_KEY=None,
-        DATABASE_URL=None,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
-        BABEL_DEFAULT_LOCALE="id",
-        BABEL_DEFAULT_TIMEZONE="UTC",
-        LANGUAGES=("id", "en"),
-        SITE_NAME="Rakor Tracker",
-        # Scheme and host of every absolute link, e.g. "https://rakor.example.go.id";
-        # required in production (tracker/production.py).
-        PUBLIC_BASE_URL=None,
-        # Host used in calendar UIDs and absolute links built outside a request.
-        PUBLIC_HOST="rakor-tracker.local",
-        PAGE_SIZE=25,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_HTTPONLY=True,
-        REMEMBER_COOKIE_SAMESITE="Lax",
-        MAX_CONTENT_LENGTH=5 * 1024 * 1024,
-        WTF_CSRF_TIME_LIMIT=None,
-        # A login ends after this long without a request, and this long after it began.
-        LOGIN_IDLE_HOURS=12,
-        LOGIN_MAX_AGE_DAYS=30,
-    )
+    # A copy: the engine options are a dict each app may change.
+    app.config.from_mapping(copy.deepcopy(DEFAULTS))
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("TRACKER")
     if test_config is not None:
