@@ -25,13 +25,12 @@ from typing import Any
 
 import pytest
 from babel.messages.mofile import write_mo
-from flask import current_app
 from sqlalchemy import String, Text
 from staff_helpers import login, make_user
 from test_english_complete import catalogue
 
 from tracker.extensions import babel, db
-from tracker.models import Meeting, PressRelease
+from tracker.models import Meeting, Participation, PressRelease
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
@@ -199,6 +198,12 @@ def _public_urls() -> list[tuple[str, int]]:
     release = db.session.execute(
         db.select(PressRelease.id).filter_by(outlet="kaltimfaktual.co")
     ).scalar_one()
+    official = db.session.execute(
+        db.select(Participation.person_id)
+        .filter_by(meeting_id=balikpapan)
+        .where(Participation.person_id.is_not(None))
+        .limit(1)
+    ).scalar_one()
     urls = [
         ("/", 200),
         ("/meetings/", 200),
@@ -221,10 +226,15 @@ def _public_urls() -> list[tuple[str, int]]:
         ("/meetings/999999", 404),
         ("/halaman-yang-tidak-ada", 404),
         ("/meetings/?page=99999999", 400),
+        # The pages issues 16 and 17 added: history, corrections, the journalist's desk.
+        (f"/meetings/{balikpapan}/history", 200),
+        (f"/meetings/{balikpapan}/report", 200),
+        ("/meetings/month", 200),
+        ("/meetings/rankings?province=64&date_from=2024-01-01&date_to=2024-02-29", 200),
+        ("/alerts/subscribe?region=64", 200),
+        ("/people/", 200),
+        (f"/people/{official}", 200),
     ]
-    rules = {rule.rule for rule in current_app.url_map.iter_rules()}
-    if "/meetings/<int:meeting_id>/history" in rules:  # the change history (issue 16)
-        urls.append((f"/meetings/{balikpapan}/history", 200))
     return urls
 
 
