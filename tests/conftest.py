@@ -98,6 +98,12 @@ def _fresh_epoch() -> None:
 def _sqlite_reference() -> None:
     """Create the schema with the reference data: built once, then copied byte for byte."""
     global _sqlite_template
+    if db.engine.url.database not in (None, "", ":memory:"):
+        # A file (a test serving it from another process): built the plain way.
+        db.create_all()
+        _load_reference_data()
+        _fresh_epoch()
+        return
     raw = db.engine.raw_connection()  # the in-memory database's one connection
     try:
         if _sqlite_template is not None:

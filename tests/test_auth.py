@@ -13,7 +13,16 @@ from tracker.models import ChangeLog, User
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Write routes anyone may call: logging in and out.
-PUBLIC_WRITES = {"auth.login", "auth.logout"}
+# Visitors' forms: login/out, error reports, and e-mail alerts (confirm and unsubscribe
+# are gated by a secret token in the link, checked in tests/test_alerts.py).
+PUBLIC_WRITES = {
+    "auth.login",
+    "auth.logout",
+    "corrections.report",
+    "alerts.subscribe",
+    "alerts.confirm",
+    "alerts.unsubscribe",
+}
 
 
 def _routes(app):

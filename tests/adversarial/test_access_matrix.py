@@ -43,7 +43,16 @@ WITA = ZoneInfo("Asia/Makassar")
 JSON_POSTS = {"api_extract.extract": {"text": "Rakor digelar di Samarinda, Selasa (6/2/2024)."}}
 # POSTs open to visitors: logging in and out, and a reader's report of an error
 # (CSRF, a rate limit and a honeypot guard it; it only ever adds a pending report).
-PUBLIC_POSTS = ("auth.login", "auth.logout", "corrections.report")
+# Forms visitors may send: logging in and out, reporting an error, and the e-mail alerts
+# (subscribing; confirming and unsubscribing, each gated by a secret token in the link).
+PUBLIC_POSTS = (
+    "auth.login",
+    "auth.logout",
+    "corrections.report",
+    "alerts.subscribe",
+    "alerts.confirm",
+    "alerts.unsubscribe",
+)
 STAFF_PREFIXES = ("/staff/", "/admin/", "/calendar/private", "/calendar/import")
 
 
