@@ -16,7 +16,7 @@ from tracker.meetings.operations import (
     find_or_create_venue,
     postpone_meeting,
 )
-from tracker.models import Election
+from tracker.models import Election, Person
 from tracker.press.operations import add_evidence, attach_press_release, create_press_release
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -30,6 +30,9 @@ def _build_world(make_meeting, region, agency):
     pemilu = db.session.execute(db.select(Election).filter_by(slug="pemilu-2024")).scalar_one()
     public = make_meeting(title="Rakor publik", election_id=pemilu.id, kind="rakor_forkopimda")
     add_participation(public, {"agency_id": agency("polda-kaltim").id, "roles": {"speaker"}})
+    # An official named in both meetings: their page shows only the public one.
+    both = find_or_create_person("Sari Publik")
+    add_participation(public, {"person_id": both.id, "position": "Kepala Humas"})
     public_release = create_press_release(
         {
             "outlet": "Humas",
@@ -69,6 +72,7 @@ def _build_world(make_meeting, region, agency):
         },
     )
     add_participation(internal, {"agency_id": agency("kejati-kaltim").id})
+    add_participation(internal, {"person_id": both.id, "position": f"Jabatan rahasia {m}"})
     add_participation(internal, {"collective_label": f"Camat se-{m}"})
     release = create_press_release(
         {
@@ -94,6 +98,8 @@ def _urls(app, public, public_release, internal, release):
         "release_id": [release.id, public_release.id],
         "kind": ["rakor_forkopimda"],
         "code": ["64", "64.71"],
+        # The official named only internally (no page) and the one named in both.
+        "person_id": list(db.session.execute(db.select(Person.id).order_by(Person.id)).scalars()),
     }
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
@@ -125,9 +131,14 @@ def _urls(app, public, public_release, internal, release):
         for args in filters:
             yield path, args
             yield path, args | {"per_page": 100, "format": "csv"}
-    for path in ("/meetings/rankings", "/meetings/rankings.csv"):
+    for path in ("/meetings/rankings", "/meetings/rankings.csv", "/meetings/feed.atom"):
         for args in filters:
             yield path, args
+    for month in ("2024-02", "2024-03"):
+        for args in filters:
+            yield "/meetings/month", args | {"month": month}
+    yield "/people/", {"q": "Budi"}
+    yield "/people/", {"q": "Sari"}
     for path in ("export.xlsx", "export.csv", "attendance.xlsx", "attendance.csv"):
         for args in filters:
             yield f"/meetings/{path}", args
@@ -190,3 +201,12 @@ def test_internal_meeting_leaves_no_trace(app, client, make_meeting, region, age
         assert "kejati-kaltim" not in body and "polda-kaltim" in body, path
     sheet = load_workbook(io.BytesIO(client.get("/meetings/rankings.xlsx").data)).active
     assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["polda-kaltim"]
+    # People pages and previews: the internal-only official has no page, the other shows
+    # the public meeting alone; an internal meeting has no preview image.
+    ids = {p.name.split()[0]: p.id for p in db.session.execute(db.select(Person)).scalars()}
+    budi, sari = ids["Budi"], ids["Sari"]
+    assert client.get(f"/people/{budi}").status_code == 404
+    page = client.get(f"/people/{sari}").get_data(as_text=True)
+    assert "Kepala Humas" in page and "Rakor publik" in page
+    assert client.get(f"/meetings/{internal.id}/preview.png").status_code == 404
+    assert client.get(f"/meetings/{public.id}/preview.png").status_code == 200

@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from tracker.extensions import db
+from tracker.meetings.operations import add_participation
 
 WIB = ZoneInfo("Asia/Jakarta")
 WITA = ZoneInfo("Asia/Makassar")
@@ -101,3 +102,41 @@ def test_english_month_and_list_link(client, make_meeting, region):
     assert "February 2024</h2>" in html and 'title="Monday"' in html
     listing = client.get("/meetings/").get_data(as_text=True)
     assert 'href="/meetings/month' in listing
+
+
+def _statements(client, url):
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_month_view_statements_do_not_grow_with_meetings(client, make_meeting, agency):
+    def add(n):
+        for i in range(n):
+            m = make_meeting(
+                title=f"Rakor {i}",
+                starts_at=datetime(2024, 2, 1 + i % 28, 9, 0, tzinfo=WITA),
+                ends_at=None,
+            )
+            add_participation(m, {"agency_id": agency("polda-kaltim").id, "roles": {"chair"}})
+        db.session.commit()
+
+    url = "/meetings/month?month=2024-02&province=64"
+    add(5)
+    client.get(url)  # warm the kept choices
+    few = _statements(client, url)
+    add(45)
+    client.get(url)
+    many = _statements(client, url)
+    assert "50 rapat bulan ini" in client.get(url).get_data(as_text=True)
+    assert many == few, (few, many)
