@@ -14,7 +14,8 @@ words, so an edit that changes no word writes nothing here. ``flask meetings
 reindex`` rebuilds it from nothing.
 
 PostgreSQL finds candidate words through a trigram GIN index (pg_trgm, created by
-the migration); SQLite walks the primary key from the term's first letter.
+the migration, or before the table by create_all); SQLite walks the primary key
+from the term's first letter.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Index, Integer, String, delete, select, update
+from sqlalchemy import DDL, Index, Integer, String, delete, event, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
@@ -52,6 +53,15 @@ class SearchTerm(db.Model):
 
     word: Mapped[str] = mapped_column(String(40), primary_key=True)
     documents: Mapped[int] = mapped_column(Integer)
+
+
+# create_all (tests, scratch databases) needs the extension before the trigram index,
+# as the migration creates it.
+event.listen(
+    SearchTerm.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)
 
 
 def document_words(document: str) -> set[str]:

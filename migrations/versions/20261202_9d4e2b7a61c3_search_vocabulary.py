@@ -58,14 +58,21 @@ def upgrade():
         sa.Column('documents', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('word', name=op.f('pk_search_term')),
     )
-    op.create_index(
-        'ix_search_term_word_trgm',
-        'search_term',
-        ['word'],
-        unique=False,
-        postgresql_using='gin',
-        postgresql_ops={'word': 'gin_trgm_ops'},
-    )
+    if postgres:
+        # The operator class named with the extension's schema: the database may be
+        # migrated with a search_path that does not include it (a schema per tenant).
+        schema = op.get_bind().execute(
+            sa.text(
+                "SELECT n.nspname FROM pg_extension e "
+                "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
+            )
+        ).scalar_one()
+        op.execute(
+            f'CREATE INDEX ix_search_term_word_trgm ON search_term '
+            f'USING gin (word "{schema}".gin_trgm_ops)'
+        )
+    else:
+        op.create_index('ix_search_term_word_trgm', 'search_term', ['word'], unique=False)
     # Plain ADD COLUMN with a server default (no batch mode: SQLite would copy the table).
     op.add_column(
         'meeting_search',
