@@ -198,7 +198,9 @@ def test_subscribe_confirm_digest_unsubscribe(client, runner, inbox, make_meetin
     assert response.status_code == 303
     assert response.headers["Location"] == "/meetings/?region=64"
     (confirmation,) = inbox.to(ADDRESS)
-    assert "Kalimantan Timur" in confirmation["Subject"]
+    # The search is in the body, never in the subject (anyone may trigger the message).
+    assert confirmation["Subject"] == "Konfirmasi kabar rapat dari Rakor Tracker"
+    assert "Kalimantan Timur" in confirmation.get_body(("plain",)).get_content()
     assert confirmation["Message-ID"] and confirmation["Date"]
     assert rows()[0].confirmed_at is None
     # Unconfirmed: no digest at all.
@@ -462,3 +464,12 @@ def test_digest_escapes_titles_and_caps_its_length(client, runner, inbox, make_m
     assert "Masih ada rapat lain yang berubah" in text_body(digest)
     assert "Rakor pertama" not in text_body(digest)  # past the cap: the list page has it
     assert digest["Subject"].startswith("2 rapat baru atau berubah")
+
+
+def test_a_search_with_line_breaks_is_one_line_everywhere(client, inbox):
+    response = subscribe(client, query="q=rakor%0D%0ABcc:%20korban@contoh.example%0Apemilu")
+    assert response.status_code == 303
+    (confirmation,) = inbox.to(ADDRESS)
+    assert "Bcc" not in confirmation and "\n" not in confirmation["Subject"]
+    body = confirmation.get_body(("plain",)).get_content()
+    assert "rakor Bcc: korban@contoh.example pemilu" in body

@@ -54,7 +54,9 @@ def confirmation(pending: Pending, filters: MeetingFilters) -> Content:
             "unsubscribe_url": unsubscribe,
             "site_name": current_app.config["SITE_NAME"],
         }
-        subject = _("Konfirmasi kabar rapat: %(search)s", search=context["search"])
+        # The search stays out of the subject: anyone may ask for this message to any
+        # address, and a subject is where a forged text would be read first.
+        subject = _("Konfirmasi kabar rapat dari %(site)s", site=context["site_name"])
         text, html = _render("confirm", **context)
     return Content(subscription.email, subject, text, html, _unsubscribe_headers(unsubscribe))
 

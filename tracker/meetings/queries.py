@@ -187,7 +187,8 @@ def parse_filters(args: Mapping[str, str]) -> MeetingFilters:
     errors: dict[str, str] = {}
     # NUL cannot reach PostgreSQL in a string; it is never meaningful here anyway.
     get = lambda key: (args.get(key) or "").replace("\x00", "").strip()  # noqa: E731
-    filters = MeetingFilters(q=get("q")[:200], errors=errors)
+    # Whitespace collapsed: a search is words, and a newline would reach e-mail headers.
+    filters = MeetingFilters(q=" ".join(get("q").split())[:200], errors=errors)
     filters.date_from = parse_date(get("date_from"), "date_from", errors)
     filters.date_to = parse_date(get("date_to"), "date_to", errors)
     if code := _region_code(get):
