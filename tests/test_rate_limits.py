@@ -49,12 +49,26 @@ def test_api_answers_429_with_retry_after(client):
     assert client.get("/meetings/").status_code == 200
 
 
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "DOWNLOAD_RATE_LIMIT": "2 per minute"}]
+)
+def test_heavy_downloads_share_one_budget_per_client(client, make_meeting):
+    meeting = make_meeting()
+    assert client.get("/meetings/export.csv").status_code == 200
+    assert client.get(f"/meetings/{meeting.id}/preview.png").status_code == 200
+    # Exports and preview images count together; the pages stay open.
+    assert client.get("/meetings/attendance.xlsx").status_code == 429
+    assert client.get(f"/meetings/{meeting.id}").status_code == 200
+    other = client.get("/meetings/export.csv", environ_base={"REMOTE_ADDR": "10.4.4.5"})
+    assert other.status_code == 200
+
+
 def test_api_is_not_limited_when_disabled(client):
     for _ in range(20):
         assert client.get("/api/v1/elections").status_code == 200
 
 
-@pytest.mark.parametrize("setting", ["API_RATE_LIMIT", "LOGIN_RATE_LIMIT"])
+@pytest.mark.parametrize("setting", ["API_RATE_LIMIT", "LOGIN_RATE_LIMIT", "DOWNLOAD_RATE_LIMIT"])
 def test_an_unreadable_rate_stops_the_start_up(tmp_path, setting):
     with pytest.raises(ValueError, match="lots"):
         make_app("sqlite", tmp_path, **{setting: "lots"})

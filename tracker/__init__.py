@@ -92,6 +92,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from tracker.api import throttle
 
     throttle.init_app(app)
+    throttle.init_downloads(app)
     _register_blueprints(app)
     from tracker import redaction
 

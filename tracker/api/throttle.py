@@ -1,4 +1,6 @@
-"""Rate limit for the API: one API_RATE_LIMIT budget per client address over every API route."""
+"""Rate limits by client address: API_RATE_LIMIT over every API route, and
+DOWNLOAD_RATE_LIMIT over the public downloads that cost real work per request
+(spreadsheet exports of up to 50,000 rows, drawn preview images)."""
 
 from __future__ import annotations
 
@@ -26,3 +28,15 @@ def init_app(app: Flask) -> None:
     )
     shared(api_bp)
     shared(extract_bp)
+
+
+def init_downloads(app: Flask) -> None:
+    """Put DOWNLOAD_RATE_LIMIT on the spreadsheet exports and the preview images."""
+    app.config.setdefault("DOWNLOAD_RATE_LIMIT", "30 per minute")
+    parse(app.config["DOWNLOAD_RATE_LIMIT"])
+    from tracker.meetings.export_views import bp as exports_bp
+    from tracker.meetings.share_views import bp as share_bp
+
+    shared = app_limiter(app).shared_limit(app.config["DOWNLOAD_RATE_LIMIT"], scope="downloads")
+    shared(exports_bp)
+    shared(share_bp)
