@@ -142,7 +142,9 @@ def test_person_added_in_the_staff_edit_keeps_body_and_label(client):
     # The group still names the row everywhere it is shown, the person beside it.
     assert camat.label == "camat se-Kaltim"
     public = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
-    assert re.search(r"camat se-Kaltim<br><small>Andi Harun</small>", public)
+    # The group names the row; the person shows beside it, linked to their page.
+    beside = r'camat se-Kaltim<br><small><a href="/people/\d+">Andi Harun</a></small>'
+    assert re.search(beside, public)
 
 
 def test_person_in_a_review_row_keeps_body_and_label(client):
