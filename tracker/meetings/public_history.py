@@ -13,39 +13,17 @@ from tracker.formatting import format_local
 from tracker.i18n import gettext as _
 from tracker.i18n import ngettext
 from tracker.meetings.history import HistoryEntry, meeting_history
+from tracker.meetings.operations import MEETING_FIELDS, PARTICIPATION_FIELDS, STATUS_FIELDS
 from tracker.models import Meeting
 
 PER_PAGE = 50
 _SAME_EDIT = timedelta(seconds=1)
 # What a reader may see change; the rest (sequence, version, ids, order, calendar
 # bookkeeping, merged ids, visibility, authors, stamps) stays on the staff page.
-PUBLIC_FIELDS = frozenset(
-    {
-        "title",
-        "kind",
-        "theme",
-        "summary",
-        "starts_at",
-        "ends_at",
-        "timezone",
-        "time_unknown",
-        "venue_id",
-        "region_id",
-        "election_id",
-        "source_note",
-        "status",
-        "status_reason",
-        "agency_id",
-        "person_id",
-        "collective_label",
-        "position",
-        "roles",
-        "attendance",
-        "represented_by",
-        "topic",
-        "relation",
-    }
-)
+PUBLIC_FIELDS = (
+    frozenset(MEETING_FIELDS + PARTICIPATION_FIELDS + STATUS_FIELDS)
+    - {"visibility", "order", "sequence"}
+) | {"relation"}
 _STATUS_VERBS = frozenset({"postpone", "cancel", "held"})
 
 
