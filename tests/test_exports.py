@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from sqlalchemy import event
+from sql_helpers import statement_count
 
 from tracker.exports import Capped, Column, csv_text, xlsx_bytes
 from tracker.extensions import db
@@ -289,24 +289,10 @@ def test_a_cut_export_says_so(client, make_meeting, region, agency, monkeypatch)
     assert len(rows) == 4 and rows[-1][0].startswith("# Hanya 2 baris pertama")
 
 
-def _statements(client, url: str) -> int:
-    seen: list[str] = []
-
-    def count(*_args: object) -> None:
-        seen.append("x")
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200, url
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def test_statement_counts_do_not_grow_with_meetings(client, make_meeting, region, agency):
     _world(make_meeting, region, agency)
     urls = ["/meetings/export.xlsx", "/meetings/attendance.xlsx", "/meetings/attendance.csv"]
-    few = [_statements(client, url) for url in urls]
+    few = [statement_count(client, url) for url in urls]
     for n in range(12):
         meeting = make_meeting(title=f"Rakor tambahan {n}", region_id=region("64.72").id)
         for slug in ("polda-kaltim", "kejati-kaltim"):
@@ -317,7 +303,7 @@ def test_statement_counts_do_not_grow_with_meetings(client, make_meeting, region
             )
             add_evidence(part, release, "B")
     db.session.commit()
-    assert [_statements(client, url) for url in urls] == few
+    assert [statement_count(client, url) for url in urls] == few
 
 
 def test_meeting_list_links_to_the_downloads_of_its_filter(client, make_meeting, region, agency):

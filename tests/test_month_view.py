@@ -6,6 +6,8 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sql_helpers import statement_count
+
 from tracker.extensions import db
 from tracker.meetings.operations import add_participation
 
@@ -104,22 +106,6 @@ def test_english_month_and_list_link(client, make_meeting, region):
     assert 'href="/meetings/month' in listing
 
 
-def _statements(client, url):
-    from sqlalchemy import event
-
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def test_month_view_statements_do_not_grow_with_meetings(client, make_meeting, agency):
     def add(n):
         for i in range(n):
@@ -134,9 +120,9 @@ def test_month_view_statements_do_not_grow_with_meetings(client, make_meeting, a
     url = "/meetings/month?month=2024-02&province=64"
     add(5)
     client.get(url)  # warm the kept choices
-    few = _statements(client, url)
+    few = statement_count(client, url)
     add(45)
     client.get(url)
-    many = _statements(client, url)
+    many = statement_count(client, url)
     assert "50 rapat bulan ini" in client.get(url).get_data(as_text=True)
     assert many == few, (few, many)

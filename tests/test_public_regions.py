@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import event
+from sql_helpers import statement_count
 
 from tracker import reference
 from tracker.extensions import db
@@ -173,20 +173,6 @@ def test_meeting_page_links_its_region_pages(client, make_meeting, region):
     assert 'href="/regions/"' in html  # the site navigation
 
 
-def _statements(client, url: str) -> int:
-    seen: list[str] = []
-
-    def count(*_args: object) -> None:
-        seen.append("x")
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200, url
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 URLS = (
     "/regions/",
     "/regions/64",
@@ -198,7 +184,7 @@ URLS = (
 
 def test_statement_counts_do_not_grow_with_regions_or_meetings(client, make_meeting, region):
     _world(make_meeting, region)
-    few = {url: _statements(client, url) for url in URLS}
+    few = {url: statement_count(client, url) for url in URLS}
     more = [
         reference.RegionRow(
             code=f"64.9{n:02d}",
@@ -214,7 +200,7 @@ def test_statement_counts_do_not_grow_with_regions_or_meetings(client, make_meet
     db.session.commit()
     for n in range(0, 60, 6):
         make_meeting(title=f"Rakor Uji {n}", region_id=region(f"64.9{n:02d}").id)
-    many = {url: _statements(client, url) for url in URLS}
+    many = {url: statement_count(client, url) for url in URLS}
     assert many == few
     html = client.get("/regions/64").get_data(as_text=True)
     assert _count_links(html)["64.954"] == 1 and _count_links(html)["64.955"] == 0

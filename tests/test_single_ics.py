@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import event
+from sql_helpers import statements
 
 from tracker.calendar.cache import forget_events
 from tracker.extensions import db
@@ -17,20 +16,6 @@ from tracker.models import Meeting
 
 WITA = ZoneInfo("Asia/Makassar")
 BASE = {"PUBLIC_BASE_URL": "https://rakor.example.id"}
-
-
-@contextmanager
-def statements():
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 @pytest.fixture
