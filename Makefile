@@ -53,9 +53,12 @@ serve: demo
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# One pytest worker per core, each with its own PostgreSQL database (tests/conftest.py);
+# whole files go to one worker, so a module's fixtures are built once. TEST_WORKERS=0: serial.
+TEST_WORKERS ?= auto
 test: $(STAMP) translations lint
 	$(BIN)/pip check
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Synthetic data at 10,000 and 100,000 meetings on SQLite and PostgreSQL (10-20 minutes);
 # writes bench/RESULTS.md. Quicker: make bench BENCH_ARGS="--sizes 10000 --skip-postgres --load-seconds 10"

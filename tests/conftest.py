@@ -11,14 +11,44 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from tracker import create_app
 from tracker.extensions import db
 
-PG_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "")
 PG_REQUIRED = os.environ.get("TRACKER_TEST_REQUIRE_POSTGRES") == "1"
 _pg_schema_ready = False
+
+
+def _worker_database(url: str) -> str:
+    """The database of this pytest-xdist worker: ``<name>_gw0``, made on first use.
+
+    Each test empties and refills its database, so two workers sharing one would erase
+    each other's rows; a plain ``pytest`` run (no worker) uses the configured database.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(
+        base.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            ).scalar()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception:  # noqa: BLE001 - unreachable: _postgres_available() says why
+        return url
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+PG_URL = _worker_database(os.environ.get("TRACKER_TEST_POSTGRES_URL", ""))
 
 
 def _postgres_available() -> str | None:
