@@ -52,6 +52,7 @@ serve: demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # One pytest worker per core, each with its own PostgreSQL database (tests/conftest.py);
 # whole files go to one worker, so a module's fixtures are built once. TEST_WORKERS=0: serial.

@@ -31,9 +31,7 @@ def _worker_database(url: str) -> str:
         return url
     base = make_url(url)
     name = f"{base.database}_{worker}"
-    admin = create_engine(
-        base.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-    )
+    admin = create_engine(base.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             exists = conn.execute(

@@ -183,7 +183,7 @@ def test_list_page_links_its_feed_and_alert(client, make_meeting):
         r'href="/meetings/feed.atom\?region=64"',
         html,
     )
-    assert '>Atom</a>' in html
+    assert ">Atom</a>" in html
     assert 'href="/alerts/subscribe?region=64"' in html
     page = client.get("/alerts/subscribe?region=64")
     assert page.status_code == 200 and "Kalimantan Timur" in page.get_data(as_text=True)

@@ -406,8 +406,7 @@ def test_html_descriptions_become_plain_text(app, region):
     )
     import_calendar(ics(UTC_EVENT + html), region("64"))
     assert by_uid("agenda-2@bawaslu-kaltim.example").summary == (
-        "Agenda\nPembukaan & arahan\nSatu\nDua\n"
-        "Tautan rapat (https://meet.google.com/abc-defg-hij)"
+        "Agenda\nPembukaan & arahan\nSatu\nDua\nTautan rapat (https://meet.google.com/abc-defg-hij)"
     )
 
 

@@ -140,9 +140,7 @@ def test_attendance_xlsx_has_real_dates_frozen_header_and_filters(
     assert book.sheetnames[1] == "Catatan"
 
 
-def test_several_sentences_and_sources_share_one_wrapped_cell(
-    client, make_meeting, region, agency
-):
+def test_several_sentences_and_sources_share_one_wrapped_cell(client, make_meeting, region, agency):
     seed = _world(make_meeting, region, agency)
     polda = next(p for p in seed.participations if p.agency and p.agency.slug == "polda-kaltim")
     other = create_press_release(
@@ -168,9 +166,7 @@ def test_several_sentences_and_sources_share_one_wrapped_cell(
 def test_time_unknown_leaves_time_cells_empty(client, make_meeting, region, agency):
     _world(make_meeting, region, agency)
     for path in ("/meetings/attendance.xlsx", "/meetings/export.xlsx"):
-        _header, records = _records(_book(client.get(path, query_string={"kind": "apel"}))[
-            "Data"
-        ])
+        _header, records = _records(_book(client.get(path, query_string={"kind": "apel"}))["Data"])
         (apel,) = records
         assert apel["Tanggal"].is_date and apel["Tanggal"].value == datetime(2024, 1, 10)
         assert apel["Mulai"].value is None and apel["Selesai"].value is None

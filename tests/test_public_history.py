@@ -132,8 +132,8 @@ def test_unknown_hours_show_the_date_only(client, make_meeting):
     db.session.commit()
 
     edits = _edits(client, meeting.id)
-    assert "Mulai: Rabu, 7 Februari 2024 (WITA) → Rabu, 7 Februari 2024 pukul 09.00 WITA" in (
-        edits[0]
+    assert (
+        "Mulai: Rabu, 7 Februari 2024 (WITA) → Rabu, 7 Februari 2024 pukul 09.00 WITA" in (edits[0])
     )
     assert "Mulai: Selasa, 6 Februari 2024 (WITA) → Rabu, 7 Februari 2024 (WITA)" in edits[1]
     assert "pukul 08.00" not in " ".join(edits)  # UTC midnight, never stated
@@ -151,7 +151,7 @@ def test_internal_meetings_have_no_history_page(client, make_meeting):
 def test_meeting_page_has_one_line_and_a_link(client, make_meeting):
     meeting = make_meeting()
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
-    assert "history-changes" not in page and "<table class=\"history" not in page
+    assert "history-changes" not in page and '<table class="history' not in page
     link = f'href="/meetings/{meeting.id}/history"'
     assert link in page
     assert "Dicatat <time" in page

@@ -173,9 +173,7 @@ def format_meeting_when(meeting: Any, locale: str | None = None) -> str:
     if meeting.time_unknown:
         return (
             f"{format_local(meeting.starts_at, meeting.timezone, loc, time_known=False)} "
-            f"({zone_abbreviation(start)}, "
-            + gettext("jam tidak disebutkan")
-            + ")"
+            f"({zone_abbreviation(start)}, " + gettext("jam tidak disebutkan") + ")"
         )
     text = format_local(meeting.starts_at, meeting.timezone, loc)
     end = meeting.local_end

@@ -87,6 +87,7 @@ def register(app: Flask) -> None:
             "COVERAGE_LABELS": COVERAGE_LABELS,
         }
 
+
 # Change history (issue 3): names of logged fields and actions, for people.
 CHANGE_FIELD_LABELS = {
     "title": _l("Judul"),

@@ -84,10 +84,14 @@ class SQLiteStorage(Storage):
 
     def _window(self, key: str) -> tuple[int, float] | None:
         """The key's (hits, end) while its window lasts."""
-        return self._db().execute(  # type: ignore[no-any-return]
-            "SELECT hits, expires_at FROM rate_limit WHERE key = ? AND expires_at > ?",
-            (key, time.time()),
-        ).fetchone()
+        return (
+            self._db()
+            .execute(  # type: ignore[no-any-return]
+                "SELECT hits, expires_at FROM rate_limit WHERE key = ? AND expires_at > ?",
+                (key, time.time()),
+            )
+            .fetchone()
+        )
 
     def get(self, key: str) -> int:
         """The hits in the key's current window (0 when none)."""

@@ -14,9 +14,7 @@ from urllib.parse import unquote
 
 # The private feed's token segment, in a raw (percent-encoded) or decoded path; Werkzeug
 # merges repeated slashes with a redirect, so "//" leads to the same feed.
-PRIVATE_FEED = re.compile(
-    r"(/calendar(?:/|%2f)+private(?:/|%2f)+)([^/?#\s\"]+)", re.IGNORECASE
-)
+PRIVATE_FEED = re.compile(r"(/calendar(?:/|%2f)+private(?:/|%2f)+)([^/?#\s\"]+)", re.IGNORECASE)
 REDACTED = "<token>"
 
 

@@ -111,8 +111,7 @@ def refuse_nul() -> Response | None:
     if field is None:
         return None
     message = _(
-        "Karakter NUL (kode 0) tidak diterima pada %(field)s; hapus karakter itu lalu kirim "
-        "ulang.",
+        "Karakter NUL (kode 0) tidak diterima pada %(field)s; hapus karakter itu lalu kirim ulang.",
         field=field,
     )
     if request.path.startswith("/api/"):

@@ -60,9 +60,7 @@ def _download(
     if fmt == "csv":
         return csv_response(f"{name}.csv", columns, rows(records), limit=EXPORT_MAX_ROWS)
     notes = _notes(filters, what)
-    return xlsx_response(
-        f"{name}.xlsx", columns, rows(records), limit=EXPORT_MAX_ROWS, notes=notes
-    )
+    return xlsx_response(f"{name}.xlsx", columns, rows(records), limit=EXPORT_MAX_ROWS, notes=notes)
 
 
 def _meetings(fmt: str) -> Response:

@@ -73,9 +73,7 @@ class HistoryNote:
 
 
 def _changed(entry: HistoryEntry) -> list[str]:
-    return [
-        f"{c.label}: {c.before} → {c.after}" for c in entry.changes if c.field in PUBLIC_FIELDS
-    ]
+    return [f"{c.label}: {c.before} → {c.after}" for c in entry.changes if c.field in PUBLIC_FIELDS]
 
 
 def _participant_lines(entry: HistoryEntry) -> list[str]:

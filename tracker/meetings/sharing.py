@@ -87,9 +87,7 @@ def _lines(draw: ImageDraw.ImageDraw, text: str, size: int, limit: int) -> list[
     return lines
 
 
-def _block(
-    draw: ImageDraw.ImageDraw, y: int, lines: Iterable[str], size: int, fill: str
-) -> int:
+def _block(draw: ImageDraw.ImageDraw, y: int, lines: Iterable[str], size: int, fill: str) -> int:
     font = _font(size)
     for line in lines:
         draw.text((MARGIN, y), line, font=font, fill=fill)
