@@ -33,9 +33,21 @@ def run_audit(lock: Path, service: str) -> list[dict] | None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "audit.json"
         command = [
-            sys.executable, "-m", "pip_audit", "--requirement", str(lock), "--require-hashes",
-            "--disable-pip", "--progress-spinner", "off", "--vulnerability-service", service,
-            "--format", "json", "--output", str(out),
+            sys.executable,
+            "-m",
+            "pip_audit",
+            "--requirement",
+            str(lock),
+            "--require-hashes",
+            "--disable-pip",
+            "--progress-spinner",
+            "off",
+            "--vulnerability-service",
+            service,
+            "--format",
+            "json",
+            "--output",
+            str(out),
         ]
         for vuln in ignored_ids():
             command += ["--ignore-vuln", vuln]
