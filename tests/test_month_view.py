@@ -126,3 +126,24 @@ def test_month_view_statements_do_not_grow_with_meetings(client, make_meeting, a
     many = statement_count(client, url)
     assert "50 rapat bulan ini" in client.get(url).get_data(as_text=True)
     assert many == few, (few, many)
+
+
+def test_a_busy_day_shows_its_first_meetings_and_links_to_the_rest(client, make_meeting):
+    for hour in range(8, 15):  # seven meetings on 6 February
+        make_meeting(
+            title=f"Rakor jam {hour:02d}",
+            starts_at=datetime(2024, 2, 6, hour, 0, tzinfo=WITA),
+            ends_at=None,
+        )
+    db.session.commit()
+    html = client.get("/meetings/month", query_string={"month": "2024-02"}).get_data(as_text=True)
+    cell = _cell(html, "2024-02-06")
+    shown = re.findall(r"Rakor jam (\d\d)", cell)
+    assert shown == ["08", "09", "10", "11", "12"]  # the first five, oldest first
+    more = re.search(r'<li class="more"><a href="([^"]+)">\+2 rapat lain', cell)
+    assert more, cell
+    listing = client.get(more.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "Rakor jam 13" in listing and "Rakor jam 14" in listing
+    assert "7 rapat bulan ini" in html  # the month's count includes the hidden ones
+    english = client.get("/meetings/month?month=2024-02&lang=en").get_data(as_text=True)
+    assert "+2 more meetings" in english

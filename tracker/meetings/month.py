@@ -9,16 +9,19 @@ import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.formatting import format_clock, format_weekday
 from tracker.meetings import queries
-from tracker.models import Meeting
+from tracker.models import Meeting, Venue
 
-# A month with more than this many meetings shows the first ones and links to the list.
-MONTH_LIMIT = 400
+# A day shows its first meetings and links to that day's list for the rest, so a busy
+# month (a national election desk sees hundreds) stays readable and quick to build.
+DAY_LIMIT = 5
 
 
 @dataclass
@@ -28,6 +31,8 @@ class Day:
     day: date
     in_month: bool
     meetings: list[Meeting] = field(default_factory=list)
+    # This day's matching meetings not shown (beyond DAY_LIMIT).
+    more: int = 0
 
 
 @dataclass
@@ -39,7 +44,6 @@ class Month:
     previous: date
     next: date
     count: int
-    truncated: bool
 
     @property
     def days_with_meetings(self) -> list[Day]:
@@ -78,8 +82,20 @@ def default_month(filters: queries.MeetingFilters, now: datetime) -> date:
     return start.replace(day=1)
 
 
-def month_meetings(filters: queries.MeetingFilters, first: date) -> tuple[list[Meeting], bool]:
-    """The public meetings of a local month matching the other filters, oldest first."""
+@dataclass
+class MonthMeetings:
+    """The meetings a month shows, and how many each local day holds in all."""
+
+    shown: list[Meeting]
+    per_day: dict[date, int]
+
+
+def month_meetings(filters: queries.MeetingFilters, first: date) -> MonthMeetings:
+    """The public meetings of a local month matching the other filters, oldest first.
+
+    Two statements whatever the month holds: the month's (id, start, zone) to place each
+    meeting on its local day, then the rows shown, at most DAY_LIMIT per day.
+    """
     end = shift(first, 1) - timedelta(days=1)
     # The month within the date filters, if any: the same filters as the list.
     bounded = replace(
@@ -87,29 +103,48 @@ def month_meetings(filters: queries.MeetingFilters, first: date) -> tuple[list[M
         date_from=max(first, filters.date_from or first),
         date_to=min(end, filters.date_to or end),
     )
-    stmt = (
-        queries.public_meetings()
-        .where(*queries.filter_conditions(bounded))
-        .order_by(None)
+    placed = db.session.execute(
+        select(Meeting.id, Meeting.starts_at, Meeting.timezone)
+        .where(queries.PUBLIC, *queries.filter_conditions(bounded))
         .order_by(Meeting.starts_at, Meeting.id)
-        .limit(MONTH_LIMIT + 1)
     )
-    found = list(db.session.execute(stmt).unique().scalars())
-    return found[:MONTH_LIMIT], len(found) > MONTH_LIMIT
+    per_day: dict[date, int] = defaultdict(int)
+    chosen: list[int] = []
+    for meeting_id, starts_at, zone in placed:
+        day = starts_at.astimezone(ZoneInfo(zone)).date()
+        per_day[day] += 1
+        if per_day[day] <= DAY_LIMIT:
+            chosen.append(meeting_id)
+    shown = db.session.execute(
+        select(Meeting)
+        .options(joinedload(Meeting.venue).joinedload(Venue.city), joinedload(Meeting.region))
+        .where(Meeting.id.in_(chosen))
+        .order_by(Meeting.starts_at, Meeting.id)
+    ).scalars()
+    return MonthMeetings(list(shown) if chosen else [], dict(per_day))
 
 
-def build_month(first: date, meetings: list[Meeting], truncated: bool = False) -> Month:
+def build_month(first: date, found: MonthMeetings) -> Month:
     """Lay the meetings out on the month's weeks, each on its own local date."""
     by_day: dict[date, list[Meeting]] = defaultdict(list)
-    for meeting in meetings:
+    for meeting in found.shown:
         by_day[meeting.local_date].append(meeting)
     weeks = [
-        [Day(d, d.month == first.month, by_day.get(d, [])) for d in week]
+        [
+            Day(
+                d,
+                d.month == first.month,
+                by_day.get(d, []),
+                found.per_day.get(d, 0) - len(by_day.get(d, [])),
+            )
+            for d in week
+        ]
         for week in calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(
             first.year, first.month
         )
     ]
-    return Month(first, weeks, shift(first, -1), shift(first, 1), len(meetings), truncated)
+    total = sum(found.per_day.values())
+    return Month(first, weeks, shift(first, -1), shift(first, 1), total)
 
 
 def weekday_names() -> list[tuple[str, str]]:

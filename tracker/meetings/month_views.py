@@ -25,7 +25,7 @@ def index() -> tuple[str, int]:
         first = month.parse_month(request.args.get("month")) or month.default_month(
             filters, datetime.now(UTC)
         )
-        shown = month.build_month(first, *month.month_meetings(filters, first))
+        shown = month.build_month(first, month.month_meetings(filters, first))
     html = render_template(
         "meetings/month.html",
         month=shown,
