@@ -114,12 +114,17 @@ def test_sqlite_store_is_one_budget_for_several_processes(tmp_path):
     start = time.time() + 2  # every child is up and waiting before the first hit
     children = [
         subprocess.Popen(
-            [sys.executable, "-c", CHILD, path, str(start)], stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", CHILD, path, str(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(4)
     ]
-    allowed = [int(child.communicate(timeout=60)[0]) for child in children]
-    assert all(child.returncode == 0 for child in children)
+    outputs = [child.communicate(timeout=60) for child in children]
+    for child, (_out, err) in zip(children, outputs, strict=True):
+        assert child.returncode == 0, err  # every child finishes, and says why if not
+    allowed = [int(out) for out, _err in outputs]
     assert sum(allowed) == 100  # 240 tries, exactly the limit let through
     limiter = FixedWindowRateLimiter(SQLiteStorage("sqlite://" + path))
     assert not limiter.test(parse("100 per hour"), "shared")

@@ -64,12 +64,28 @@ class SQLiteStorage(Storage):
         local = self._local
         if getattr(local, "pid", None) != os.getpid():
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(_SCHEMA)
-            local.db, local.pid = db, os.getpid()
+            local.db, local.pid = self._open(), os.getpid()
         return local.db  # type: ignore[no-any-return]
+
+    def _open(self) -> sqlite3.Connection:
+        """Connect, switch to WAL and create the table, retrying while another opens it.
+
+        Workers starting together on a new file race for the switch to WAL, which SQLite
+        refuses with "database is locked" at once instead of waiting on the busy timeout.
+        """
+        deadline = time.monotonic() + self.timeout
+        while True:
+            db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute(_SCHEMA)
+                return db
+            except sqlite3.OperationalError as exc:
+                db.close()
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Add ``amount`` hits to the key's window, starting a new one if it has ended."""
