@@ -325,3 +325,22 @@ def test_generic_helpers_type_cells_and_cap_rows(app):
     assert list(capped) == [0, 1, 2] and capped.cut
     with pytest.raises(ValueError):
         Column("x", "money")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/meetings/export.csv",
+        "/meetings/export.xlsx",
+        "/meetings/attendance.csv",
+        "/meetings/attendance.xlsx",
+        "/meetings/rankings.csv",
+        "/meetings/rankings.xlsx",
+    ],
+)
+def test_exports_say_they_vary_with_the_language_cookie(client, path):
+    # Labels follow the UI language, which a cookie can carry: a shared cache must not
+    # hand one reader's Indonesian file to another who chose English.
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "Cookie" in response.headers.get("Vary", "")
