@@ -59,7 +59,10 @@ lint: $(STAMP)
 TEST_WORKERS ?= auto
 test: $(STAMP) translations lint
 	$(BIN)/pip check
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --cov=tracker --cov-branch --cov-report= $(PYTEST_ARGS)
+	@echo "Least-covered modules (branch coverage; all: .venv/bin/coverage report):"
+	@$(BIN)/coverage report --sort=cover --skip-covered --skip-empty | sed -n '3,17p'
+	@echo "Coverage of tracker/: $$($(BIN)/coverage report --format=total) %"
 
 # Synthetic data at 10,000 and 100,000 meetings on SQLite and PostgreSQL (10-20 minutes);
 # writes bench/RESULTS.md. Quicker: make bench BENCH_ARGS="--sizes 10000 --skip-postgres --load-seconds 10"
