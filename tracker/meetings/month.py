@@ -121,7 +121,7 @@ def month_meetings(filters: queries.MeetingFilters, first: date) -> MonthMeeting
         .where(Meeting.id.in_(chosen))
         .order_by(Meeting.starts_at, Meeting.id)
     ).scalars()
-    return MonthMeetings(list(shown) if chosen else [], dict(per_day))
+    return MonthMeetings(list(shown), dict(per_day))
 
 
 def build_month(first: date, found: MonthMeetings) -> Month:
