@@ -52,7 +52,8 @@ def apply(out: dict[str, Any]) -> None:
 
 
 def _drop_doubtful(out: dict[str, Any], key: str, label_key: str, label: str) -> None:
-    keep, doubtful = [], []
+    keep: list[dict[str, Any]] = []
+    doubtful: list[dict[str, Any]] = []
     for item in out[key]:
         (keep if item.get("confidence", 1.0) >= THRESHOLD else doubtful).append(item)
     if not doubtful:

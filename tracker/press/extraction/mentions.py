@@ -305,6 +305,7 @@ def _head(i: int, s: str, m: re.Match[str], spans: list[tuple[int, int]]) -> Men
     titles, bodies, _, _ = _tables()
     negated = _negates(_NEGATED.search(s[max(0, m.start() - 30) : m.start()]), m)
     prefix = (m.group("prefix") or "").strip()
+    title: str | None
     if m.group("title"):
         title = " ".join(m.group("title").split())
         key, level = titles[title.lower()]

@@ -230,10 +230,11 @@ class Registry:
         region (``written``): an inferred region never names a body nobody recorded.
         """
         spec = self._keys.get(agency_key)
-        for region in (province.province_short, province.province_name) if spec else ():
-            e = self.by_kind(spec["kind"], region, spec["head_title"] or None, on)
-            if e is not None:
-                return e
+        if spec:
+            for region in (province.province_short, province.province_name):
+                e = self.by_kind(spec["kind"], region, spec["head_title"] or None, on)
+                if e is not None:
+                    return e
         return self._provincial_template(agency_key, province) if written else None
 
     def _provincial_template(self, agency_key: str, province: Place) -> Entry | None:
