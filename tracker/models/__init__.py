@@ -24,6 +24,7 @@ from tracker.models.press_release import (
 from tracker.models.region import ELECTION_KINDS, INDONESIAN_ZONES, Election, Region
 from tracker.models.region_name import REGION_NAME_KINDS, RegionName
 from tracker.models.subscription import Subscription
+from tracker.models.tally import TALLY_FLAGS, BodyTally
 from tracker.models.types import UTCDateTime, utcnow
 from tracker.models.user import USER_ROLES, User
 from tracker.models.venue import Venue
@@ -40,11 +41,13 @@ __all__ = [
     "REGION_NAME_KINDS",
     "ROLES",
     "STATUSES",
+    "TALLY_FLAGS",
     "USER_ROLES",
     "VISIBILITIES",
     "Agency",
     "AgencyAlias",
     "AgencySlugRedirect",
+    "BodyTally",
     "ChangeLog",
     "Correction",
     "Coverage",
