@@ -1,14 +1,14 @@
 """Flask extensions, created unbound and attached in ``create_app``."""
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -28,8 +28,19 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+    if TYPE_CHECKING:
+        # Every model maps one plain table (no joins), so insert/update/delete accept it.
+        __table__: ClassVar[Table]
+
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    # mypy cannot subclass the attribute ``db.Model`` (python/mypy#8603), so type
+    # checking sees the declarative base it is built from; at run time it is db.Model.
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()

@@ -45,7 +45,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
 
 from tracker import search_terms
-from tracker.extensions import db
+from tracker.extensions import Model, db
 from tracker.models import (
     Agency,
     AgencyAlias,
@@ -67,7 +67,7 @@ _DIRTY = "search_dirty"
 SIMPLE = literal_column("'simple'::regconfig")
 
 
-class MeetingSearch(db.Model):
+class MeetingSearch(Model):
     """The normalised words a meeting can be found by (one row per meeting)."""
 
     # A GIN index over ``tsv`` serves PostgreSQL; on SQLite the column stays empty.

@@ -29,14 +29,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
+from tracker.extensions import Model, db
 
 # Words worth suggesting: letters only (numbers and codes are not misspelled), and
 # long enough that a 4-letter term can be one edit away from one.
 WORD = re.compile(r"[a-z]{3,40}")
 
 
-class SearchTerm(db.Model):
+class SearchTerm(Model):
     """One word of the public search documents and how many meetings have it."""
 
     __tablename__ = "search_term"

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.region import Region
 from tracker.models.types import UTCDateTime, utcnow
 
@@ -31,7 +31,7 @@ def normalize_name(text: str) -> str:
     return " ".join(kept.split())
 
 
-class Agency(db.Model):
+class Agency(Model):
     """A government body that takes part in meetings (Polda Kaltim, KPU Kaltim)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,7 +66,7 @@ class Agency(db.Model):
         return f"<Agency {self.slug}>"
 
 
-class AgencyAlias(db.Model):
+class AgencyAlias(Model):
     """Another name an agency goes by in press copy."""
 
     __table_args__ = (UniqueConstraint("agency_id", "normalized"),)
@@ -79,7 +79,7 @@ class AgencyAlias(db.Model):
     agency: Mapped[Agency] = relationship(back_populates="aliases")
 
 
-class AgencySlugRedirect(db.Model):
+class AgencySlugRedirect(Model):
     """An old slug that now points at the agency it was merged into."""
 
     slug: Mapped[str] = mapped_column(String(120), primary_key=True)

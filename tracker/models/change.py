@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.types import UTCDateTime, utcnow
 from tracker.models.user import User
 
 
-class ChangeLog(db.Model):
+class ChangeLog(Model):
     """Who changed which record when, with each field before and after."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.change import ChangeLog
 from tracker.models.meeting import Meeting
 from tracker.models.types import UTCDateTime, utcnow
@@ -21,7 +21,7 @@ DESCRIPTION_MAX = 2_000
 NOTE_MAX = 1_000
 
 
-class Correction(db.Model):
+class Correction(Model):
     """One reader's report of an error on a meeting page; staff accept or decline it.
 
     ``contact`` is for staff to ask back and is never shown publicly, exported or served

@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.types import UTCDateTime, utcnow
 from tracker.models.user import User
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One login: the cookie holds a random token, this row only its SHA-256."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.agency import Agency
 from tracker.models.person import Person
 from tracker.models.region import Election, Region
@@ -45,7 +45,7 @@ def new_uid() -> str:
     return f"{uuid.uuid4()}@rakor-tracker"
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     """A coordination meeting, held (or planned) at one place and time."""
 
     __table_args__ = (
@@ -133,7 +133,7 @@ class Meeting(db.Model):
         return f"<Meeting {self.id} {self.title!r}>"
 
 
-class Participation(db.Model):
+class Participation(Model):
     """One agency, person or collective group taking part in a meeting."""
 
     __table_args__ = (

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
+from tracker.extensions import Model
 
 
-class Person(db.Model):
+class Person(Model):
     """A named official: "Irjen Pol Nanang Avianto" is rank + name."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
-class PressRelease(db.Model):
+class PressRelease(Model):
     """A press release or news article about one or more meetings."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,7 +75,7 @@ class PressRelease(db.Model):
         return f"<PressRelease {self.id} {self.title!r}>"
 
 
-class ReleaseSnapshot(db.Model):
+class ReleaseSnapshot(Model):
     """The page as fetched when a release was taken in by URL: its archived copy.
 
     Kept apart from the release so listing releases never loads a page of HTML. A
@@ -101,7 +101,7 @@ class ReleaseSnapshot(db.Model):
         return f"<ReleaseSnapshot {self.id} {self.final_url!r}>"
 
 
-class Coverage(db.Model):
+class Coverage(Model):
     """A press release reporting, announcing or mentioning a meeting."""
 
     __table_args__ = (
@@ -122,7 +122,7 @@ class Coverage(db.Model):
     press_release: Mapped[PressRelease] = relationship(back_populates="coverages")
 
 
-class Evidence(db.Model):
+class Evidence(Model):
     """The sentence of a press release that supports a participation."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 
 REGION_KINDS = ("province", "regency", "city")
 ELECTION_KINDS = ("pemilu", "pilkada")
@@ -15,7 +15,7 @@ ELECTION_KINDS = ("pemilu", "pilkada")
 INDONESIAN_ZONES = ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")
 
 
-class Region(db.Model):
+class Region(Model):
     """A province, regency or city, with the IANA zone its clocks follow."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,7 +38,7 @@ class Region(db.Model):
         return f"<Region {self.code} {self.name}>"
 
 
-class Election(db.Model):
+class Election(Model):
     """An election with its polling day; no scope region means national."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

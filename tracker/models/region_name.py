@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.region import Region
 
 # abbreviation: Inhu, Kaltim; variant: another spelling or a common form (Solo);
@@ -16,7 +16,7 @@ from tracker.models.region import Region
 REGION_NAME_KINDS = ("abbreviation", "variant", "official", "former")
 
 
-class RegionName(db.Model):
+class RegionName(Model):
     """A name people write for a region, with the dates it held where known."""
 
     __table_args__ = (UniqueConstraint("region_id", "name", "kind"),)

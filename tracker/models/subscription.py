@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.types import UTCDateTime, utcnow
 
 # RFC 5321: a forward path holds at most 256 octets, the address itself 254.
@@ -15,7 +15,7 @@ EMAIL_MAX = 254
 QUERY_MAX = 1000
 
 
-class Subscription(db.Model):
+class Subscription(Model):
     """One address's daily digest of the meetings matching one filter of the list.
 
     Only the SHA-256 digests of the confirm and unsubscribe tokens are stored; the

@@ -8,13 +8,13 @@ from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.types import UTCDateTime, utcnow
 
 USER_ROLES = ("admin", "editor")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A staff member: an editor logs meetings, an admin also manages the registry."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

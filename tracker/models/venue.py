@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.models.region import Region
 
 
-class Venue(db.Model):
+class Venue(Model):
     """A place: a hotel, an office hall, a command headquarters."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
