@@ -2,17 +2,16 @@
 
 Built from ``tracker.reference`` by default, or from plain entries (the web app passes
 database rows). Regency and city bodies (Polres, Kejari, Pemkab, Kodim ...) come from
-``tracker.agencies.catalogue``, so the names given are those the intake finds; only a
-body the catalogue lacks (a regency's PN, a place it does not know) is written from
-``data/local_templates.csv``, and a province's office the registry lacks (its BPBD, the
-KPU of a province formed in 2022) from ``data/provincial_templates.csv``.
+``tracker.agencies.catalogue`` (see ``local_bodies``), so the names given are those the
+intake finds; only a body the catalogue lacks (a regency's PN, a place it does not know)
+is written from ``data/local_templates.csv``, and a province's office the registry lacks
+(its BPBD, the KPU of a province formed in 2022) from ``data/provincial_templates.csv``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any
@@ -21,69 +20,12 @@ from tracker import reference
 from tracker.agencies import catalogue
 
 from . import data
+from .entry import Entry, entry_from_mapping
+from .local_bodies import catalogue_body, named_body
 from .normalise import key
 from .places import Place
 
 _KODAM = re.compile(r"^Kodam\s+(?:([IVXL]+)\s*/\s*)?(.+)$")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One agency as the extractor sees it."""
-
-    short_name: str
-    kind: str
-    head_title: str | None = None
-    region_short: str | None = None
-    region_name: str | None = None
-    aliases: tuple[str, ...] = ()
-    valid_from: date | None = None
-    valid_until: date | None = None
-    # Provinces (short or full names) a multi-province command covers.
-    coverage: tuple[str, ...] = field(default=(), compare=False)
-
-    def valid_on(self, day: date | None) -> bool:
-        """True when the entry's name was in force on ``day`` (unknown day: any)."""
-        if day is None:
-            return True
-        if self.valid_from and day < self.valid_from:
-            return False
-        return not (self.valid_until and day > self.valid_until)
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
-def entry_from_mapping(row: Mapping[str, Any]) -> Entry:
-    """Build an entry from a dict such as a database row.
-
-    Accepted keys: short_name, kind, head_title, region_short, region_name (or a nested
-    ``region`` mapping with short/name), aliases (list or "|"-separated), valid_from,
-    valid_until, coverage.
-    """
-    region = row.get("region") or {}
-    aliases = row.get("aliases") or ()
-    if isinstance(aliases, str):
-        aliases = data.split(aliases)
-    coverage = row.get("coverage") or ()
-    if isinstance(coverage, str):
-        coverage = data.split(coverage)
-    return Entry(
-        short_name=str(row["short_name"]),
-        kind=str(row.get("kind") or ""),
-        head_title=row.get("head_title") or None,
-        region_short=row.get("region_short") or region.get("short") or None,
-        region_name=row.get("region_name") or region.get("name") or None,
-        aliases=tuple(aliases),
-        valid_from=_as_date(row.get("valid_from")),
-        valid_until=_as_date(row.get("valid_until")),
-        coverage=tuple(coverage),
-    )
 
 
 class Registry:
@@ -282,7 +224,7 @@ class Registry:
         ``written`` are the mention's own forms ("Kapolres Inhu"), looked up among the
         catalogue's names within ``province_code`` when ``place`` has no code.
         """
-        body = _catalogue_body(agency_key, place, kind_hint, written, province_code)
+        body = catalogue_body(agency_key, place, kind_hint, written, province_code)
         if body is not None:
             return self.from_body(body)
         return self._template(agency_key, place, kind_hint)
@@ -291,7 +233,7 @@ class Registry:
         self, agency_key: str, written: tuple[str, ...], province_code: str | None = None
     ) -> Entry | None:
         """The one catalogue body of ``agency_key`` that a written name means, if any."""
-        body = _named_body(agency_key, written, province_code)
+        body = named_body(agency_key, written, province_code)
         return self.from_body(body) if body is not None else None
 
     def from_body(self, body: catalogue.LocalBody) -> Entry:
@@ -398,35 +340,6 @@ class Registry:
                 ):
                     return e, None
         return None, None
-
-
-def _catalogue_body(
-    agency_key: str,
-    place: Place | str,
-    kind_hint: str | None,
-    written: tuple[str, ...],
-    province_code: str | None,
-) -> catalogue.LocalBody | None:
-    """The catalogue body of ``agency_key`` for the place, or the one ``written`` names."""
-    if isinstance(place, Place) and place.code and not place.is_province:
-        # "Pemkot Pati" for a regency: no such body; the template writes what was said.
-        if kind_hint in (None, place.kind) or place.kind == "town":
-            return catalogue.by_key().get(f"{agency_key}:{place.code}")
-        return None
-    return _named_body(agency_key, written, province_code)
-
-
-def _named_body(
-    agency_key: str, written: tuple[str, ...], province_code: str | None
-) -> catalogue.LocalBody | None:
-    """The one body of ``agency_key`` whose name or alias is among ``written``, else None."""
-    found = {
-        b.key: b
-        for name in written
-        for b in catalogue.named(name, province_code)
-        if b.template == agency_key
-    }
-    return next(iter(found.values())) if len(found) == 1 else None
 
 
 @cache
