@@ -16,6 +16,7 @@ from tracker import reference
 
 from . import agencies as agency_mod
 from . import assemble, checks, locate, record
+from . import calendar_words as cal
 from . import dates as d
 from . import meeting_date as when_mod
 from . import mentions as mention_mod
@@ -85,7 +86,7 @@ def header_date(doc: Document) -> date | None:
         m = d.LONG_DATE.search(s[:80])
         if m and m["y"]:
             try:
-                return date(int(m["y"]), d.MONTHS[m["mon"].lower()], int(m["d"]))
+                return date(int(m["y"]), cal.MONTHS[m["mon"].lower()], int(m["d"]))
             except ValueError:
                 return None
     return None

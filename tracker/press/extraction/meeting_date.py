@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from . import calendar_words as cal
 from . import dates as d
 from .notes import long_date, warning
 
@@ -119,7 +120,7 @@ def _from_weekday_or_near_day(
         when.start, when.confidence = start, 0.7
         when.warn(
             "weekday_only",
-            f"Hanya hari yang ditulis ({d.WEEKDAY_NAMES[m0.weekday]}); tanggal "
+            f"Hanya hari yang ditulis ({cal.WEEKDAY_NAMES[m0.weekday]}); tanggal "
             f"{start.isoformat()} disimpulkan dari tanggal terbit.",
             start,
         )
@@ -188,8 +189,8 @@ def _check_weekday(when: When, pub: date | None) -> None:
     when.suggested = suggested
     when.confidence -= 0.25
     msg = (
-        f'Hari "{d.WEEKDAY_NAMES[weekday]}" tidak cocok dengan tanggal {start.day} '
-        f"{d.MONTH_NAMES[start.month]} {start.year} ({d.WEEKDAY_NAMES[start.weekday()]})."
+        f'Hari "{cal.WEEKDAY_NAMES[weekday]}" tidak cocok dengan tanggal {start.day} '
+        f"{cal.MONTH_NAMES[start.month]} {start.year} ({cal.WEEKDAY_NAMES[start.weekday()]})."
     )
     if suggested is not None and suggested != start:
         msg += f" Kemungkinan tanggal sebenarnya {long_date(suggested)}."
@@ -223,7 +224,7 @@ def _check_other_weekdays(when: When) -> None:
         ):
             when.warn(
                 "weekday_mismatch",
-                f'Hari "{d.WEEKDAY_NAMES[m.weekday]}" tidak cocok dengan tanggal '
+                f'Hari "{cal.WEEKDAY_NAMES[m.weekday]}" tidak cocok dengan tanggal '
                 f"{m.resolved.isoformat()} pada kalimat lain.",
             )
 
@@ -249,7 +250,7 @@ def timezone(
         findings.zones[0] if findings.zones and pick else None
     )
     if zone:
-        return d.iana_for(zone, province_tz)
+        return cal.iana_for(zone, province_tz)
     if province_tz:
         return province_tz
-    return d.iana_for(findings.zones[0], None) if findings.zones else None
+    return cal.iana_for(findings.zones[0], None) if findings.zones else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from . import dates as d
+from . import calendar_words as cal
 
 
 def warning(
@@ -22,4 +22,4 @@ def warning(
 
 def long_date(day: date) -> str:
     """ "Selasa, 6 Februari 2024"."""
-    return f"{d.WEEKDAY_NAMES[day.weekday()]}, {day.day} {d.MONTH_NAMES[day.month]} {day.year}"
+    return f"{cal.WEEKDAY_NAMES[day.weekday()]}, {day.day} {cal.MONTH_NAMES[day.month]} {day.year}"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
 
+from . import calendar_words as cal
 from . import dates as d
 from .normalise import straight_quotes
 
@@ -178,5 +179,5 @@ def title(
     parts = [kind or "Rapat"]
     if body and body.lower() not in (kind or "").lower():
         parts.append(body)
-    when = f", {start.day} {d.MONTH_NAMES[start.month]} {start.year}" if start else ""
+    when = f", {start.day} {cal.MONTH_NAMES[start.month]} {start.year}" if start else ""
     return " ".join(parts) + when
