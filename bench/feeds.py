@@ -35,9 +35,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -49,6 +50,7 @@ from tracker.extensions import db  # noqa: E402
 URL = "/calendar/all.ics?archive=1"
 STATIC = "/static/css/app.css"
 WARM_UP = "/calendar/kind/apel.ics"
+T = TypeVar("T")
 FLOOR_QUERY = """
     SELECT m.id, m.uid, m.title, m.starts_at, m.ends_at, m.timezone, m.status,
            m.sequence, m.updated_at, v.name
@@ -59,9 +61,9 @@ FLOOR_QUERY = """
 """
 
 
-def _best(runs: int, action: Callable[[], object]) -> tuple[float, object]:
+def _best(runs: int, action: Callable[[], T]) -> tuple[float, T]:
+    """The shortest of ``runs`` timings of ``action`` and its last result."""
     times: list[float] = []
-    result: object = None
     for _ in range(runs):
         started = time.perf_counter()
         result = action()
@@ -149,7 +151,7 @@ class Database:
 
         with psycopg.connect(self.admin, autocommit=True) as conn:
             for statement in statements:
-                conn.execute(statement)  # type: ignore[arg-type]
+                conn.execute(statement)
 
     def floor(self, retention_days: int) -> tuple[int, int]:
         """The floor on this database."""
@@ -224,7 +226,8 @@ def _rss(url: str, instance: str) -> dict[str, Any]:
         text=True,
         check=True,
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    data: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return data
 
 
 def main() -> None:
@@ -251,10 +254,23 @@ def main() -> None:
             database.drop()
 
 
-def run(args: argparse.Namespace, database: Database, tmp: str) -> None:
-    """Fill the database, measure, print."""
-    instance = str(Path(tmp) / "instance")
-    app = create_app(_config(database.url, instance))
+@dataclass
+class Figures:
+    """What one run measured: feed times against the floor, 304 rates, memory."""
+
+    events: int
+    body_bytes: int
+    cold_runs: int
+    t_cold: float
+    t_warm: float
+    t_floor: float
+    r_304: float = 0.0
+    r_static: float = 0.0
+    rss: dict[str, Any] | None = None
+
+
+def _fill(app: Any, args: argparse.Namespace) -> None:
+    """Create the tables and run synth through the CLI runner."""
     with app.app_context():
         db.create_all()
     started = time.perf_counter()
@@ -264,86 +280,104 @@ def run(args: argparse.Namespace, database: Database, tmp: str) -> None:
     if result.exit_code != 0:
         raise SystemExit(result.output)
     print(f"synth: {args.meetings} meetings in {time.perf_counter() - started:.1f} s")
-    client = app.test_client()
-    client.get(WARM_UP).get_data()
 
+
+def _feed_times(app: Any, client: Any, repeat: int, database: Database) -> tuple[Figures, str]:
+    """Cold (caches dropped before each run), warm and floor; returns them and the ETag."""
     cold_times: list[float] = []
     body = b""
-    for _ in range(max(1, args.repeat // 2)):
+    for _ in range(max(1, repeat // 2)):
         with app.app_context():
             cache.forget_events()
             db.session.commit()
         started = time.perf_counter()
         body = client.get(URL).get_data()
         cold_times.append(time.perf_counter() - started)
-    t_cold = min(cold_times)
-    t_warm, warm = _best(args.repeat, lambda: client.get(URL))
-    assert warm.get_data() == body, "warm body differs from the cold one"  # type: ignore[attr-defined]
-    etag = warm.headers["ETag"]  # type: ignore[attr-defined]
-    conditional = {"If-None-Match": etag}
+    t_warm, warm = _best(repeat, lambda: client.get(URL))
+    assert warm.get_data() == body, "warm body differs from the cold one"
     events = body.count(b"BEGIN:VEVENT")
     retention = app.config["CALENDAR_CANCELLED_RETENTION_DAYS"]
-    t_floor, (floor_events, _floor_bytes) = _best(args.repeat, lambda: database.floor(retention))
+    t_floor, (floor_events, _floor_bytes) = _best(repeat, lambda: database.floor(retention))
     if floor_events != events:
         raise SystemExit(f"row mismatch: feed {events}, floor {floor_events}")
+    figures = Figures(events, len(body), len(cold_times), min(cold_times), t_warm, t_floor)
+    return figures, warm.headers["ETag"]
 
+
+def _rates(client: Any, etag: str, requests: int) -> tuple[float, float]:
+    """Best 304 and static-file rates of three alternating blocks: (304, static)."""
+    conditional = {"If-None-Match": etag}
     rates_304: list[float] = []
     rates_static: list[float] = []
     _rate(client, STATIC, 200, {}, 200)  # warm both paths up
     _rate(client, URL, 200, conditional, 304)
     for _ in range(3):
-        rates_static.append(_rate(client, STATIC, args.requests, {}, 200))
-        rates_304.append(_rate(client, URL, args.requests, conditional, 304))
-    r_304, r_static = max(rates_304), max(rates_static)
+        rates_static.append(_rate(client, STATIC, requests, {}, 200))
+        rates_304.append(_rate(client, URL, requests, conditional, 304))
+    return max(rates_304), max(rates_static)
 
-    rss = None if args.no_rss else _rss(database.url, instance)
 
-    size = len(body) / 1e6
-    print(f"\n{database.label}, {args.meetings:,} meetings: archive feed {events:,} events, ")
-    print(f"{size:.1f} MB; best of {args.repeat} (cold: of {len(cold_times)})\n")
+def _row(name: str, value: str, ref: str, ratio: float, target: str, ok: bool) -> None:
+    print(f"| {name} | {value} | {ref} | {ratio:.2f}x | {target} | {'yes' if ok else 'NO'} |")
+
+
+def _print_table(label: str, args: argparse.Namespace, f: Figures) -> None:
+    """The markdown table of one run, with the targets of issue 7."""
+    print(f"\n{label}, {args.meetings:,} meetings: archive feed {f.events:,} events, ")
+    print(f"{f.body_bytes / 1e6:.1f} MB; best of {args.repeat} (cold: of {f.cold_runs})\n")
     print("| measure | value | reference | ratio | target | met |")
     print("| --- | --- | --- | --- | --- | --- |")
-
-    def row(name: str, value: str, ref: str, ratio: float, target: str, ok: bool) -> None:
-        print(f"| {name} | {value} | {ref} | {ratio:.2f}x | {target} | {'yes' if ok else 'NO'} |")
-
-    print(f"| floor (raw SQL + minimal formatter) | {t_floor * 1000:.0f} ms | | 1.00x | | |")
-    ref = f"floor {t_floor * 1000:.0f} ms"
-    row(
+    print(f"| floor (raw SQL + minimal formatter) | {f.t_floor * 1000:.0f} ms | | 1.00x | | |")
+    ref = f"floor {f.t_floor * 1000:.0f} ms"
+    _row(
         "cold (no stored piece, no cached body)",
-        f"{t_cold * 1000:.0f} ms",
+        f"{f.t_cold * 1000:.0f} ms",
         ref,
-        t_cold / t_floor,
+        f.t_cold / f.t_floor,
         "≤ 2x floor",
-        t_cold <= 2 * t_floor,
+        f.t_cold <= 2 * f.t_floor,
     )
-    row(
+    _row(
         "warm (cached body)",
-        f"{t_warm * 1000:.1f} ms",
+        f"{f.t_warm * 1000:.1f} ms",
         ref,
-        t_warm / t_floor,
+        f.t_warm / f.t_floor,
         "≤ 0.3x floor",
-        t_warm <= 0.3 * t_floor,
+        f.t_warm <= 0.3 * f.t_floor,
     )
-    row(
+    _row(
         "304 to If-None-Match (in-process)",
-        f"{r_304:,.0f} req/s",
-        f"static file {r_static:,.0f} req/s",
-        r_304 / r_static,
+        f"{f.r_304:,.0f} req/s",
+        f"static file {f.r_static:,.0f} req/s",
+        f.r_304 / f.r_static,
         "≥ 0.8x static",
-        r_304 >= 0.8 * r_static,
+        f.r_304 >= 0.8 * f.r_static,
     )
-    if rss is not None:
-        for case, label in (("cold", "built cold"), ("cached", "from the cached body")):
-            growth = rss[case]["growth_mib"]
-            row(
-                f"peak RSS growth, archive streamed {label}",
-                f"{growth:.1f} MiB",
-                f"{rss[case]['bytes'] / 1e6:.1f} MB body",
-                growth / 150,
-                "< 150 MiB",
-                growth < 150,
-            )
+    if f.rss is None:
+        return
+    for case, name in (("cold", "built cold"), ("cached", "from the cached body")):
+        growth = f.rss[case]["growth_mib"]
+        _row(
+            f"peak RSS growth, archive streamed {name}",
+            f"{growth:.1f} MiB",
+            f"{f.rss[case]['bytes'] / 1e6:.1f} MB body",
+            growth / 150,
+            "< 150 MiB",
+            growth < 150,
+        )
+
+
+def run(args: argparse.Namespace, database: Database, tmp: str) -> None:
+    """Fill the database, measure, print."""
+    instance = str(Path(tmp) / "instance")
+    app = create_app(_config(database.url, instance))
+    _fill(app, args)
+    client = app.test_client()
+    client.get(WARM_UP).get_data()
+    figures, etag = _feed_times(app, client, args.repeat, database)
+    figures.r_304, figures.r_static = _rates(client, etag, args.requests)
+    figures.rss = None if args.no_rss else _rss(database.url, instance)
+    _print_table(database.label, args, figures)
 
 
 if __name__ == "__main__":

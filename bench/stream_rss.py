@@ -1,4 +1,4 @@
-"""Peak RSS growth while one process streams a feed; run by bench/run.py in a subprocess.
+"""Peak RSS growth while one process streams a feed (any URL; bench/run.py uses feeds.rss_child).
 
 Usage: TRACKER_INSTANCE_PATH=... TRACKER_DATABASE_URL=... python bench/stream_rss.py URL [gzip]
 
