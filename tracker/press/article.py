@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import trafilatura
+from trafilatura.settings import Document
 
 # Tags a pasted page has and a plain-text release does not.
 _HTML_HINT = re.compile(
     r"<\s*(?:!doctype|p|div|br|span|a|html|body|h[1-6]|li|article|section|td)\b", re.I
 )
 
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 DATE_PARAMS = {
     "extensive_search": False,
     "original_date": True,
-    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+    "outputformat": DATE_FORMAT,
 }
 
 
@@ -52,7 +54,7 @@ def publication(value: str | None) -> tuple[date | None, datetime | None]:
     if not value:
         return None, None
     try:
-        moment = datetime.strptime(value, DATE_PARAMS["outputformat"])
+        moment = datetime.strptime(value, DATE_FORMAT)
     except ValueError:
         try:
             moment = datetime.fromisoformat(value)
@@ -66,7 +68,7 @@ def publication(value: str | None) -> tuple[date | None, datetime | None]:
 
 def read_article(html: str) -> Article:
     """The article body (paragraphs one a line) and metadata of an HTML page."""
-    doc = trafilatura.bare_extraction(
+    found = trafilatura.bare_extraction(
         html,
         with_metadata=True,
         include_comments=False,
@@ -75,6 +77,8 @@ def read_article(html: str) -> Article:
         deduplicate=False,
         date_extraction_params=DATE_PARAMS,
     )
+    # Without as_dict trafilatura gives a Document (or None), never a dict.
+    doc = found if isinstance(found, Document) else None
     text = (doc.text if doc is not None else "") or ""
     if not text.strip():
         # No article found (a bare fragment): keep all of the page's text rather than none.

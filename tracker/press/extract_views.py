@@ -19,7 +19,14 @@ from tracker.models import Meeting, PressRelease
 from tracker.press import archive, hints, intake
 from tracker.press import operations as press_ops
 from tracker.press.fetch import FetchRefused
-from tracker.press.review import PasteForm, ReviewForm, field_notes, form_data, read_source
+from tracker.press.review import (
+    PasteForm,
+    ReviewForm,
+    ReviewRowForm,
+    field_notes,
+    form_data,
+    read_source,
+)
 from tracker.regions import picker
 from tracker.validation import ValidationError
 
@@ -251,7 +258,9 @@ def _attach_row_evidence(form: ReviewForm, meeting: Meeting, release: PressRelea
     rows = [entry for entry in form.participations.entries if not entry.form.is_blank()]
     errors: dict[str, str] = {}
     for entry, participation in zip(rows, meeting.participations, strict=False):
-        sentence = (entry.form.evidence.data or "").strip()
+        row = entry.form
+        # Every row of a ReviewForm is a ReviewRowForm; the stubs type them as MeetingForm's.
+        sentence = (row.evidence.data or "").strip() if isinstance(row, ReviewRowForm) else ""
         if not sentence:
             continue
         try:

@@ -363,11 +363,12 @@ class _HTTPSPool(urllib3.HTTPSConnectionPool):
     ConnectionCls = _HTTPSConnection
 
 
-def _pool(scheme: str, host: str, address: str, port: int, deadline: Deadline) -> Any:
+def _pool(
+    scheme: str, host: str, address: str, port: int, deadline: Deadline
+) -> urllib3.HTTPConnectionPool:
     """A one-connection pool to the checked address, naming the host for TLS and HTTP."""
     left = deadline.remaining()
     limits = urllib3.Timeout(connect=left, read=left)
-    common = {"timeout": limits, "retries": False, "maxsize": 1, "deadline": deadline}
     if scheme == "https":
         return _HTTPSPool(
             address,
@@ -376,12 +377,17 @@ def _pool(scheme: str, host: str, address: str, port: int, deadline: Deadline) -
             assert_hostname=host,
             cert_reqs="CERT_REQUIRED",
             ca_certs=certifi.where(),
-            **common,
+            timeout=limits,
+            retries=False,
+            maxsize=1,
+            deadline=deadline,
         )
-    return _HTTPPool(address, port, **common)
+    return _HTTPPool(address, port, timeout=limits, retries=False, maxsize=1, deadline=deadline)
 
 
-def _open(url: str, policy: Policy, deadline: Deadline) -> tuple[Any, Any]:
+def _open(
+    url: str, policy: Policy, deadline: Deadline
+) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
     """Send one GET to the checked address: (pool, response not yet read)."""
     scheme, host, port, path = _target(url)
     address = resolve(host, port, policy.allow_private)
@@ -414,14 +420,14 @@ def _failure(exc: Exception, deadline: Deadline) -> FetchRefused:
     return FetchRefused("connect")
 
 
-def _check_type(response: Any) -> str:
+def _check_type(response: urllib3.BaseHTTPResponse) -> str:
     content_type = response.headers.get("Content-Type", "").strip()
     if content_type.split(";")[0].strip().lower() not in ACCEPTED_TYPES:
         raise FetchRefused("type", type=content_type.split(";")[0].strip())
     return content_type
 
 
-def _read(response: Any, policy: Policy, deadline: Deadline) -> bytes:
+def _read(response: urllib3.BaseHTTPResponse, policy: Policy, deadline: Deadline) -> bytes:
     """The body, at most ``max_bytes``, read before the deadline."""
     mb = f"{policy.max_bytes / 1_000_000:g}"
     declared = response.headers.get("Content-Length", "")
@@ -472,7 +478,9 @@ def _follow(url: str, policy: Policy, deadline: Deadline) -> Fetched:
     raise FetchRefused("redirects")
 
 
-def _accept(response: Any, policy: Policy, deadline: Deadline) -> tuple[str, bytes]:
+def _accept(
+    response: urllib3.BaseHTTPResponse, policy: Policy, deadline: Deadline
+) -> tuple[str, bytes]:
     """(content type, body) of a final answer, or the reason it is refused."""
     if response.status in (404, 410):
         raise FetchRefused("not_found")

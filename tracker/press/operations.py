@@ -129,7 +129,7 @@ def find_by_url(url: str | None) -> PressRelease | None:
 
 def create_press_release(data: Mapping[str, Any], user: User | None = None) -> PressRelease:
     """Record a press release; its URL must be new."""
-    values = {f: data.get(f) for f in RELEASE_FIELDS}
+    values: dict[str, Any] = {f: data.get(f) for f in RELEASE_FIELDS}
     _validate(values)
     release = PressRelease(**values, content_hash=content_hash(values["body"]))
     db.session.add(release)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import lazyload, selectinload, with_loader_criteria
+from sqlalchemy.sql.base import ExecutableOption
 
 from tracker.extensions import db
 from tracker.meetings.queries import PUBLIC
@@ -26,7 +27,7 @@ NEWEST_FIRST = (
 )
 
 
-def public_releases() -> Select[tuple[PressRelease]]:
+def public_releases() -> Select[PressRelease]:
     """Public press releases, newest first, with their public meetings loaded."""
     return (
         select(PressRelease)
@@ -36,7 +37,7 @@ def public_releases() -> Select[tuple[PressRelease]]:
     )
 
 
-def public_coverage_options() -> list:
+def public_coverage_options() -> list[ExecutableOption]:
     """Load a release's coverages of public meetings only (never internal ones)."""
     return [
         selectinload(PressRelease.coverages).selectinload(Coverage.meeting),

@@ -209,6 +209,7 @@ def form_data(proposal: dict[str, Any], release: dict[str, Any]) -> dict[str, An
     venue = None
     if proposal.get("venue_name"):
         venue = proposal["venue_name"]
+    place = resolved.city or resolved.region
     notes = [
         w["message"] for w in proposal.get("warnings", []) if w.get("code") in intake.DATE_DOUBTS
     ]
@@ -227,9 +228,7 @@ def form_data(proposal: dict[str, Any], release: dict[str, Any]) -> dict[str, An
         "new_venue_name": venue or "",
         "new_venue_address": proposal.get("venue_address") or "",
         # A city only beside a venue name: alone it would be refused on save (no name).
-        "new_venue_city": (resolved.city or resolved.region).id
-        if venue and (resolved.city or resolved.region)
-        else None,
+        "new_venue_city": place.id if venue and place else None,
         "election": resolved.election.id if resolved.election else None,
         "visibility": "public",
         "source_note": " ".join(notes),
@@ -244,7 +243,7 @@ def read_source(form: PasteForm) -> archive.Source:
     :raises tracker.press.fetch.FetchRefused: when the URL cannot be fetched.
     """
     upload = form.upload.data
-    if upload is not None and getattr(upload, "filename", ""):
+    if upload is not None and getattr(upload, "filename", None):
         raw = upload.read(MAX_BODY + 1)
         if len(raw) > MAX_BODY:
             raise ValueError(_("Berkas terlalu besar (paling besar 1 MB)."))
@@ -255,8 +254,9 @@ def read_source(form: PasteForm) -> archive.Source:
     body = form.body.data or ""
     if body.strip():
         return archive.from_text(body)
-    if (form.url.data or "").strip():
-        return archive.take_in(form.url.data)
+    url = form.url.data or ""
+    if url.strip():
+        return archive.take_in(url)
     raise ValueError(_("Tempel teks siaran pers, unggah berkasnya, atau isi alamat webnya."))
 
 

@@ -140,7 +140,7 @@ def new() -> Page:
     """Record a press release."""
     form = PressReleaseForm()
     if form.validate_on_submit():
-        duplicate = operations.find_by_content(form.body.data)
+        duplicate = operations.find_by_content(form.body.data or "")
         try:
             release = operations.create_press_release(_release_values(form), current_user)
         except ValidationError as error:
@@ -200,7 +200,7 @@ def edit(release_id: int) -> Page:
     return render_template("staff/press/form.html", form=form, release=_load(release_id)), 422
 
 
-def _zone_of(release: PressRelease) -> Any:
+def _zone_of(release: PressRelease) -> ZoneInfo:
     """The zone a release's time is shown in: its own, its first meeting's, else WIB."""
     if release.published_zone:
         return ZoneInfo(release.published_zone)
@@ -273,7 +273,7 @@ def evidence(release_id: int) -> Page:
     if form.validate_on_submit():
         participation = db.get_or_404(Participation, form.participation.data)
         try:
-            operations.add_evidence(participation, release, form.sentence.data, current_user)
+            operations.add_evidence(participation, release, form.sentence.data or "", current_user)
         except ValidationError as error:
             db.session.rollback()
             apply_errors(form, error.errors)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, abort, current_app, render_template
 
 from tracker import formatting
@@ -17,7 +15,7 @@ bp = Blueprint("press", __name__, url_prefix="/press")
 
 
 @bp.app_template_filter("published")
-def published_text(release: Any, zone: str | None = None) -> str:
+def published_text(release: PressRelease, zone: str | None = None) -> str:
     """A release's publication: the day alone, or with its stated hour in the zone it belongs to.
 
     ``zone`` (e.g. the meeting's) is used only when the release does not know its own;
@@ -27,7 +25,7 @@ def published_text(release: Any, zone: str | None = None) -> str:
 
 
 @bp.app_template_filter("published_iso")
-def published_iso(release: Any, zone: str | None = None) -> str:
+def published_iso(release: PressRelease, zone: str | None = None) -> str:
     """The machine-readable publication for <time datetime>: an instant or a day."""
     return formatting.published_iso(release, zone)
 
