@@ -13,90 +13,36 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import jurisdiction as juris_mod
-from .attendance import attendance, represented
+from .attendance import represented
 from .chair import find_chairs
 from .jurisdiction import Jurisdiction
 from .mentions import Mention
 from .normalise import key as norm_key
 from .notes import warning
+from .participants import Book, People, Person, Speakers
 from .places import Gazetteer, Place
 from .registry import Entry, Registry
 from .resolve import Resolver, coordinate
+from .role_cues import (
+    ATTEND,
+    ELSEWHERE,
+    HOST_VERB,
+    READ_OUT_AFTER,
+    READ_OUT_BEFORE,
+    REMARKS,
+    REMARKS_OF,
+    SAID_AT,
+    SAID_BY,
+    SPEAKER_CUE,
+    SPEECH,
+    SPOKEN_BY,
+    SUBJECT_GAP,
+    THAT_CLAUSE,
+    TO_PRESS,
+    quote_before,
+)
 
-HOST_VERB = re.compile(
-    r"\b(?:menggelar|melaksanakan|melakukan|menyelenggarakan|mengadakan|menginisiasi|gelar)\b"
-    r"(?=[^.]{0,60}\b(?:rakor|rapat|ratas|pertemuan|koordinasi|kegiatan|acara|apel|"
-    r"coffee\s+morning|silaturahmi|diskusi|fgd|audiensi)\b)",
-    re.I,
-)
-ATTEND = re.compile(
-    r"\b(?:dihadiri|hadir|menghadiri|diikuti|mengikuti|didampingi|mewakili|diwakili|peserta|"
-    r"undangan|turut|unsur|bersama|antara\s+lain|di\s*antaranya|pemateri|narasumber|"
-    r"pembicara|hadirnya|kehadiran)\b",
-    re.I,
-)
-SPEAKER_CUE = re.compile(r"\b(?:pemateri|narasumber|nara\s+sumber|pembicara|panelis)\b", re.I)
-SPEECH = re.compile(
-    r"\b(?:mengatakan|menyampaikan|menjelaskan|menegaskan|menekankan|mengungkapkan|berpesan|"
-    r"menggarisbawahi|memaparkan|mengharapkan|berharap|meminta|mengajak|mengimbau|menuturkan|"
-    r"menyebutkan|menerangkan|menginstruksikan|memerintahkan|mengingatkan|menyatakan|"
-    r"mengapresiasi|menilai|membuka|menambahkan|meng?himbau|melaporkan|menyoroti|"
-    r"mengonfirmasi|menginformasikan|mengungkap|menyebut|"
-    r"memberikan\s+(?:arahan|sambutan|paparan|materi|pengarahan|penjelasan)|"
-    r"berkata|berujar)\b",
-    re.I,
-)
-_SAID = (
-    r"[,”\"]\s*(?:ujar|kata|tutur|ungkap|jelas|tegas|imbuh|ucap|terang|sebut|pungkas|papar)"
-    r"(?:nya)?\s+"
-)
-SAID_BY = re.compile(_SAID, re.I)  # "...,” ujar X" somewhere before a name
-SAID_AT = re.compile(_SAID + "$", re.I)  # right before it
-_REMARKS = r"\b(?:paparan|arahan|sambutan|pemaparan)\s+(?:dari\s+|oleh\s+)?"
-REMARKS = re.compile(_REMARKS, re.I)
-_REMARKS_OF = re.compile(_REMARKS + r"$", re.I)
-# A sentence opening so reports another event ("Di tempat terpisah, Kapolri memimpin ...").
-ELSEWHERE = re.compile(
-    r"^\W{0,3}(?:di\s+tingkat|pada\s+tingkat|di\s+tempat\s+(?:terpisah|lain|berbeda)|"
-    r"di\s+lokasi\s+(?:terpisah|lain|berbeda)|secara\s+nasional|sementara\s+itu,?\s+di\b|"
-    r"sebelumnya,?\s+(?:di|pada)\b)",
-    re.I,
-)
-# "membacakan sambutan Kapolri", "amanat Gubernur yang dibacakan oleh ...": the speech
-# of someone absent, read out by another.
-_READ_OUT_BEFORE = re.compile(
-    r"\b(?:membacakan|dibacakan|bacakan)\s+(?:naskah\s+)?(?:sambutan|amanat|arahan|pidato)"
-    r"(?:\s+tertulis)?\s+(?:dari\s+)?$",
-    re.I,
-)
-_READ_OUT_AFTER = re.compile(r"^[\s,]*(?:\S+\s+){0,6}?yang\s+dibacakan\b", re.I)
-# Statements to reporters, not speech at the meeting.
-_TO_PRESS = re.compile(
-    r"\b(?:kepada|di\s+hadapan)\s+(?:para\s+|tim\s+)?(?:wartawan|awak\s+media|media|"
-    r"jurnalis|liputan)|\b(?:usai|seusai|selepas)\s+(?:mengikuti|menghadiri|kegiatan|acara|"
-    r"rakor|rapat|ratas|pertemuan|apel)|\b(?:saat|ketika)\s+dikonfirmasi|\bdihubungi\b",
-    re.I,
-)
-# "dijelaskan oleh KPU", "disampaikan langsung oleh Kapolda": passive speech.
-_SPOKEN_BY = re.compile(
-    r"\b(?:dijelaskan|disampaikan|dipaparkan|diungkapkan|ditegaskan|diterangkan)\s+"
-    r"(?:langsung\s+)?oleh\s+$",
-    re.I,
-)
-_THAT = re.compile(r"\bbahwa\s+$", re.I)
-_SUBJECT_GAP = re.compile(r"\b(?:yang|dan|serta)\b")
-ROLE_ORDER = ("host", "chair", "speaker", "attendee")
-# Evidence: the sentence for the agency's most telling role (chair, host, speaker).
-_EVIDENCE_RANK = {"chair": 0, "host": 1, "speaker": 2, "attendee": 3}
 _NAME_WORD = re.compile(r"[A-Z][A-Za-z'\u2019\-]{3,}")
-
-
-@dataclass
-class Person:
-    name: str | None
-    position: str | None
-    entry: Entry | None
-    sentence: int
 
 
 @dataclass
@@ -109,100 +55,6 @@ class AgencyFindings:
     jurisdiction: Jurisdiction | None = None
     problems: list[str] = field(default_factory=list)
     warnings: list[dict[str, object]] = field(default_factory=list)
-
-
-class Book:
-    """Agencies by canonical name, with their roles and best evidence sentence."""
-
-    def __init__(self, sentences: list[str]) -> None:
-        self.sentences = sentences
-        self.items: dict[str, dict[str, object]] = {}
-        self._rank: dict[str, int] = {}
-        self._seen: dict[str, tuple[float, bool, str | None]] = {}
-
-    def add(self, e: Entry, role: str, sent: int) -> None:
-        item = self.items.setdefault(
-            e.short_name, {"name": e.short_name, "roles": [], "evidence": self.sentences[sent]}
-        )
-        roles = self.roles(e.short_name)
-        if role not in roles:
-            roles.append(role)
-            roles.sort(key=ROLE_ORDER.index)
-        if _EVIDENCE_RANK[role] < self._rank.get(e.short_name, 9):
-            self._rank[e.short_name] = _EVIDENCE_RANK[role]
-            item["evidence"] = self.sentences[sent]
-
-    def observe(self, e: Entry, conf: float, attending: bool, rep: str | None) -> None:
-        """One more mention of ``e``: how sure, whether attending, who stood in for it."""
-        old_conf, old_attending, old_rep = self._seen.get(e.short_name, (0.0, False, None))
-        self._seen[e.short_name] = (max(old_conf, conf), old_attending or attending, old_rep or rep)
-
-    def roles(self, name: str) -> list[str]:
-        roles = self.items[name]["roles"]
-        assert isinstance(roles, list)
-        return roles
-
-    def any_role(self, *wanted: str) -> bool:
-        return any(r in wanted for name in self.items for r in self.roles(name))
-
-    def result(self) -> list[dict[str, object]]:
-        for name in self.items:
-            roles = self.roles(name)
-            if len(roles) > 1 and "attendee" in roles:
-                roles.remove("attendee")  # attending is implied by any other role
-            conf, attending, rep = self._seen.get(name, (0.75, False, None))
-            item = self.items[name]
-            item["confidence"] = round(conf, 2)
-            item["attendance"] = attendance(roles, attending, rep)
-            if rep:
-                item["represented_by"] = rep
-        return list(self.items.values())
-
-
-class Speakers:
-    """Speakers in order of first speech, one per person (or per unnamed position)."""
-
-    def __init__(self, sentences: list[str], book: Book) -> None:
-        self.sentences, self.book = sentences, book
-        self.items: dict[tuple[object, ...], dict[str, object]] = {}
-
-    def add(self, p: Person, sent: int, conf: float = 0.85) -> None:
-        agency = p.entry.short_name if p.entry else None
-        k = (p.name or "", agency) if p.name else ("", agency, p.position)
-        if k in self.items or (p.name and any(x[0] == p.name for x in self.items)):
-            return
-        self.items[k] = {
-            "name": p.name,
-            "position": p.position,
-            "agency": agency,
-            "evidence": self.sentences[sent],
-            "confidence": conf if p.name or p.position else min(conf, 0.7),
-        }
-        if (topic := speech_topic(self.sentences[sent])) is not None:
-            self.items[k]["topic"] = topic
-        if p.entry is not None:
-            self.book.add(p.entry, "speaker", sent)
-
-
-class People:
-    """Officials named with their titles, to recognise them again by title or surname."""
-
-    def __init__(self, mentions: list[Mention], resolved: dict[int, Entry]) -> None:
-        self.known = [
-            Person(m.person, position(m, e), e, m.sent)
-            for idx, m in enumerate(mentions)
-            if (e := resolved.get(idx)) is not None and m.person
-        ]
-
-    def person_for(self, m: Mention, e: Entry | None) -> Person:
-        """The person a mention names: its own name, else one named before with that title."""
-        if m.person:
-            return Person(m.person, position(m, e), e, m.sent)
-        for p in self.known:
-            if e is not None and p.entry == e and m.title and p.position:
-                if _same_title(m.title, p.position):
-                    return Person(p.name, p.position, e, m.sent)
-        return Person(None, position(m, e) if m.kind != "body" else None, e, m.sent)
 
 
 @dataclass
@@ -228,7 +80,7 @@ class _Read:
         self.cue = [SPEAKER_CUE.search(s) for s in self.sentences]
         self.remarks = [REMARKS.search(s) for s in self.sentences]
         self.speech = [SPEECH.search(s) for s in self.sentences]
-        self.to_press = [_TO_PRESS.search(s) is not None for s in self.sentences]
+        self.to_press = [TO_PRESS.search(s) is not None for s in self.sentences]
         self.chair_entry: Entry | None = None
         self.press_sources: set[Entry] = set()  # bodies heard by reporters, not in the room
 
@@ -295,9 +147,9 @@ def _present(mentions: list[Mention], sentences: list[str]) -> list[Mention]:
 
 def _read_out(m: Mention, s: str) -> bool:
     before = s[max(0, m.start - 60) : m.start]
-    if _READ_OUT_BEFORE.search(before):
+    if READ_OUT_BEFORE.search(before):
         return True
-    return bool(REMARKS.search(before[-25:]) and _READ_OUT_AFTER.match(s[m.end : m.end + 80]))
+    return bool(REMARKS.search(before[-25:]) and READ_OUT_AFTER.match(s[m.end : m.end + 80]))
 
 
 def _chair(read: _Read, out: AgencyFindings, chairs: list[Mention]) -> Entry | None:
@@ -368,7 +220,7 @@ def _roles_of(read: _Read, idx: int, e: Entry) -> None:
 
 def _speech_of(m: Mention, sentences: list[str]) -> bool:
     """True when the words before the mention name its speech ("sambutan Bupati ...")."""
-    return bool(_REMARKS_OF.search(sentences[m.sent][max(0, m.start - 25) : m.start]))
+    return bool(REMARKS_OF.search(sentences[m.sent][max(0, m.start - 25) : m.start]))
 
 
 def _on_behalf(read: _Read, p: Person, m: Mention | None = None) -> Person:
@@ -403,7 +255,7 @@ def _hosts(read: _Read, m: Mention) -> bool:
     between = [o for o in read.by_sent[m.sent] if m.end <= o.start < verb.start()]
     if any(o.kind != "body" for o in between):
         return False
-    return not _SUBJECT_GAP.search(s[m.end : verb.start()])
+    return not SUBJECT_GAP.search(s[m.end : verb.start()])
 
 
 def _speaks(read: _Read, m: Mention) -> bool:
@@ -416,9 +268,9 @@ def _speaks(read: _Read, m: Mention) -> bool:
     if rm and 0 <= m.start - rm.end() <= 3:
         return True
     before = s[max(0, m.start - 30) : m.start]
-    if SAID_AT.search(before) or _SPOKEN_BY.search(before):
+    if SAID_AT.search(before) or SPOKEN_BY.search(before):
         return True  # "...,” kata Dirintelkam Polda Maluku", "dijelaskan oleh KPU"
-    if _THAT.search(before):
+    if THAT_CLAUSE.search(before):
         # "X menjelaskan bahwa Pj Gubernur menekankan ...": the clause's own speaker.
         verb = SPEECH.search(s, m.end, m.end + 40)
         return verb is not None and not any(
@@ -490,46 +342,3 @@ def _forum_host(
                 field="agencies",
             )
         )
-
-
-_TOPIC = re.compile(
-    r"\b(?:materi|paparan|pemaparan|arahan|penjelasan|sambutan|memaparkan|menjelaskan|"
-    r"menyampaikan(?:\s+materi)?)\s+(?:tentang|terkait|mengenai|soal|perihal|seputar)\s+"
-    r"(?P<t>[^,.;:“”\"()]{4,120})",
-    re.I,
-)
-
-
-def speech_topic(sentence: str) -> str | None:
-    """The topic a speaker's sentence states ("materi tentang kerawanan pemilu")."""
-    m = _TOPIC.search(sentence)
-    return " ".join(m.group("t").split()) if m else None
-
-
-def quote_before(s: str, pos: int) -> bool:
-    """True when ``pos`` sits inside an open quotation."""
-    head = s[:pos]
-    return head.count("“") > head.count("”") or head.count('"') % 2 == 1
-
-
-def _same_title(a: str, b: str) -> bool:
-    ta = norm_key(a).split()
-    tb = norm_key(b).split()
-    core = [t for t in ta if t not in ("pj", "pjs", "plt", "plh", "penjabat")]
-    return bool(core) and all(t in tb for t in core)
-
-
-def position(m: Mention, e: Entry | None) -> str | None:
-    """The official's position as written, with Pj/Penjabat normalised."""
-    if m.kind == "body":
-        return None
-    title = re.sub(r"^Penjabat\b", "Pj", m.title or "")
-    title = re.sub(r"^(Pj|Pjs|Plt|Plh)\.", r"\1", title)
-    if m.key == "kodam" and e is not None:
-        return f"{title} {e.short_name.removeprefix('Kodam ')}".strip()
-    if m.key in ("korem", "kodim") and e is not None:
-        return f"{title} {e.short_name.split(' ', 1)[1]}".strip()
-    if m.level == "inherit" and not m.body_text and not m.region_text and e is not None:
-        return f"{title} {e.short_name}"  # "Kabidhumas" -> "Kabidhumas Polda Kalteng"
-    parts = [title, m.body_text, m.region_text or m.number]
-    return " ".join(p for p in parts if p) or None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import data
-from .agencies import ATTEND
+from .role_cues import ATTEND
 
 _SE = re.compile(r"\bse[-\s]+(?=(?:Kota|Kabupaten|Kab\.|Provinsi|[A-Z]))")
 _GROUP_DELIM = re.compile(
