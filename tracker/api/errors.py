@@ -81,7 +81,8 @@ def _make_handler(status: int, previous: Any) -> Any:
         by_class = current_app.error_handler_spec[None].get(None, {})
         for cls in type(error).__mro__:
             if cls in by_class:
-                return by_class[cls](error)
+                # As Flask calls handlers: ensure_sync runs an async one to completion.
+                return current_app.ensure_sync(by_class[cls])(error)
         return error if isinstance(error, HTTPException) else InternalServerError()
 
     return handle

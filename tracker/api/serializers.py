@@ -1,6 +1,8 @@
 """Explicit serialisers: the JSON and CSV shapes are a contract, not the models' shape.
 
-Each function takes loaded objects and returns plain data; nothing here queries.
+Each function takes loaded objects and builds the response model of tracker/api/schemas.py
+(the views dump it to JSON) or a CSV row; nothing here queries. Models are built with
+validation: it costs little next to the url_for calls, and a wrong type fails loudly here.
 Times are ISO 8601 in the meeting's own zone, with its offset.
 """
 
@@ -11,6 +13,8 @@ from typing import Any
 
 from flask import url_for
 
+from tracker.agencies.queries import AgencyStats
+from tracker.api import schemas
 from tracker.formatting import zone_label
 from tracker.meetings.queries import countdown_days
 from tracker.models import (
@@ -43,40 +47,40 @@ def _stated(moment: datetime | None, meeting: Meeting) -> str | None:
     return _iso(moment, meeting.timezone)
 
 
-def region_ref(region: Region | None) -> dict[str, Any] | None:
+def region_ref(region: Region | None) -> schemas.RegionRef | None:
     """A region as a short reference."""
     if region is None:
         return None
-    return {"code": region.code, "name": region.name, "kind": region.kind}
+    return schemas.RegionRef(code=region.code, name=region.name, kind=region.kind)
 
 
-def region_to_dict(region: Region, meetings: int) -> dict[str, Any]:
+def region_item(region: Region, meetings: int) -> schemas.Region:
     """A region in full, with its public meeting count (a province's includes its regions)."""
-    return {
-        "code": region.code,
-        "name": region.name,
-        "short": region.short,
-        "kind": region.kind,
-        "timezone": region.timezone,
-        "zone": zone_label(region.timezone),
-        "parent_code": region.parent.code if region.parent is not None else None,
-        "meetings": meetings,
-    }
+    return schemas.Region(
+        code=region.code,
+        name=region.name,
+        short=region.short,
+        kind=region.kind,
+        timezone=region.timezone,
+        zone=zone_label(region.timezone),
+        parent_code=region.parent.code if region.parent is not None else None,
+        meetings=meetings,
+    )
 
 
-def agency_ref(agency: Agency | None) -> dict[str, Any] | None:
+def _agency_link(slug: str, short_name: str) -> schemas.AgencyRef:
+    url = url_for("api.agency", slug=slug, _external=True)
+    return schemas.AgencyRef(slug=slug, short_name=short_name, url=url)
+
+
+def agency_ref(agency: Agency | None) -> schemas.AgencyRef | None:
     """An agency as a short reference."""
     if agency is None:
         return None
-    return {
-        "slug": agency.slug,
-        "short_name": agency.short_name,
-        "url": url_for("api.agency", slug=agency.slug, _external=True),
-    }
+    return _agency_link(agency.slug, agency.short_name)
 
 
-def agency_to_dict(agency: Agency, meetings: int) -> dict[str, Any]:
-    """An agency with its names and public meeting count."""
+def _agency_fields(agency: Agency, meetings: int) -> dict[str, Any]:
     return {
         "slug": agency.slug,
         "short_name": agency.short_name,
@@ -93,8 +97,27 @@ def agency_to_dict(agency: Agency, meetings: int) -> dict[str, Any]:
     }
 
 
-def election_to_dict(election: Election, meetings: int) -> dict[str, Any]:
-    """An election with its polling day and public meeting count."""
+def agency_item(agency: Agency, meetings: int) -> schemas.Agency:
+    """An agency with its names and public meeting count."""
+    return schemas.Agency(**_agency_fields(agency, meetings))
+
+
+def agency_detail(agency: Agency, stats: AgencyStats) -> schemas.AgencyDetail:
+    """An agency with its attendance counts by role, by attendance, by month and partner."""
+    return schemas.AgencyDetail(
+        **_agency_fields(agency, stats.meetings),
+        by_role=dict(stats.by_role),
+        by_attendance=dict(stats.by_attendance),
+        per_month=[schemas.MonthCount(month=m, meetings=n) for m, n in stats.per_month],
+        meets_most_with=[
+            schemas.Partner(agency=_agency_link(a.slug, a.short_name), meetings=n)
+            for a, n in stats.partners
+        ],
+        attendance_url=url_for("api.agency_attendance", slug=agency.slug, _external=True),
+    )
+
+
+def _election_fields(election: Election, meetings: int) -> dict[str, Any]:
     return {
         "slug": election.slug,
         "name": election.name,
@@ -107,21 +130,43 @@ def election_to_dict(election: Election, meetings: int) -> dict[str, Any]:
     }
 
 
-def _venue(meeting: Meeting) -> dict[str, Any] | None:
+def election_item(election: Election, meetings: int) -> schemas.Election:
+    """An election with its polling day and public meeting count."""
+    return schemas.Election(**_election_fields(election, meetings))
+
+
+def election_detail(
+    election: Election, meetings: int, run_up: list[Meeting]
+) -> schemas.ElectionDetail:
+    """An election with its public meetings up to polling day (``run_up``)."""
+    return schemas.ElectionDetail(
+        **_election_fields(election, meetings),
+        meetings_before_polling=[meeting_summary(m) for m in run_up],
+    )
+
+
+def _venue(meeting: Meeting) -> schemas.Venue | None:
     venue = meeting.venue
     if venue is None:
         return None
-    return {
-        "name": venue.name,
-        "address": venue.address,
-        "city": region_ref(venue.city),
-        "latitude": venue.latitude,
-        "longitude": venue.longitude,
-    }
+    return schemas.Venue(
+        name=venue.name,
+        address=venue.address,
+        city=region_ref(venue.city),
+        latitude=venue.latitude,
+        longitude=venue.longitude,
+    )
 
 
-def participation_brief(p: Participation) -> dict[str, Any]:
-    """Who took part, in which roles, and whether they came."""
+def _election_ref(election: Election | None) -> schemas.ElectionRef | None:
+    if election is None:
+        return None
+    return schemas.ElectionRef(
+        slug=election.slug, name=election.name, polling_day=election.polling_day.isoformat()
+    )
+
+
+def _participation_fields(p: Participation) -> dict[str, Any]:
     return {
         "agency": agency_ref(p.agency),
         "person": p.person.display_name if p.person is not None else None,
@@ -133,9 +178,24 @@ def participation_brief(p: Participation) -> dict[str, Any]:
     }
 
 
-def meeting_summary(meeting: Meeting) -> dict[str, Any]:
-    """A meeting as listed: when, where, what, who."""
-    election = meeting.election
+def participation_brief(p: Participation) -> schemas.Participant:
+    """Who took part, in which roles, and whether they came."""
+    return schemas.Participant(**_participation_fields(p))
+
+
+def participation_detail(p: Participation) -> schemas.ParticipantDetail:
+    """A participation with its topic and the sentences that show it."""
+    return schemas.ParticipantDetail(
+        **_participation_fields(p),
+        topic=p.topic,
+        evidence=[
+            schemas.Evidence(press_release_id=e.press_release_id, sentence=e.sentence)
+            for e in p.evidence
+        ],
+    )
+
+
+def _meeting_fields(meeting: Meeting) -> dict[str, Any]:
     return {
         "id": meeting.id,
         "uid": meeting.uid,
@@ -156,21 +216,22 @@ def meeting_summary(meeting: Meeting) -> dict[str, Any]:
         "zone": zone_label(meeting.timezone),
         "region": region_ref(meeting.region),
         "venue": _venue(meeting),
-        "election": {
-            "slug": election.slug,
-            "name": election.name,
-            "polling_day": election.polling_day.isoformat(),
-        }
-        if election is not None
-        else None,
+        "election": _election_ref(meeting.election),
         "days_to_polling": countdown_days(meeting),
-        "participants": [participation_brief(p) for p in meeting.participations],
         "url": url_for("api.meeting", meeting_id=meeting.id, _external=True),
         "html_url": url_for("meetings.detail", meeting_id=meeting.id, _external=True),
     }
 
 
-def _release_ref(release: PressRelease) -> dict[str, Any]:
+def meeting_summary(meeting: Meeting) -> schemas.MeetingSummary:
+    """A meeting as listed: when, where, what, who."""
+    return schemas.MeetingSummary(
+        **_meeting_fields(meeting),
+        participants=[participation_brief(p) for p in meeting.participations],
+    )
+
+
+def _release_fields(release: PressRelease) -> dict[str, Any]:
     return {
         "id": release.id,
         "title": release.title,
@@ -184,77 +245,79 @@ def _release_ref(release: PressRelease) -> dict[str, Any]:
     }
 
 
-def meeting_to_dict(meeting: Meeting) -> dict[str, Any]:
+def meeting_detail(meeting: Meeting) -> schemas.Meeting:
     """A meeting with every public detail, evidence and sources included."""
-    data = meeting_summary(meeting)
-    data["summary"] = meeting.summary
-    data["source_note"] = meeting.source_note
-    data["updated_at"] = _iso(meeting.updated_at)
-    data["participants"] = [
-        participation_brief(p)
-        | {
-            "topic": p.topic,
-            "evidence": [
-                {"press_release_id": e.press_release_id, "sentence": e.sentence} for e in p.evidence
-            ],
-        }
-        for p in meeting.participations
-    ]
-    data["press_releases"] = [
-        _release_ref(c.press_release) | {"relation": c.relation} for c in meeting.coverages
-    ]
-    return data
+    return schemas.Meeting(
+        **_meeting_fields(meeting),
+        participants=[participation_detail(p) for p in meeting.participations],
+        summary=meeting.summary,
+        source_note=meeting.source_note,
+        updated_at=_iso(meeting.updated_at),
+        press_releases=[
+            schemas.MeetingPressRelease(**_release_fields(c.press_release), relation=c.relation)
+            for c in meeting.coverages
+        ],
+    )
 
 
-def attendance_to_dict(p: Participation) -> dict[str, Any]:
+def attendance_line(p: Participation) -> schemas.Attendance:
     """One line of an agency's attendance history."""
     m = p.meeting
-    return {
-        "meeting": {
-            "id": m.id,
-            "title": m.title,
-            "kind": m.kind,
-            "status": m.status,
-            "starts_at": _iso(m.starts_at, m.timezone),
-            "local_date": m.local_date.isoformat(),
-            "time_unknown": m.time_unknown,
-            "start": _stated(m.starts_at, m),
-            "region": region_ref(m.region),
-            "url": url_for("api.meeting", meeting_id=m.id, _external=True),
-        },
-        "person": p.person.display_name if p.person is not None else None,
-        "position": p.position,
-        "roles": sorted(p.roles),
-        "attendance": p.attendance,
-        "represented_by": p.represented_by,
-        "topic": p.topic,
-    }
+    return schemas.Attendance(
+        meeting=schemas.AttendanceMeeting(
+            id=m.id,
+            title=m.title,
+            kind=m.kind,
+            status=m.status,
+            starts_at=_iso(m.starts_at, m.timezone),
+            local_date=m.local_date.isoformat(),
+            time_unknown=m.time_unknown,
+            start=_stated(m.starts_at, m),
+            region=region_ref(m.region),
+            url=url_for("api.meeting", meeting_id=m.id, _external=True),
+        ),
+        person=p.person.display_name if p.person is not None else None,
+        position=p.position,
+        roles=sorted(p.roles),
+        attendance=p.attendance,
+        represented_by=p.represented_by,
+        topic=p.topic,
+    )
 
 
-def press_release_to_dict(
-    release: PressRelease, coverages: list[Coverage], with_body: bool = False
-) -> dict[str, Any]:
-    """A press release and the public meetings it covers (pass only those)."""
-    data = _release_ref(release) | {
+def _press_release_fields(release: PressRelease, coverages: list[Coverage]) -> dict[str, Any]:
+    return _release_fields(release) | {
         "section": release.section,
         "byline": release.byline,
         "meetings": [
-            {
-                "id": c.meeting.id,
-                "title": c.meeting.title,
-                "relation": c.relation,
-                "url": url_for("api.meeting", meeting_id=c.meeting.id, _external=True),
-            }
+            schemas.CoveredMeeting(
+                id=c.meeting.id,
+                title=c.meeting.title,
+                relation=c.relation,
+                url=url_for("api.meeting", meeting_id=c.meeting.id, _external=True),
+            )
             for c in coverages
         ],
         "html_url": url_for("press.detail", release_id=release.id, _external=True),
     }
-    if with_body:
-        # A news outlet's article stays at its source: the text only for a release staff
-        # marked to be shown in full (an official one); the evidence is on each meeting.
-        data["shown_in_full"] = release.shown_in_full
-        data["body"] = release.body if release.shown_in_full else None
-    return data
+
+
+def press_release_item(release: PressRelease, coverages: list[Coverage]) -> schemas.PressRelease:
+    """A press release and the public meetings it covers (pass only those)."""
+    return schemas.PressRelease(**_press_release_fields(release, coverages))
+
+
+def press_release_detail(
+    release: PressRelease, coverages: list[Coverage]
+) -> schemas.PressReleaseDetail:
+    """A press release with its text when shown in full, and the public meetings it covers."""
+    # A news outlet's article stays at its source: the text only for a release staff
+    # marked to be shown in full (an official one); the evidence is on each meeting.
+    return schemas.PressReleaseDetail(
+        **_press_release_fields(release, coverages),
+        shown_in_full=release.shown_in_full,
+        body=release.body if release.shown_in_full else None,
+    )
 
 
 MEETING_CSV_HEADER = (

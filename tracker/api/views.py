@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_sqlalchemy.pagination import Pagination
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from tracker import search_suggest
 from tracker.agencies import queries as agency_queries
-from tracker.api import errors, serializers
+from tracker.api import errors, schemas, serializers
 from tracker.api.errors import ApiError
 from tracker.api.export import csv_response
 from tracker.api.openapi import openapi_document
@@ -22,7 +24,7 @@ from tracker.elections import queries as election_queries
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.meetings import queries as meeting_queries
-from tracker.models import AGENCY_KINDS, Agency, Election, Region
+from tracker.models import AGENCY_KINDS, Agency, Election, Participation, Region
 from tracker.models.region import REGION_KINDS
 from tracker.press import queries as press_queries
 from tracker.regions import queries as region_queries
@@ -77,15 +79,15 @@ def _paginate(stmt: Any) -> Pagination:
     )
 
 
-def _page_body(
-    page: Pagination,
-    endpoint: str,
-    items: list[Any],
-    keys: tuple[str, ...] = (),
-    extra: dict[str, Any] | None = None,
-    **view_args: Any,
-) -> Response:
-    """A list body: data, paging meta, links that keep the query's filters (``keys``), ``extra``."""
+def _json(body: BaseModel) -> Response:
+    """A response model as the JSON response."""
+    return jsonify(body.model_dump(mode="json"))
+
+
+def _paging(
+    page: Pagination, endpoint: str, keys: tuple[str, ...] = (), **view_args: Any
+) -> dict[str, Any]:
+    """A list's meta and links; the links keep the query's filters (``keys``)."""
     # Only the endpoint's own filters are carried; anything else the visitor typed is dropped.
     carried = [(key, value) for key in keys for value in request.args.getlist(key)]
 
@@ -96,25 +98,15 @@ def _page_body(
         return url_with_query(endpoint, query, external=True, **view_args)
 
     pages = max(page.pages, 1)
-    return jsonify(
-        {
-            "data": items,
-            "meta": {
-                "page": page.page,
-                "per_page": page.per_page,
-                "total": page.total,
-                "pages": pages,
-            },
-            "links": {
-                "self": link(page.page),
-                "first": link(1),
-                "last": link(pages),
-                "next": link(page.next_num if page.has_next else None),
-                "prev": link(page.prev_num if page.has_prev and page.page <= pages else None),
-            },
-        }
-        | (extra or {})
+    meta = schemas.Meta(page=page.page, per_page=page.per_page, total=page.total, pages=pages)
+    links = schemas.Links(
+        self=link(page.page),
+        first=link(1),
+        last=link(pages),
+        next=link(page.next_num if page.has_next else None),
+        prev=link(page.prev_num if page.has_prev and page.page <= pages else None),
     )
+    return {"meta": meta, "links": links}
 
 
 def _wants_csv(csv: bool) -> bool:
@@ -175,11 +167,14 @@ def meetings(csv: bool = False) -> Response:
             map(serializers.meeting_csv_row, rows),
         )
     page = _paginate(meeting_queries.filtered_meetings(filters))
-    items = [serializers.meeting_summary(m) for m in page.items]
     # A better spelling of q when it finds little ("balikpapn" -> "balikpapan"), else null.
     suggestion = search_suggest.for_filters(filters, page.total or 0)
-    return _page_body(
-        page, "api.meetings", items, meeting_queries.FILTER_KEYS, extra={"suggestion": suggestion}
+    return _json(
+        schemas.MeetingList(
+            data=[serializers.meeting_summary(m) for m in page.items],
+            suggestion=suggestion,
+            **_paging(page, "api.meetings", meeting_queries.FILTER_KEYS),
+        )
     )
 
 
@@ -189,7 +184,7 @@ def meeting(meeting_id: int) -> Response:
     found = meeting_queries.meeting_detail(meeting_id)
     if found is None:
         raise ApiError(404, _("Rapat tidak ditemukan."))
-    return jsonify({"data": serializers.meeting_to_dict(found)})
+    return _json(schemas.MeetingBody(data=serializers.meeting_detail(found)))
 
 
 def _agency_args() -> tuple[str, str, date | None]:
@@ -244,8 +239,10 @@ def agencies(csv: bool = False) -> Response:
         on=on,
     )
     counts = agency_queries.meeting_counts([a.id for a in page.items])
-    items = [serializers.agency_to_dict(a, counts.get(a.id, 0)) for a in page.items]
-    return _page_body(page, "api.agencies", items, AGENCY_FILTER_KEYS)
+    items = [serializers.agency_item(a, counts.get(a.id, 0)) for a in page.items]
+    return _json(
+        schemas.AgencyList(data=items, **_paging(page, "api.agencies", AGENCY_FILTER_KEYS))
+    )
 
 
 def _agency(slug: str, endpoint: str, **extra: Any) -> Agency | Response:
@@ -268,16 +265,7 @@ def agency(slug: str) -> Response:
     if isinstance(found, Response):
         return found
     stats = agency_queries.agency_stats(found)
-    data = serializers.agency_to_dict(found, stats.meetings) | {
-        "by_role": dict(stats.by_role),
-        "by_attendance": dict(stats.by_attendance),
-        "per_month": [{"month": m, "meetings": n} for m, n in stats.per_month],
-        "meets_most_with": [
-            {"agency": serializers.agency_ref(a), "meetings": n} for a, n in stats.partners
-        ],
-        "attendance_url": url_for("api.agency_attendance", slug=found.slug, _external=True),
-    }
-    return jsonify({"data": data})
+    return _json(schemas.AgencyBody(data=serializers.agency_detail(found, stats)))
 
 
 @bp.get("/v1/agencies/<slug>/attendance")
@@ -292,11 +280,19 @@ def agency_attendance(slug: str, csv: bool = False) -> Response:
         return csv_response(
             f"{found.slug}-attendance.csv",
             serializers.ATTENDANCE_CSV_HEADER,
-            map(serializers.attendance_csv_row, rows),
+            (serializers.attendance_csv_row(p) for p in _participations(rows)),
         )
     page = _paginate(stmt)
-    items = [serializers.attendance_to_dict(p) for p in page.items]
-    return _page_body(page, "api.agency_attendance", items, slug=found.slug)
+    items = [serializers.attendance_line(p) for p in page.items]
+    paging = _paging(page, "api.agency_attendance", slug=found.slug)
+    return _json(schemas.AttendanceList(data=items, **paging))
+
+
+def _participations(rows: Iterable[Any]) -> Iterator[Participation]:
+    """The rows of a one-entity statement, typed as what they are."""
+    # agency_queries.attendance is annotated in SQLAlchemy 2.0's Select[tuple[...]] style,
+    # which 2.1 reads as rows of one-tuples; the scalars are Participation objects.
+    yield from rows
 
 
 @bp.get("/v1/press-releases")
@@ -321,8 +317,8 @@ def press_releases(csv: bool = False) -> Response:
             ),
         )
     page = _paginate(press_queries.public_releases())
-    items = [serializers.press_release_to_dict(r, r.coverages) for r in page.items]
-    return _page_body(page, "api.press_releases", items)
+    items = [serializers.press_release_item(r, r.coverages) for r in page.items]
+    return _json(schemas.PressReleaseList(data=items, **_paging(page, "api.press_releases")))
 
 
 @bp.get("/v1/press-releases/<int:release_id>")
@@ -331,9 +327,8 @@ def press_release(release_id: int) -> Response:
     release = press_queries.public_release(release_id)
     if release is None:
         raise ApiError(404, _("Siaran pers tidak ditemukan."))
-    return jsonify(
-        {"data": serializers.press_release_to_dict(release, release.coverages, with_body=True)}
-    )
+    detail = serializers.press_release_detail(release, release.coverages)
+    return _json(schemas.PressReleaseBody(data=detail))
 
 
 def _elections() -> list[Election]:
@@ -367,7 +362,8 @@ def elections(csv: bool = False) -> Response:
                 for e in rows
             ),
         )
-    return _list_body([serializers.election_to_dict(e, counts.get(e.id, 0)) for e in rows])
+    items = [serializers.election_item(e, counts.get(e.id, 0)) for e in rows]
+    return _json(schemas.ElectionList(data=items, **_whole_list(len(items))))
 
 
 @bp.get("/v1/elections/<slug>")
@@ -379,12 +375,9 @@ def election(slug: str) -> Response:
     meetings = db.session.execute(
         election_queries.run_up(found).limit(election_queries.TIMELINE_LIMIT)
     ).scalars()
-    data = serializers.election_to_dict(found, election_queries.public_counts().get(found.id, 0))
-    data["meetings_before_polling"] = [
-        serializers.meeting_summary(m)
-        for m in election_queries.before_polling(list(meetings), found)
-    ]
-    return jsonify({"data": data})
+    count = election_queries.public_counts().get(found.id, 0)
+    run_up = election_queries.before_polling(list(meetings), found)
+    return _json(schemas.ElectionBody(data=serializers.election_detail(found, count, run_up)))
 
 
 def _region_filter(name: str, province: bool = False) -> Region | None:
@@ -410,32 +403,22 @@ def regions(csv: bool = False) -> Response:
         kind, _region_filter("parent"), _region_filter("province", province=True)
     )
     counts, none = region_queries.meeting_counts(), region_queries.NONE
-    rows = [serializers.region_to_dict(r, counts.get(r.id, none).meetings) for r in found]
+    rows = [serializers.region_item(r, counts.get(r.id, none).meetings) for r in found]
     if wants_csv:
         header = ("code", "name", "short", "kind", "timezone", "zone", "parent_code", "meetings")
-        return csv_response("regions.csv", header, ([r[h] for h in header] for r in rows))
-    return _list_body(rows)
+        return csv_response("regions.csv", header, ([getattr(r, h) for h in header] for r in rows))
+    return _json(schemas.RegionList(data=rows, **_whole_list(len(rows))))
 
 
-def _list_body(items: list[Any]) -> Response:
-    """A small, complete list (no paging needed) in the same envelope as paged ones."""
+def _whole_list(count: int) -> dict[str, Any]:
+    """The meta and links of a small, complete list (no paging needed), as paged ones have."""
     query = urlencode(list(request.args.items(multi=True)))
     # url_for, not request.base_url: the host comes from PUBLIC_BASE_URL (tracker/urls.py).
     here = url_for(str(request.endpoint), _external=True, **(request.view_args or {}))
     self_url = here + (f"?{query}" if query else "")
-    return jsonify(
-        {
-            "data": items,
-            "meta": {"page": 1, "per_page": len(items), "total": len(items), "pages": 1},
-            "links": {
-                "self": self_url,
-                "first": self_url,
-                "last": self_url,
-                "next": None,
-                "prev": None,
-            },
-        }
-    )
+    meta = schemas.Meta(page=1, per_page=count, total=count, pages=1)
+    links = schemas.Links(self=self_url, first=self_url, last=self_url, next=None, prev=None)
+    return {"meta": meta, "links": links}
 
 
 @bp.get("/v1/meetings.csv")

@@ -1,0 +1,418 @@
+"""The API's response bodies as pydantic models: the one description of the JSON contract.
+
+The serialisers build these models and dump them (tracker/api/serializers.py), and the
+OpenAPI document's components are generated from them (tracker/api/openapi.py), so the
+JSON and the document cannot drift apart. Times stay strings the serialisers format
+(ISO 8601 in the meeting's zone), typed here only for the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, Field, WithJsonSchema
+
+from tracker.models import AGENCY_KINDS, ATTENDANCE, MEETING_KINDS, ROLES, STATUSES
+from tracker.models.region import REGION_KINDS
+
+Day = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
+DateTime = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+Url = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
+# A day when nobody stated the hour (time_unknown), else an instant with its offset.
+Stated = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "format": "date-time"},
+            ],
+            "description": "The day alone (YYYY-MM-DD) when time_unknown, else the local "
+            "date-time.",
+        }
+    ),
+]
+Zone = Annotated[str, WithJsonSchema({"enum": ["WIB", "WITA", "WIT"]})]
+RegionKind = Annotated[str, WithJsonSchema({"enum": list(REGION_KINDS)})]
+AgencyKind = Annotated[str, WithJsonSchema({"enum": list(AGENCY_KINDS)})]
+MeetingKind = Annotated[str, WithJsonSchema({"enum": list(MEETING_KINDS)})]
+Status = Annotated[str, WithJsonSchema({"enum": list(STATUSES)})]
+Role = Annotated[str, WithJsonSchema({"enum": list(ROLES)})]
+AttendanceState = Annotated[str, WithJsonSchema({"enum": list(ATTENDANCE)})]
+Relation = Annotated[str, WithJsonSchema({"enum": ["reports", "announces", "mentions"]})]
+
+
+class RegionRef(BaseModel):
+    """A region as a short reference."""
+
+    code: str
+    name: str
+    kind: RegionKind
+
+
+class Region(RegionRef):
+    """A region in full, with its public meeting count."""
+
+    short: str
+    timezone: str
+    zone: Zone
+    parent_code: str | None
+    meetings: int
+
+
+class AgencyRef(BaseModel):
+    """An agency as a short reference."""
+
+    slug: str
+    short_name: str
+    url: Url
+
+
+class Agency(AgencyRef):
+    """An agency with its names and public meeting count."""
+
+    full_name: str
+    kind: AgencyKind
+    head_title: str | None
+    region: RegionRef | None
+    aliases: list[str]
+    valid_from: Day | None
+    valid_until: Day | None
+    meetings: int
+    html_url: Url
+
+
+class MonthCount(BaseModel):
+    """Public meetings in one month."""
+
+    month: Annotated[str, Field(pattern="^[0-9]{4}-[0-9]{2}$")]
+    meetings: int
+
+
+class Partner(BaseModel):
+    """An agency met with, and how often."""
+
+    agency: AgencyRef
+    meetings: int
+
+
+class AgencyDetail(Agency):
+    """An agency with its attendance counts."""
+
+    by_role: dict[str, int]
+    by_attendance: dict[str, int]
+    per_month: list[MonthCount]
+    meets_most_with: list[Partner]
+    attendance_url: Url
+
+
+class ElectionRef(BaseModel):
+    """An election as a meeting names it."""
+
+    slug: str
+    name: str
+    polling_day: Day
+
+
+class Election(ElectionRef):
+    """An election with its polling day and public meeting count."""
+
+    kind: str
+    scope_region: RegionRef | None
+    meetings: int
+    url: Url
+    html_url: Url
+
+
+class Venue(BaseModel):
+    """Where a meeting was held."""
+
+    name: str
+    address: str | None
+    city: RegionRef | None
+    latitude: float | None
+    longitude: float | None
+
+
+class Participant(BaseModel):
+    """Who took part, in which roles, and whether they came."""
+
+    agency: AgencyRef | None
+    person: str | None
+    label: str
+    position: str | None
+    roles: list[Role]
+    attendance: AttendanceState
+    represented_by: str | None
+
+
+class Evidence(BaseModel):
+    """A sentence of a press release that shows a participation."""
+
+    press_release_id: int
+    sentence: str
+
+
+class ParticipantDetail(Participant):
+    """A participation with its topic and evidence."""
+
+    topic: str | None
+    evidence: list[Evidence]
+
+
+class MeetingSummary(BaseModel):
+    """A meeting as listed: when, where, what, who."""
+
+    id: int
+    uid: str
+    title: str
+    kind: MeetingKind
+    status: Status
+    status_reason: str | None
+    theme: str | None
+    starts_at: DateTime
+    ends_at: DateTime | None
+    local_date: Day
+    time_unknown: bool
+    start: Stated
+    end: Stated | None
+    timezone: str
+    zone: Zone
+    region: RegionRef
+    venue: Venue | None
+    election: ElectionRef | None
+    days_to_polling: int | None = Field(
+        description="Days from the meeting's local date to polling day (H-n is n)."
+    )
+    # A Sequence, so that Meeting can narrow the items to ParticipantDetail.
+    participants: Sequence[Participant]
+    url: Url
+    html_url: Url
+
+
+class PressReleaseRef(BaseModel):
+    """A press release as a short reference."""
+
+    id: int
+    title: str
+    outlet: str
+    url: Url | None
+    published_date: Day | None
+    published_at: DateTime | None
+    published_zone: str | None = Field(description="The IANA zone the hour was given in.")
+    api_url: Url
+
+
+class MeetingPressRelease(PressReleaseRef):
+    """A press release covering a meeting, and how."""
+
+    relation: Relation
+
+
+class Meeting(MeetingSummary):
+    """A meeting with every public detail, evidence and sources included."""
+
+    participants: Sequence[ParticipantDetail]
+    summary: str | None
+    source_note: str | None
+    updated_at: DateTime
+    press_releases: list[MeetingPressRelease]
+
+
+class AttendanceMeeting(BaseModel):
+    """The meeting of an attendance line."""
+
+    id: int
+    title: str
+    kind: MeetingKind
+    status: Status
+    starts_at: DateTime
+    local_date: Day
+    time_unknown: bool
+    start: Stated
+    region: RegionRef
+    url: Url
+
+
+class Attendance(BaseModel):
+    """One line of an agency's attendance history."""
+
+    meeting: AttendanceMeeting
+    person: str | None
+    position: str | None
+    roles: list[Role]
+    attendance: AttendanceState
+    represented_by: str | None
+    topic: str | None
+
+
+class CoveredMeeting(BaseModel):
+    """A public meeting a press release covers."""
+
+    id: int
+    title: str
+    relation: str
+    url: Url
+
+
+class PressRelease(PressReleaseRef):
+    """A press release and the public meetings it covers."""
+
+    section: str | None
+    byline: str | None
+    meetings: list[CoveredMeeting]
+    html_url: Url
+
+
+class PressReleaseDetail(PressRelease):
+    """A press release with its text, when staff marked it to be shown in full."""
+
+    shown_in_full: bool
+    body: str | None
+
+
+class ElectionDetail(Election):
+    """An election with its public meetings up to polling day."""
+
+    meetings_before_polling: list[MeetingSummary]
+
+
+class Meta(BaseModel):
+    """Where a page stands in its list."""
+
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
+class Links(BaseModel):
+    """Links to this page and its neighbours, keeping the query's filters."""
+
+    self: Url
+    first: Url
+    last: Url
+    next: Url | None
+    prev: Url | None
+
+
+Item = TypeVar("Item", bound=BaseModel)
+
+
+class ListBody(BaseModel, Generic[Item]):
+    """A list: its items, paging meta and links."""
+
+    data: list[Item]
+    meta: Meta
+    links: Links
+
+
+class MeetingList(ListBody[MeetingSummary]):
+    """Public meetings, a page of them."""
+
+    suggestion: str | None = Field(
+        description="When q finds at most 3 meetings: a better spelling of q that finds "
+        "more with the same filters ('balikpapn' -> 'balikpapan'), else null."
+    )
+
+
+class AgencyList(ListBody[Agency]):
+    """Agencies, a page of them."""
+
+
+class AttendanceList(ListBody[Attendance]):
+    """An agency's attendance lines, a page of them."""
+
+
+class PressReleaseList(ListBody[PressRelease]):
+    """Press releases, a page of them."""
+
+
+class ElectionList(ListBody[Election]):
+    """Every election."""
+
+
+class RegionList(ListBody[Region]):
+    """Regions matching the filters."""
+
+
+class MeetingBody(BaseModel):
+    """One meeting."""
+
+    data: Meeting
+
+
+class AgencyBody(BaseModel):
+    """One agency."""
+
+    data: AgencyDetail
+
+
+class PressReleaseBody(BaseModel):
+    """One press release."""
+
+    data: PressReleaseDetail
+
+
+class ElectionBody(BaseModel):
+    """One election."""
+
+    data: ElectionDetail
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong; ``fields`` names the parameters at fault, when any."""
+
+    code: int = Field(description="The HTTP status.")
+    message: str
+    # Left out of the body when empty, so not required in the document.
+    fields: dict[str, str] = Field(default_factory=dict, exclude_if=lambda fields: not fields)
+
+
+class Error(BaseModel):
+    """Every API error."""
+
+    error: ErrorDetail
+
+
+class ExtractRequest(BaseModel):
+    """A press release to extract a meeting from."""
+
+    text: str
+    published: Day | None = None
+
+
+class ProposalWarning(BaseModel):
+    """Something the extractor wants a person to check."""
+
+    code: str
+    message: str
+    suggested_date: Day | None = None
+    field: str | None = Field(None, description="The form field it belongs beside.")
+
+
+class Proposal(BaseModel):
+    """The extractor's proposal (tracker/press/extraction builds it; the view passes it on)."""
+
+    title: str | None = None
+    meeting_kind: str | None = None
+    theme: str | None = None
+    start_date: Day | None
+    suggested_date: Day | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    timezone: str | None = None
+    venue_name: str | None = None
+    venue_address: str | None = None
+    city: str | None = None
+    province: str | None = None
+    chair: dict[str, Any] | None = None
+    agencies: list[dict[str, Any]]
+    collective_attendees: list[str] = []
+    speakers: list[dict[str, Any]]
+    election: str | None = None
+    status: str | None = None
+    evidence: dict[str, Any] = {}
+    confidence: dict[str, Any] = {}
+    warnings: list[ProposalWarning]
