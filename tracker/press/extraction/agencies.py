@@ -3,7 +3,8 @@
 Mentions (``mentions.find``) are resolved (``resolve.Resolver``) within the forum's
 jurisdiction (``jurisdiction.find``); then each sentence's cues give roles: hosting
 ("menggelar rakor"), chairing (``chair.find_chair``), attending ("dihadiri", "turut
-hadir") and speaking ("menyampaikan", "pemateri", "ujar X").
+hadir") and speaking ("menyampaikan", "pemateri", "ujar X"). The cue patterns are in
+``role_cues``; the collectors of agencies, speakers and officials in ``participants``.
 """
 
 from __future__ import annotations

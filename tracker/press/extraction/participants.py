@@ -18,6 +18,8 @@ _EVIDENCE_RANK = {"chair": 0, "host": 1, "speaker": 2, "attendee": 3}
 
 @dataclass
 class Person:
+    """An official: name and position as written, the body, the sentence."""
+
     name: str | None
     position: str | None
     entry: Entry | None
