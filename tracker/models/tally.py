@@ -31,7 +31,8 @@ class BodyTally(Model):
     both databases can sum.
     """
 
-    __table_args__ = (Index("ix_body_tally_counted_agency", "counted", "agency_id"),)
+    # Covering: a ranking reads its sums from the index alone, already in body order.
+    __table_args__ = (Index("ix_body_tally_counted_agency", "counted", "agency_id", *TALLY_FLAGS),)
 
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True

@@ -10,24 +10,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import aliased
 
 from tracker import reference
 from tracker.extensions import db
 from tracker.kept import kept
 from tracker.labels import ROLE_ORDER
-from tracker.meetings.queries import (
-    PUBLIC,
-    MeetingFilters,
-    attendance_condition,
-    filter_conditions,
-    role_condition,
-)
-from tracker.models import Agency, Meeting, Participation, Region
+from tracker.meetings.queries import PUBLIC, MeetingFilters, filter_conditions
+from tracker.models import Agency, BodyTally, Meeting, Region
+from tracker.models.tally import TALLY_FLAGS
+from tracker.rankings import tally as _tally  # noqa: F401  (keeps body_tally in step)
 
 # Attendance columns, in the order the table shows them.
 ATTENDANCE_COLUMNS = ("present", "represented", "unknown", "absent")
@@ -79,55 +75,49 @@ def counted_meetings(filters: MeetingFilters) -> list[ColumnElement[bool]]:
     return [PUBLIC, Meeting.status != "cancelled", *filter_conditions(filters)]
 
 
-def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    """1 when any of a body's participation rows in a meeting passes ``condition``."""
-    return func.max(case((condition, 1), else_=0))
+def _within(filters: MeetingFilters) -> list[ColumnElement[bool]]:
+    """The tally rows a ranking sums: counted meetings matching the filters."""
+    conditions = filter_conditions(filters)
+    within = [BodyTally.counted == true()]
+    if conditions:
+        within.append(BodyTally.meeting_id.in_(select(Meeting.id).where(*conditions)))
+    return within
 
 
 def _aggregate(filters: MeetingFilters, limit: int | None) -> list[RankRow]:
-    """Every body's figures in one grouped statement (no statement per body).
+    """Every body's figures in one grouped statement over the tally (no statement per body).
 
-    Grouped twice: first per body and meeting (so a body counts once per meeting, however
-    many of its people came, without a DISTINCT count per column), then per body.
+    ``body_tally`` holds one row per body and meeting, so a sum per body counts it once
+    per meeting however many of its people came.
     """
-    attended = attendance_condition("attended")
-    flags = [
-        _flag(attended),
-        *(_flag(attended & role_condition(r)) for r in ROLE_ORDER),
-        *(_flag(attendance_condition(a)) for a in ATTENDANCE_COLUMNS),
-    ]
-    per_meeting = (
-        select(Participation.agency_id, *(f.label(f"f{i}") for i, f in enumerate(flags)))
-        .join(Meeting, Meeting.id == Participation.meeting_id)
-        .where(Participation.agency_id.is_not(None), *counted_meetings(filters))
-        .group_by(Participation.agency_id, Participation.meeting_id)
+    sums = [func.sum(getattr(BodyTally, name)).label(name) for name in TALLY_FLAGS]
+    # Summed per body first (in index order), then joined to the few bodies found.
+    per_body = (
+        select(BodyTally.agency_id, *sums)
+        .where(*_within(filters))
+        .group_by(BodyTally.agency_id)
         .subquery()
     )
-    sums = [func.sum(per_meeting.c[f"f{i}"]) for i in range(len(flags))]
+    totals = [per_body.c[name] for name in TALLY_FLAGS]
     stmt = (
-        select(Agency.id, Agency.slug, Agency.short_name, *sums)
-        .join(per_meeting, per_meeting.c.agency_id == Agency.id)
-        .group_by(Agency.id, Agency.slug, Agency.short_name)
-        .order_by(sums[0].desc(), Agency.short_name, Agency.id)
+        select(Agency.id, Agency.slug, Agency.short_name, *totals)
+        .join(per_body, per_body.c.agency_id == Agency.id)
+        .order_by(totals[0].desc(), Agency.short_name, Agency.id)
     )
     if limit is not None:
         stmt = stmt.limit(limit)
-    rows = []
-    roles, marks = len(ROLE_ORDER), len(ATTENDANCE_COLUMNS)
-    for agency_id, slug, name, n, *counts in db.session.execute(stmt):
-        rows.append(
-            RankRow(
-                agency_id,
-                slug,
-                name,
-                int(n),
-                tuple(zip(ROLE_ORDER, map(int, counts[:roles]), strict=True)),
-                tuple(
-                    zip(ATTENDANCE_COLUMNS, map(int, counts[roles : roles + marks]), strict=True)
-                ),
-            )
+    roles = len(ROLE_ORDER)
+    return [
+        RankRow(
+            agency_id,
+            slug,
+            name,
+            int(n),
+            tuple(zip(ROLE_ORDER, map(int, counts[:roles]), strict=True)),
+            tuple(zip(ATTENDANCE_COLUMNS, map(int, counts[roles:]), strict=True)),
         )
-    return rows
+        for agency_id, slug, name, n, *counts in db.session.execute(stmt)
+    ]
 
 
 def _count(filters: MeetingFilters) -> int:
@@ -156,8 +146,9 @@ def forum_absences(filters: MeetingFilters) -> dict[int, dict[str, int]]:
     province = aliased(Region)
     stmt = (
         select(
-            Participation.meeting_id,
-            Participation.attendance,
+            BodyTally.meeting_id,
+            BodyTally.absent,
+            BodyTally.represented,
             Agency.id,
             Agency.kind,
             Agency.region_id,
@@ -170,68 +161,72 @@ def forum_absences(filters: MeetingFilters) -> dict[int, dict[str, int]]:
             Meeting.starts_at,
             Meeting.timezone,
         )
-        .select_from(Participation)
-        .join(Meeting, Meeting.id == Participation.meeting_id)
-        .join(Agency, Agency.id == Participation.agency_id)
+        .select_from(BodyTally)
+        .join(Meeting, Meeting.id == BodyTally.meeting_id)
+        .join(Agency, Agency.id == BodyTally.agency_id)
         .join(Region, Region.id == Meeting.region_id)
         .join(province, province.id == func.coalesce(Region.parent_id, Region.id))
         .where(
-            *counted_meetings(filters),
+            *_within(filters),
             Meeting.kind == FORUM,
-            Participation.attendance.in_(("absent", "represented")),
+            (BodyTally.absent == 1) | (BodyTally.represented == 1),
             Agency.kind.in_((*SEAT_KINDS, "military")),
         )
     )
     seen: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for (
-        meeting_id,
-        mark,
-        agency_id,
-        kind,
-        region_id,
-        parent_id,
-        name,
-        start,
-        until,
-        *rest,
-    ) in db.session.execute(stmt):
-        province_id, code, starts_at, zone = rest
-        if kind == "military":
-            day = starts_at.astimezone(ZoneInfo(zone)).date()
-            member = _kodam_covers(name, start, until, code, day)
-        else:
-            member = region_id == province_id and parent_id is None
-        if member:
-            seen[agency_id][mark].add(meeting_id)
+    for meeting_id, absent, represented, *body in db.session.execute(stmt):
+        if _seat_holder(*body):
+            for mark, flag in (("absent", absent), ("represented", represented)):
+                if flag:
+                    seen[body[0]][mark].add(meeting_id)
     return {a: {mark: len(ids) for mark, ids in marks.items()} for a, marks in seen.items()}
+
+
+def _seat_holder(
+    agency_id: int,
+    kind: str,
+    region_id: int | None,
+    parent_id: int | None,
+    name: str,
+    valid_from: date | None,
+    until: date | None,
+    province_id: int,
+    code: str,
+    starts_at: datetime,
+    zone: str,
+) -> bool:
+    """Whether the body held a statutory seat in the meeting's province that day."""
+    if kind == "military":
+        day = starts_at.astimezone(ZoneInfo(zone)).date()
+        return _kodam_covers(name, valid_from, until, code, day)
+    return region_id == province_id and parent_id is None
 
 
 def partners(filters: MeetingFilters, agency_ids: list[int]) -> dict[int, Partners]:
     """For each body, the bodies it attended the most counted meetings with.
 
-    One grouped statement over pairs of participations in the same meeting, both not
-    absent; each body keeps its ``PARTNERS_EACH`` most frequent, ties by name.
+    One grouped statement over pairs of tally rows of the same meeting, both attended;
+    each body keeps its ``PARTNERS_EACH`` most frequent, ties by name.
     """
     if not agency_ids:
         return {}
-    other = aliased(Participation)
+    other = aliased(BodyTally)
     partner = aliased(Agency)
-    shared = func.count(func.distinct(Participation.meeting_id)).label("shared")
+    # Tally rows are one per body and meeting: counting pairs counts shared meetings.
+    shared = func.count().label("shared")
     stmt = (
-        select(Participation.agency_id, partner.slug, partner.short_name, shared)
-        .select_from(Participation)
-        .join(Meeting, Meeting.id == Participation.meeting_id)
-        .join(other, other.meeting_id == Participation.meeting_id)
+        select(BodyTally.agency_id, partner.slug, partner.short_name, shared)
+        .join(other, other.meeting_id == BodyTally.meeting_id)
         .join(partner, partner.id == other.agency_id)
         .where(
-            *counted_meetings(filters),
-            Participation.agency_id.in_(agency_ids),
-            other.agency_id != Participation.agency_id,
-            attendance_condition("attended"),
-            other.attendance != "absent",
+            *_within(filters),
+            BodyTally.agency_id.in_(agency_ids),
+            BodyTally.attended == 1,
+            other.agency_id != BodyTally.agency_id,
+            other.attended == 1,
         )
-        .group_by(Participation.agency_id, partner.id, partner.slug, partner.short_name)
-        .order_by(Participation.agency_id, shared.desc(), partner.short_name, partner.id)
+        .group_by(BodyTally.agency_id, partner.id, partner.slug, partner.short_name)
+        .order_by(BodyTally.agency_id, shared.desc(), partner.short_name, partner.id)
     )
     out: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
     for agency_id, slug, name, n in db.session.execute(stmt):

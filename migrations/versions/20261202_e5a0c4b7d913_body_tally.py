@@ -1,0 +1,91 @@
+"""body tally
+
+Revision ID: e5a0c4b7d913
+Revises: 9d4e2b7a61c3
+Create Date: 2026-12-02 14:30:00.000000
+
+One row per body and meeting with the figures the rankings add up (issue 17): whether
+the body attended, in which roles, with which recorded attendance, and whether the
+meeting counts (public, not cancelled). tracker/rankings/tally.py keeps it in step at
+every commit; it is filled here from the participations already recorded, by the same
+rules (a role is found whole in the sorted comma-separated codes; no role is an
+attendee; attended is any attendance but absent).
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "e5a0c4b7d913"
+down_revision = "9d4e2b7a61c3"
+branch_labels = None
+depends_on = None
+
+FLAGS = (
+    "attended",
+    "chair",
+    "host",
+    "speaker",
+    "attendee",
+    "present",
+    "represented",
+    "unknown",
+    "absent",
+)
+ATTENDED = "p.attendance <> 'absent'"
+PADDED = "(',' || COALESCE(p.roles, '') || ',')"
+
+
+def _has(role):
+    found = f"{PADDED} LIKE '%,{role},%'"
+    return f"({found} OR COALESCE(p.roles, '') = '')" if role == "attendee" else found
+
+
+def _flag(condition):
+    return f"MAX(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+def _fill():
+    roles = [_flag(f"{ATTENDED} AND {_has(r)}") for r in ("chair", "host", "speaker", "attendee")]
+    marks = [_flag(f"p.attendance = '{m}'") for m in FLAGS[5:]]
+    op.execute(
+        f"INSERT INTO body_tally (meeting_id, agency_id, counted, {', '.join(FLAGS)}) "
+        "SELECT p.meeting_id, p.agency_id, "
+        "(m.visibility = 'public' AND m.status <> 'cancelled'), "
+        f"{', '.join([_flag(ATTENDED), *roles, *marks])} "
+        "FROM participation p JOIN meeting m ON m.id = p.meeting_id "
+        "WHERE p.agency_id IS NOT NULL "
+        "GROUP BY p.meeting_id, p.agency_id, m.visibility, m.status"
+    )
+
+
+def upgrade():
+    op.create_table(
+        "body_tally",
+        sa.Column("meeting_id", sa.Integer(), nullable=False),
+        sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("counted", sa.Boolean(), nullable=False),
+        *(sa.Column(name, sa.SmallInteger(), nullable=False) for name in FLAGS),
+        sa.ForeignKeyConstraint(
+            ["agency_id"],
+            ["agency.id"],
+            name=op.f("fk_body_tally_agency_id_agency"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meeting.id"],
+            name=op.f("fk_body_tally_meeting_id_meeting"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("meeting_id", "agency_id", name=op.f("pk_body_tally")),
+    )
+    # Covering: rankings read their sums from the index alone.
+    op.create_index("ix_body_tally_counted_agency", "body_tally", ["counted", "agency_id", *FLAGS])
+    _fill()
+
+
+def downgrade():
+    op.drop_index("ix_body_tally_counted_agency", table_name="body_tally")
+    op.drop_table("body_tally")

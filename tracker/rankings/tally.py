@@ -1,0 +1,156 @@
+"""Keep ``body_tally`` in step: the meetings a transaction touches are re-tallied at commit.
+
+Rankings sum ``body_tally`` rows instead of grouping participations on every request
+(a national ranking would otherwise group every participation in the country after
+each write). The rows are derived, so they are rebuilt, never edited: at commit, each
+touched meeting's rows are deleted and selected again from its participations, in the
+same transaction as the change itself.
+
+Touched means: a Meeting or Participation flushed through the ORM, or a bulk statement
+executed through the session on either table (agency merges, synthetic loads), whose
+meetings are read before it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Delete,
+    Insert,
+    Select,
+    Update,
+    and_,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from tracker.extensions import db
+from tracker.labels import ROLE_ORDER
+from tracker.meetings.queries import PUBLIC, attendance_condition, role_condition
+from tracker.models import Meeting, Participation
+from tracker.models.tally import TALLY_FLAGS, BodyTally
+
+# session.info key of the meeting ids to re-tally at commit.
+_TOUCHED = "body_tally_touched"
+# Meetings per DELETE / INSERT ... SELECT (bound parameters stay well under the limits).
+_CHUNK = 500
+# Meeting columns whose change can change a tally (through ``counted``).
+_MEETING_COLUMNS = frozenset({"visibility", "status"})
+
+
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """1 when any of a body's participation rows in a meeting passes ``condition``."""
+    return func.max(case((condition, 1), else_=0))
+
+
+def tally_rows() -> Select[Any]:
+    """Every body's tally row per meeting, from participations (no meeting filter yet)."""
+    attended = attendance_condition("attended")
+    flags = [
+        _flag(attended),
+        *(_flag(attended & role_condition(role)) for role in ROLE_ORDER),
+        *(_flag(attendance_condition(mark)) for mark in ("present", "represented", "unknown")),
+        _flag(attendance_condition("absent")),
+    ]
+    counted = and_(PUBLIC, Meeting.status != "cancelled")
+    return (
+        select(Participation.meeting_id, Participation.agency_id, counted, *flags)
+        .join(Meeting, Meeting.id == Participation.meeting_id)
+        .where(Participation.agency_id.is_not(None))
+        .group_by(
+            Participation.meeting_id, Participation.agency_id, Meeting.visibility, Meeting.status
+        )
+    )
+
+
+def _fill(rows: Select[Any]) -> Insert:
+    return insert(BodyTally).from_select(["meeting_id", "agency_id", "counted", *TALLY_FLAGS], rows)
+
+
+def refresh(meeting_ids: Iterable[int]) -> None:
+    """Rebuild the tally rows of these meetings (a deleted meeting's rows just go)."""
+    wanted = sorted(set(meeting_ids))
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        db.session.execute(delete(BodyTally).where(BodyTally.meeting_id.in_(chunk)))
+        db.session.execute(_fill(tally_rows().where(Participation.meeting_id.in_(chunk))))
+
+
+def rebuild_all() -> None:
+    """Rebuild every tally row (after loads that went past the session)."""
+    db.session.execute(delete(BodyTally))
+    db.session.execute(_fill(tally_rows()))
+
+
+def _touched(session: Session) -> set[int]:
+    return session.info.setdefault(_TOUCHED, set())  # type: ignore[no-any-return]
+
+
+def _collect_flushed(session: Session, _context: Any) -> None:
+    """Note the meetings of flushed meetings and participations."""
+    touched = _touched(session)
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        if isinstance(obj, Meeting) and obj.id is not None:
+            touched.add(obj.id)
+        elif isinstance(obj, Participation):
+            history = db.inspect(obj).attrs.meeting_id.history
+            touched.update(i for i in (*history.deleted, obj.meeting_id) if i is not None)
+
+
+def _collect_bulk(state: ORMExecuteState) -> None:
+    """Note the meetings a bulk statement on meetings or participations is about to change."""
+    statement = state.statement
+    if not isinstance(statement, Insert | Update | Delete):
+        return
+    # ORM statements hold an annotated copy of the table: compare names.
+    table = getattr(statement.table, "name", None)
+    touched = _touched(state.session)
+    if table == Participation.__tablename__:
+        if isinstance(statement, Insert):
+            params = state.parameters
+            rows = params if isinstance(params, list) else [params or {}]
+            touched.update(r["meeting_id"] for r in rows if r.get("meeting_id") is not None)
+            return
+        column = Participation.meeting_id
+    elif table == Meeting.__tablename__ and not isinstance(statement, Insert):
+        if isinstance(statement, Update) and not _changes_tally(statement):
+            return
+        column = Meeting.id
+    else:
+        return
+    where = statement.whereclause
+    found = select(column).where(where) if where is not None else select(column)
+    touched.update(state.session.execute(found).scalars())
+
+
+def _changes_tally(statement: Update) -> bool:
+    """Whether a bulk UPDATE of meetings sets a column the tally copies."""
+    names = {getattr(key, "key", key) for key in statement._values or {}}
+    return bool(names & _MEETING_COLUMNS) or not names
+
+
+def _refresh_before_commit(session: Session) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # so _collect_flushed sees what is still pending
+    touched = session.info.pop(_TOUCHED, None)
+    if touched:
+        refresh(touched)
+
+
+def _forget(session: Session, *_args: Any) -> None:
+    session.info.pop(_TOUCHED, None)
+
+
+if not event.contains(db.session, "after_flush", _collect_flushed):
+    event.listen(db.session, "after_flush", _collect_flushed)
+    event.listen(db.session, "do_orm_execute", _collect_bulk)
+    event.listen(db.session, "before_commit", _refresh_before_commit)
+    event.listen(db.session, "after_rollback", _forget)
