@@ -274,8 +274,8 @@ def _keep_untouched(meeting: Meeting, form: Any, values: dict[str, Any]) -> dict
     loaded = meeting_form_data(meeting)
     names = {name for sources in SOURCES.values() for name in sources}
     untouched = {name for name in names if _same(form[name].data, loaded.get(name))}
-    for key, names in SOURCES.items():
-        if untouched.issuperset(names):
+    for key, fields in SOURCES.items():
+        if untouched.issuperset(fields):
             values[key] = getattr(meeting, key)
     return values
 
@@ -391,12 +391,18 @@ def _sync_participations(
     return errors
 
 
-def _raise_if(*error_sets: dict[str, str]) -> None:
-    """Raise every error at once; the first message found for a field is the one shown."""
+def _merged(*error_sets: dict[str, str]) -> dict[str, str]:
+    """Every error of the sets; the first message found for a field is the one kept."""
     merged: dict[str, str] = {}
     for errors in error_sets:
         for key, message in errors.items():
             merged.setdefault(key, message)
+    return merged
+
+
+def _raise_if(*error_sets: dict[str, str]) -> None:
+    """Raise every error at once; the first message found for a field is the one shown."""
+    merged = _merged(*error_sets)
     if merged:
         raise ValidationError(merged)
 
@@ -431,7 +437,7 @@ def create_from_form(form: Any, user: User | None) -> Meeting:
     except ValidationError as error:
         errors = {**_meeting_errors(error), **errors}
     if meeting is None:  # create_meeting refused: check the rows without it
-        _raise_if(errors, _check_rows(rows, form))
+        raise ValidationError(_merged(errors, _check_rows(rows, form)))
     _raise_if(errors, _sync_participations(meeting, rows, form, user))
     return meeting
 

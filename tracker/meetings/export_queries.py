@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, lazyload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from tracker.extensions import db
 from tracker.meetings.queries import PUBLIC, MeetingFilters, filter_conditions
@@ -19,12 +20,13 @@ from tracker.models import Coverage, Evidence, Meeting, Participation, PressRele
 ORDER = (Meeting.starts_at.desc(), Meeting.id.desc())
 
 
-def _matching_ids(filters: MeetingFilters) -> Select[tuple[int]]:
+def _matching_ids(filters: MeetingFilters) -> Select[int]:
     return select(Meeting.id).where(PUBLIC, *filter_conditions(filters))
 
 
-def _release_columns() -> list[object]:
-    # Only what a row names; a release's text never leaves with an export.
+def _release_columns() -> list[_AbstractLoad]:
+    # Only what a row names; a release's text never leaves with an export. (_AbstractLoad
+    # is the type SQLAlchemy gives load_only() and takes in Load.options(); no public alias.)
     return [
         load_only(PressRelease.id, PressRelease.url, PressRelease.title, PressRelease.outlet),
         lazyload(PressRelease.snapshot),

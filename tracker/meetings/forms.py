@@ -88,7 +88,7 @@ def time_needed(form: Any, field: TimeField) -> None:
     """Require a start time unless the form says the time was not stated."""
     if (field.raw_data or [""])[0].strip() or form.time_unknown.data:
         return
-    field.errors[:] = []  # replace WTForms' "not a valid time" for an empty box
+    field.errors = []  # replace WTForms' "not a valid time" for an empty box
     raise StopValidation(_l("Isi jam mulai, atau centang 'Jam tidak disebutkan'."))
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask.sansio.app import App
 
 from tracker.extensions import db
 from tracker.formatting import format_day, format_local, zone_label
@@ -48,7 +48,9 @@ _CODE_LABELS = {
     "attendance": ATTENDANCE_LABELS,
     "relation": COVERAGE_LABELS,
 }
-_REFERENCES: dict[str, Any] = {
+# The records a change can point at by id, shown by name.
+Named = Agency | Venue | Region | Election | Person | PressRelease
+_REFERENCES: dict[str, type[Named]] = {
     "agency_id": Agency,
     "venue_id": Venue,
     "region_id": Region,
@@ -87,7 +89,7 @@ class HistoryEntry:
     verb: str = ""
 
 
-def _name(obj: Any) -> str:
+def _name(obj: Named) -> str:
     if isinstance(obj, Agency):
         return obj.short_name
     if isinstance(obj, Person):
@@ -112,11 +114,11 @@ def _lookups(entries: Iterable[ChangeLog]) -> dict[str, dict[int, str]]:
     names: dict[str, dict[int, str]] = {}
     for key, ids in wanted.items():
         model = _REFERENCES[key]
-        rows = (
+        rows: Iterable[Named] = (
             db.session.execute(db.select(model).where(model.id.in_(ids))).scalars() if ids else []
         )
         names[key] = {row.id: _name(row) for row in rows}
-    participations = (
+    participations: Iterable[Participation] = (
         db.session.execute(
             db.select(Participation).where(Participation.id.in_(participation_ids))
         ).scalars()
@@ -266,6 +268,6 @@ def public_meeting_history(meeting: Meeting) -> list[HistoryEntry]:
     return meeting_history(meeting, include_actor=False)
 
 
-def register(app: Flask) -> None:
+def register(app: App) -> None:
     """Let the public meeting page's history partial call the helper."""
     app.add_template_global(public_meeting_history, "public_meeting_history")

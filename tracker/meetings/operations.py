@@ -230,7 +230,7 @@ def _postpone_errors(
     return errors
 
 
-def cancel_meeting(meeting: Meeting, reason: str, user: User | None = None) -> None:
+def cancel_meeting(meeting: Meeting, reason: str | None, user: User | None = None) -> None:
     """Cancel a meeting, keeping it (calendars show it as cancelled)."""
     reason = (reason or "").strip()
     if not reason:

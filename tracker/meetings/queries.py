@@ -85,7 +85,7 @@ def list_options() -> list[Any]:
     ]
 
 
-def public_meetings() -> Select[tuple[Meeting]]:
+def public_meetings() -> Select[Meeting]:
     """Public meetings, newest first, with what a list row shows loaded eagerly."""
     return (
         db.select(Meeting)
@@ -326,7 +326,7 @@ def filter_conditions(filters: MeetingFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def filtered_meetings(filters: MeetingFilters) -> Select[tuple[Meeting]]:
+def filtered_meetings(filters: MeetingFilters) -> Select[Meeting]:
     """Public meetings matching the filters, newest first, eagerly loaded."""
     return public_meetings().where(*filter_conditions(filters))
 

@@ -217,7 +217,7 @@ def edit(meeting_id: int) -> Page:
 def _render_conflict(meeting_id: int, form: MeetingForm, seen: str | None) -> tuple[str, int]:
     """Refuse a stale save: show what changed meanwhile and keep the editor's input."""
     meeting = _load(meeting_id)
-    since = int(seen) if (seen or "").isdigit() else None
+    since = int(seen) if seen and seen.isdigit() else None
     meanwhile = history.meeting_history(meeting, since_id=since)
     # The form now carries the current version: saving again, after reading what
     # changed, is a deliberate decision to apply these values on top.

@@ -23,6 +23,7 @@ def index() -> tuple[str, int]:
     """List public meetings matching the filters in the query string."""
     filters = queries.parse_filters(request.args)
     page = None
+    suggestion = None
     if not filters.errors:
         page = db.paginate(
             queries.filtered_meetings(filters),
@@ -33,14 +34,15 @@ def index() -> tuple[str, int]:
             count=False,
         )
         # Counted apart: the total is kept between writes (see count_meetings).
-        page.total = queries.count_meetings(filters)
+        page.total = total = queries.count_meetings(filters)
+        suggestion = search_suggest.for_filters(filters, total)
     html = render_template(
         "meetings/index.html",
         page=page,
         filters=filters,
         choices=queries.filter_choices(),
         regions=region_queries.region_menus(),
-        suggestion=search_suggest.for_filters(filters, page.total) if page else None,
+        suggestion=suggestion,
     )
     return html, 400 if filters.errors else 200
 
