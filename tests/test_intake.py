@@ -8,6 +8,7 @@ from importlib import resources
 from tracker.extensions import db
 from tracker.models import Coverage, Evidence, Meeting, PressRelease
 from tracker.press import intake
+from tracker.press import operations as press_ops
 
 SEED = resources.files("tracker.data").joinpath("seed_release.txt").read_text("utf-8")
 
@@ -54,7 +55,7 @@ def test_extract_cli_prints_the_contract_json(runner, tmp_path):
 
 def test_create_from_seed_with_true_date(app):
     proposal = intake.propose(SEED)
-    release = intake.press_ops.create_press_release(
+    release = press_ops.create_press_release(
         {"outlet": "contoh.test", "title": proposal["title"], "body": SEED}
     )
     meeting = intake.create_from_proposal(proposal, release)
@@ -74,14 +75,14 @@ def test_create_from_seed_with_true_date(app):
 
 def test_second_report_is_matched_not_duplicated(app):
     first = intake.propose(SEED)
-    release = intake.press_ops.create_press_release(
+    release = press_ops.create_press_release(
         {"outlet": "contoh.test", "title": "Rakor", "body": SEED}
     )
     meeting = intake.create_from_proposal(first, release)
     db.session.commit()
     second = intake.propose(SECOND_REPORT)
     assert intake.find_matches(second) == [meeting]
-    report = intake.press_ops.create_press_release(
+    report = press_ops.create_press_release(
         {"outlet": "lain.test", "title": "Rakor 2", "body": SECOND_REPORT}
     )
     added = intake.attach_to_existing(meeting, report, second)

@@ -16,6 +16,7 @@ from tracker.extensions import db
 from tracker.meetings.operations import add_participation
 from tracker.models import PressRelease
 from tracker.press import extract_views, hints, intake
+from tracker.press import operations as press_ops
 
 SEED = resources.files("tracker.data").joinpath("seed_release.txt").read_text("utf-8")
 WITA = ZoneInfo("Asia/Makassar")
@@ -138,7 +139,7 @@ def test_a_release_leaves_the_queue_when_it_reports_a_meeting(client, make_meeti
     db.session.commit()
     release = db.session.execute(db.select(PressRelease)).scalar_one()
     meeting = make_meeting()
-    intake.press_ops.attach_press_release(meeting, release)
+    press_ops.attach_press_release(meeting, release)
     db.session.commit()
     _editor(client)
     queue = client.get("/staff/press/queue").get_data(as_text=True)

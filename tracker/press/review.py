@@ -215,7 +215,7 @@ def form_data(proposal: dict[str, Any], release: dict[str, Any]) -> dict[str, An
     ]
     return {
         "title": (proposal.get("title") or "")[:300],
-        "kind": intake._kind(proposal),
+        "kind": intake.meeting_kind(proposal),
         "theme": proposal.get("theme") or "",
         "region": resolved.region.id if resolved.region else None,
         "start_date": resolved.day,
