@@ -231,6 +231,33 @@ def test_frequent_partners(client, meetings):
     assert "KPU Kaltim</a> (2 rapat)" in section
 
 
+def test_long_rankings_come_in_pages(client, meetings, monkeypatch):
+    from tracker.rankings import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 3)
+    ranked, _rows_by_slug = _rows(PERIOD)
+    assert len(ranked.rows) == 7
+
+    def bodies(html):
+        table = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        return re.findall(
+            r'<td class="num">(\d+)</td>\s*<th scope="row"><a href="/agencies/([^"]+)"', table
+        )
+
+    first = client.get("/meetings/rankings", query_string=PERIOD).get_data(as_text=True)
+    third = client.get("/meetings/rankings", query_string={**PERIOD, "page": 3})
+    html = third.get_data(as_text=True)
+    assert [n for n, _slug in bodies(first)] == ["1", "2", "3"]
+    # Ranks continue across pages; the last page holds the seventh body alone.
+    assert bodies(html) == [("7", ranked.rows[6].slug)]
+    assert 'rel="prev"' in html and "page=2" in html and "region=64" in html
+    assert 'rel="next"' not in html
+    # Partners are listed once, with the top of the ranking.
+    assert 'id="partners"' in first and 'id="partners"' not in html
+    assert client.get("/meetings/rankings", query_string={**PERIOD, "page": 4}).status_code == 404
+    assert client.get("/meetings/rankings", query_string={**PERIOD, "page": 0}).status_code == 404
+
+
 def test_province_page_shows_the_top_ten(client, meetings):
     html = client.get("/regions/64").get_data(as_text=True)
     table = html.split('<table class="ranking">', 1)[1].split("</table>", 1)[0]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
@@ -18,6 +19,47 @@ from tracker.rankings.chart import ranking_chart
 from tracker.regions import queries as region_queries
 
 bp = Blueprint("rankings", __name__, url_prefix="/meetings")
+# Bodies per page: a national ranking has thousands; the exports hold them all.
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class RowPage:
+    """One page of ranked bodies, shaped for the pagination macro."""
+
+    items: Sequence[queries.RankRow]
+    page: int
+    pages: int
+
+    @property
+    def start(self) -> int:
+        """Rank of the row before this page's first (0 on page 1)."""
+        return (self.page - 1) * PER_PAGE
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def page_of(rows: Sequence[queries.RankRow], page: int) -> RowPage:
+    """The requested page of ``rows``; a page past the end is not found."""
+    pages = max(1, -(-len(rows) // PER_PAGE))
+    if page < 1 or page > pages:
+        abort(404)
+    start = (page - 1) * PER_PAGE
+    return RowPage(rows[start : start + PER_PAGE], page, pages)
 
 
 def ranking_filters(args: Mapping[str, str]) -> MeetingFilters:
@@ -40,10 +82,10 @@ def link_builder(filters: MeetingFilters) -> Callable[..., str]:
     has thousands of numbers).
     """
     base = url_for("meetings.index", **filters.args())
-    joiner = "&" if "?" in base else "?"
+    base += ("&" if "?" in base else "?") + "agency="
 
     def link(slug: str, **extra: str) -> str:
-        return base + joiner + urlencode({"agency": slug, **extra})
+        return base + quote_plus(slug) + ("&" + urlencode(extra) if extra else "")
 
     return link
 
@@ -59,10 +101,12 @@ def index() -> tuple[str, int]:
     """Rank the bodies by public meetings attended within the filters."""
     filters = ranking_filters(request.args)
     ranking = None if filters.errors else queries.ranking(filters)
+    page = page_of(ranking.rows if ranking else (), request.args.get("page", 1, type=int))
     html = render_template(
         "rankings/index.html",
         filters=filters,
         ranking=ranking,
+        page=page,
         chart=chart_for(ranking) if ranking and ranking.rows else None,
         link=link_builder(filters),
         choices=meeting_queries.filter_choices(),
