@@ -1,6 +1,7 @@
 import logging
 from logging.config import fileConfig
 
+import click
 from flask import current_app
 
 from alembic import context
@@ -15,6 +16,13 @@ config = context.config
 # for the rest of a process that migrates in-process (`flask db upgrade`, `init`, the tests).
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
+
+# alembic.ini keeps Alembic at WARN, so `flask init`, seeding and the tests migrate quietly;
+# the migration commands themselves (`flask db upgrade`, `flask db migrate`, ...) still list
+# each revision they run and every change autogenerate detects.
+_command = click.get_current_context(silent=True)
+if _command is not None and _command.parent is not None and _command.parent.info_name == "db":
+    logging.getLogger("alembic").setLevel(logging.INFO)
 
 
 def get_engine():
