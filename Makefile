@@ -1,4 +1,5 @@
-# Two commands do everything: `make run` and `make test`.
+# Two commands do everything: `make run` and `make test`. Setup prints one line per step
+# and the tools' own output only when it says something (errors always show).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,6 +7,11 @@ STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app tracker
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Where the app keeps its data, as the `flask` command's app resolves it (TRACKER_DATABASE_URL,
+# instance/config.py, else instance/tracker.sqlite); a password in the URL shows as ***.
+DATABASE_WHERE := FLASK_RUN_FROM_CLI=true $(BIN)/python -c 'from sqlalchemy import make_url; from tracker import create_app; \
+	url = make_url(create_app().config["SQLALCHEMY_DATABASE_URI"]); \
+	print(url.database if url.get_backend_name() == "sqlite" else url.render_as_string())'
 
 .PHONY: run test lint serve init demo translations bench clean lock audit regions
 
@@ -13,10 +19,11 @@ PORT ?= 5000
 # installed on top without resolving anything. `make test` runs `pip check` to prove the
 # set is whole (not here: after a new dependency, `make lock` must still get to run).
 $(STAMP): pyproject.toml requirements.lock
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+	@echo "Installing the pinned packages (requirements.lock) and tracker into $(VENV)/; the first time takes a few minutes"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	@$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
 
 # Regenerate requirements.lock from pyproject.toml (runtime, dev extras and the build backend).
 lock: $(STAMP)
@@ -33,22 +40,28 @@ regions: $(STAMP)
 	$(BIN)/python scripts/build_regions.py
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d tracker/translations -f --statistics 2>&1 | tail -n 1
+	@$(BIN)/pybabel --quiet compile --use-fuzzy -d tracker/translations -f
 
+# `flask init` says what it loaded; then where the data lives.
 init: $(STAMP) translations
-	$(FLASK) init
+	@$(FLASK) init
+	@where=$$($(DATABASE_WHERE)) && echo "The database is at $$where"
 
 demo: init
-	$(FLASK) seed-demo
+	@$(FLASK) seed-demo
 
+# Public pages need no account; the demo data has none, so staff pages need one made first.
+SIGN_IN = sign in at /login with an account from '$(FLASK) create-user' (the demo has none)
 run: demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Open http://$(HOST):$(PORT)/ ; staff $(SIGN_IN). Ctrl-C stops the server."
+	@$(FLASK) run --host $(HOST) --port $(PORT)
 
 # gunicorn counts as production, which refuses to start without PUBLIC_BASE_URL
 # (tracker/production.py): links name this server unless TRACKER_PUBLIC_BASE_URL is set.
 serve: export TRACKER_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 serve: demo
-	$(BIN)/gunicorn --config python:tracker.gunicorn_conf --workers 4 --bind $(HOST):$(PORT) 'tracker:create_app()'
+	@echo "Open http://$(HOST):$(PORT)/ (gunicorn, 4 workers); staff $(SIGN_IN)."
+	@$(BIN)/gunicorn --config python:tracker.gunicorn_conf --workers 4 --bind $(HOST):$(PORT) 'tracker:create_app()'
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
