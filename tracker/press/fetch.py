@@ -6,28 +6,28 @@ a 6to4 or Teredo address wrapping one), and the connection goes to the address t
 was checked, so a second DNS answer cannot point it elsewhere. Each redirect is
 checked the same way. Size and content type are limited, and the whole fetch
 (connecting, headers, body, every redirect) ends at one wall-clock deadline.
+
+The refusal reasons are in ``fetch_refusal``, the deadline in ``fetch_deadline`` and
+the decoding of the page in ``charsets``.
 """
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import ipaddress
 import socket
-import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import certifi
 import urllib3
 
-from tracker.i18n import gettext as _
 from tracker.models.types import utcnow
+from tracker.press.charsets import charset_of, decode
+from tracker.press.fetch_deadline import Deadline, WatchedHTTPPool, WatchedHTTPSPool
+from tracker.press.fetch_refusal import MAX_REDIRECTS, FetchRefused
 
-MAX_REDIRECTS = 5
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 REDIRECTS = (301, 302, 303, 307, 308)
 USER_AGENT = "RakorTracker/0.1 (press release archive)"
@@ -46,75 +46,7 @@ LOCAL_NETWORKS = tuple(
         "fc00::/7",
     )
 )
-# Declared charsets we decode with: the common ones of the WHATWG Encoding Standard.
-# Any other codec Python knows (punycode, idna, rot13, ...) is not a web charset, and
-# some are slow on hostile input, so such a page is read as UTF-8.
-WEB_CHARSETS = frozenset(
-    codecs.lookup(name).name
-    for name in (
-        "utf-8",
-        "utf-16",
-        "utf-16-le",
-        "utf-16-be",
-        "ascii",
-        *(f"iso-8859-{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 14, 15, 16)),
-        *(f"windows-{n}" for n in range(1250, 1259)),
-        "koi8-r",
-        "koi8-u",
-        "gbk",
-        "gb18030",
-        "big5",
-        "shift_jis",
-        "euc-jp",
-        "euc-kr",
-    )
-)
 TRUE_WORDS = {"true": True, "1": True, "false": False, "0": False}
-
-
-class FetchRefused(Exception):
-    """The page could not or may not be fetched; ``code`` says why."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    @property
-    def message(self) -> str:
-        """The reason in the reader's language, for the URL field."""
-        return _message(self.code, self.params)
-
-
-def _message(code: str, params: dict[str, Any]) -> str:
-    messages = {
-        "scheme": _("Alamat harus dimulai dengan http:// atau https://."),
-        "host": _("Alamat ini tidak menyebut nama situs."),
-        "dns": _("Nama situs %(host)s tidak ditemukan.", host=params.get("host", "")),
-        "address": _(
-            "Alamat %(host)s menunjuk ke jaringan lokal atau khusus (%(ip)s); "
-            "hanya halaman publik yang diambil.",
-            host=params.get("host", ""),
-            ip=params.get("ip", ""),
-        ),
-        "redirects": _(
-            "Halaman dialihkan terlalu sering (lebih dari %(n)d kali).", n=MAX_REDIRECTS
-        ),
-        "timeout": _("Situs tidak menjawab dalam %(s)s detik.", s=params.get("seconds", "")),
-        "port": _(
-            "Hanya port 80 (http) dan 443 (https) yang diambil, bukan port %(port)s.",
-            port=params.get("port", ""),
-        ),
-        "connect": _("Situs tidak dapat dihubungi."),
-        "not_found": _("Halaman tidak ditemukan di situs itu (kode 404)."),
-        "status": _("Situs menjawab dengan kode %(status)s.", status=params.get("status", "")),
-        "too_big": _("Halaman terlalu besar (paling besar %(mb)s MB).", mb=params.get("mb", "")),
-        "type": _(
-            "Alamat ini bukan halaman berita (jenisnya %(type)s); hanya HTML atau teks.",
-            type=params.get("type") or "?",
-        ),
-    }
-    return messages.get(code, code)
 
 
 @dataclass(frozen=True)
@@ -149,47 +81,6 @@ class Fetched:
     def text(self) -> str:
         """The page decoded with its declared charset, else UTF-8, else a best guess."""
         return decode(self.content, charset_of(self.content_type))
-
-
-def charset_of(content_type: str) -> str | None:
-    """The charset parameter of a Content-Type header, if any."""
-    for part in content_type.split(";")[1:]:
-        key, _sep, value = part.partition("=")
-        if key.strip().lower() == "charset" and value.strip():
-            return value.strip().strip('"')
-    return None
-
-
-def decode(raw: bytes, charset: str | None = None) -> str:
-    """Bytes as text: a declared web charset, UTF-8, or what charset_normalizer finds.
-
-    A declared charset that is no web charset (see WEB_CHARSETS) gives UTF-8 with
-    replacement characters, never a guess.
-    """
-    known = _web_charset(charset)
-    if charset and known is None:
-        return raw.decode("utf-8", "replace")
-    for candidate in (known, "utf-8"):
-        if candidate:
-            try:
-                return raw.decode(candidate)
-            except UnicodeError:
-                continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw).best()
-    return str(best) if best is not None else raw.decode("utf-8", "replace")
-
-
-def _web_charset(charset: str | None) -> str | None:
-    """The codec name of a declared charset, if it is one of WEB_CHARSETS."""
-    if not charset:
-        return None
-    try:
-        name = codecs.lookup(charset).name
-    except (LookupError, ValueError):
-        return None
-    return name if name in WEB_CHARSETS else None
 
 
 def strict_bool(value: object) -> bool:
@@ -276,93 +167,6 @@ def host_header(scheme: str, host: str, port: int) -> str:
     return name if port == (443 if scheme == "https" else 80) else f"{name}:{port}"
 
 
-class Deadline:
-    """The one wall-clock limit of a fetch, enforced by shutting its sockets down.
-
-    A socket time-out only bounds each read, so a server sending a byte at a time
-    (headers, body or TLS handshake) could hold a fetch for ever; a timer shuts every
-    connection of the fetch down when the time is up, whatever is being read.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.at = time.monotonic() + seconds
-        self.fired = False
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def remaining(self) -> float:
-        """Seconds left; :raises FetchRefused: when none are."""
-        left = self.at - time.monotonic()
-        if self.fired or left <= 0:
-            raise self.refusal()
-        return left
-
-    def refusal(self) -> FetchRefused:
-        """The time-out refusal."""
-        return FetchRefused("timeout", seconds=f"{self.seconds:g}")
-
-    def watch(self, sock: socket.socket) -> None:
-        """Shut this connection down at the deadline (a duplicate survives TLS wrapping)."""
-        with self._lock:
-            self._sockets.append(sock.dup())
-            if self.fired:
-                _shut(self._sockets[-1])
-
-    def _fire(self) -> None:
-        with self._lock:
-            self.fired = True
-            for sock in self._sockets:
-                _shut(sock)
-
-    def stop(self) -> None:
-        """Cancel the timer and close the duplicates."""
-        self._timer.cancel()
-        with self._lock:
-            for sock in self._sockets:
-                sock.close()
-            self._sockets.clear()
-
-
-def _shut(sock: socket.socket) -> None:
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed by the other side
-
-
-class _Watched:
-    """A urllib3 connection whose socket the fetch's Deadline can shut down."""
-
-    def __init__(self, *args: Any, deadline: Deadline, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.deadline = deadline
-
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()  # type: ignore[misc]
-        self.deadline.watch(sock)
-        return sock
-
-
-class _HTTPConnection(_Watched, urllib3.connection.HTTPConnection):
-    pass
-
-
-class _HTTPSConnection(_Watched, urllib3.connection.HTTPSConnection):
-    pass
-
-
-class _HTTPPool(urllib3.HTTPConnectionPool):
-    ConnectionCls = _HTTPConnection
-
-
-class _HTTPSPool(urllib3.HTTPSConnectionPool):
-    ConnectionCls = _HTTPSConnection
-
-
 def _pool(
     scheme: str, host: str, address: str, port: int, deadline: Deadline
 ) -> urllib3.HTTPConnectionPool:
@@ -370,7 +174,7 @@ def _pool(
     left = deadline.remaining()
     limits = urllib3.Timeout(connect=left, read=left)
     if scheme == "https":
-        return _HTTPSPool(
+        return WatchedHTTPSPool(
             address,
             port,
             server_hostname=host,
@@ -382,7 +186,9 @@ def _pool(
             maxsize=1,
             deadline=deadline,
         )
-    return _HTTPPool(address, port, timeout=limits, retries=False, maxsize=1, deadline=deadline)
+    return WatchedHTTPPool(
+        address, port, timeout=limits, retries=False, maxsize=1, deadline=deadline
+    )
 
 
 def _open(
