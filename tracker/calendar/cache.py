@@ -22,7 +22,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import ColumnElement, String, bindparam, select, type_coerce, update
+from sqlalchemy import ColumnElement, CursorResult, String, bindparam, select, type_coerce, update
 
 from tracker import urls
 from tracker.calendar import state
@@ -332,7 +332,10 @@ def forget_events(ids: Iterable[int] | None = None) -> int:
     stmt = update(table).values(ical_event=None, ical_version=None)
     if ids is not None:
         stmt = stmt.where(table.c.id.in_(list(ids)))
-    count = db.session.execute(stmt, execution_options={state.SILENT: True}).rowcount or 0
+    result = db.session.execute(stmt, execution_options={state.SILENT: True})
+    # An UPDATE always gives a CursorResult; Session.execute is typed as the wider Result.
+    assert isinstance(result, CursorResult)
+    count = result.rowcount or 0
     bodies.clear()
     return count
 

@@ -195,12 +195,20 @@ def path_for(args: Mapping[str, str]) -> str:
     extra = {"archive": "1"} if "archive" in args else {}
     filters = {k: v for k, v in args.items() if k != "archive"}
     if not filters:
-        return url_for("calendar.all_feed", **extra)
+        return query_url("calendar.all_feed", extra)
     if len(filters) == 1:
         (name, value), *_rest = filters.items()
         param = {"agency": "slug", "region": "code", "election": "slug", "kind": "kind"}[name]
-        return url_for(f"calendar.{name}_feed", **{param: value}, **extra)
-    return url_for("calendar.feed", **args)
+        return query_url(f"calendar.{name}_feed", {param: value, **extra})
+    return query_url("calendar.feed", args)
+
+
+def query_url(endpoint: str, values: Mapping[str, str]) -> str:
+    """``url_for(endpoint, **values)``, for values held in a mapping."""
+    # url_for takes the values as **Any beside _external (a bool); mypy checks each str
+    # of a ** mapping against that keyword too, so the mapping is widened here, once.
+    widened: Mapping[str, Any] = values
+    return url_for(endpoint, **widened)
 
 
 def feed_info(scope: Scope, conf: CalendarSettings, source_path: str) -> FeedInfo:

@@ -16,7 +16,16 @@ from functools import cache, cached_property
 from typing import Any, NamedTuple
 
 from flask_babel import get_locale
-from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
+from icalendar import (
+    Calendar,
+    Component,
+    Event,
+    Timezone,
+    vCalAddress,
+    vDDDTypes,
+    vDuration,
+    vText,
+)
 from icalendar.enums import CLASS, STATUS, TRANSP
 
 from tracker.calendar import writer
@@ -443,14 +452,19 @@ def _zone_parts(tzid: str) -> tuple[Timezone, tuple[tuple[datetime, ...], ...]]:
     zone = Timezone.from_tzid(tzid)
     # icalendar puts a COMMENT directly under VTIMEZONE, where RFC 5545 does not list it.
     zone.pop("COMMENT", None)
-    onsets = []
-    for part in zone.subcomponents:
-        found = [part["DTSTART"].dt]
-        rdates = part.get("RDATE", [])
-        for rdate in rdates if isinstance(rdates, list) else [rdates]:
-            found += [d.dt for d in rdate.dts]
-        onsets.append(tuple(sorted(found)))
-    return zone, tuple(onsets)
+    return zone, tuple(_onsets(part) for part in zone.subcomponents)
+
+
+def _onsets(part: Component) -> tuple[datetime, ...]:
+    """When one STANDARD/DAYLIGHT part takes effect: its DTSTART and RDATEs, sorted."""
+    start = part["DTSTART"]
+    # Observances start at a local date-time (RFC 5545 §3.6.5), never a date or duration.
+    assert isinstance(start, vDDDTypes) and isinstance(start.dt, datetime)
+    found = [start.dt]
+    rdates = part.get("RDATE", [])
+    for rdate in rdates if isinstance(rdates, list) else [rdates]:
+        found += [d.dt for d in rdate.dts]
+    return tuple(sorted(found))
 
 
 def _in_force(onsets: Sequence[Sequence[datetime]], span: ZoneSpan | None) -> tuple[int, ...]:

@@ -89,8 +89,10 @@ class Block:
     begin: int
     props: dict[str, int] = field(default_factory=dict)
 
-    def line(self, name: str) -> int:
-        """The line of the property, else of BEGIN:VEVENT."""
+    def line(self, name: str | None) -> int:
+        """The line of the property, else of BEGIN:VEVENT (also when none is named)."""
+        if name is None:
+            return self.begin
         return self.props.get(name, self.begin)
 
 
@@ -127,7 +129,8 @@ def logical_lines(text: str) -> Iterator[tuple[int, str]]:
     quadratic); a line longer than ``max_line()`` is refused at its first line.
     """
     limit = max_line()
-    start, pieces, size = 0, [], 0
+    start, size = 0, 0
+    pieces: list[str] = []
     # StringIO splits at CRLF, LF and CR only (not at U+2028 or VT), lazily.
     for number, raw in enumerate(io.StringIO(text, newline=None), start=1):
         if number > MAX_PHYSICAL_LINES:

@@ -24,7 +24,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Integer, String, event
 from sqlalchemy.engine import Engine
@@ -32,6 +32,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.pool import Pool
 
 from tracker.extensions import db
+
+if TYPE_CHECKING:
+    # db.Model is built at run time from Base (plus Flask-SQLAlchemy's mixins); mypy
+    # cannot follow that, so it checks the model against Base itself.
+    from tracker.extensions import Base as _Model
+else:
+    _Model = db.Model
 
 STATE_ID = 1
 # Tables whose rows a feed shows; writes to them move the generation.
@@ -47,7 +54,7 @@ _FEEDS = "calendar_feeds_changed"
 _REFS = "calendar_references_changed"
 
 
-class CalendarState(db.Model):
+class CalendarState(_Model):
     """The single row counting feed-visible changes (see the module docstring)."""
 
     __tablename__ = "calendar_state"

@@ -143,7 +143,9 @@ def private_feed(token: str) -> Response:
     if user is None:
         return _not_found()
     scope = feeds.Scope(archive=request.args.get("archive") == "1", private=True)
-    path = url_for(".private_feed", token=token, **({"archive": "1"} if scope.archive else {}))
+    path = feeds.query_url(
+        ".private_feed", {"token": token, **({"archive": "1"} if scope.archive else {})}
+    )
     return feeds.serve_feed(scope.args(), path, "rapat-staf.ics", lambda: scope, private=True)
 
 
@@ -180,7 +182,9 @@ def _built(form: FeedBuilderForm, step: builder.AgencyStep) -> dict[str, Any] | 
     # An empty feed points at the same filters over the whole archive (issue 16).
     archive_url = None
     if preview.archive_count:
-        archive_url = url_for(".index", **{**request.args.to_dict(), "archive": "y"}) + "#builder"
+        archive_url = (
+            feeds.query_url(".index", {**request.args.to_dict(), "archive": "y"}) + "#builder"
+        )
     links = feed_links(feeds.feed_path(scope))
     return {"label": scope.label(), "preview": preview, "archive_url": archive_url, **links}
 
