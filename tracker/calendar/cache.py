@@ -26,12 +26,9 @@ from sqlalchemy import ColumnElement, CursorResult, String, bindparam, select, t
 
 from tracker import urls
 from tracker.calendar import state
-from tracker.calendar.ical import (
-    CalendarSettings,
-    EventRecord,
-    Participant,
-    event_text,
-)
+from tracker.calendar.ical import event_text
+from tracker.calendar.records import EventRecord, Participant
+from tracker.calendar.settings import CalendarSettings
 from tracker.extensions import db
 from tracker.models import Agency, Election, Meeting, Participation, Person, Region, Venue
 

@@ -23,16 +23,9 @@ from werkzeug.http import http_date, is_resource_modified, quote_etag
 from werkzeug.wrappers import Response
 
 from tracker.calendar import bodies, cache, state
-from tracker.calendar.ical import (
-    BUILDER_VERSION,
-    CALENDAR_FOOTER,
-    HEAD_VERSION,
-    CalendarSettings,
-    FeedInfo,
-    ZoneSpan,
-    calendar_head,
-    zone_span,
-)
+from tracker.calendar.ical import CALENDAR_FOOTER, HEAD_VERSION, calendar_head
+from tracker.calendar.settings import BUILDER_VERSION, CalendarSettings, FeedInfo
+from tracker.calendar.vtimezone import ZoneSpan, zone_span
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.labels import MEETING_KIND_LABELS

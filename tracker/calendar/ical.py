@@ -3,248 +3,28 @@
 Nothing here touches the database or the request. Every value written comes from the
 data (never the clock or a random source) so the same meetings always give the same
 bytes; see ``tracker/calendar/cache.py`` for how the pieces are stored and reused.
+Beside it: ``settings`` (what the output depends on), ``records`` (a meeting as plain
+values), ``description`` (the DESCRIPTION text) and ``vtimezone`` (the VTIMEZONEs).
 """
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache, cached_property
-from typing import Any, NamedTuple
+from functools import cache
+from typing import Any
 
-from flask_babel import get_locale
-from icalendar import (
-    Calendar,
-    Component,
-    Event,
-    Timezone,
-    vCalAddress,
-    vDDDTypes,
-    vDuration,
-    vText,
-)
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 from icalendar.enums import CLASS, STATUS, TRANSP
 
 from tracker.calendar import writer
-from tracker.i18n import gettext as _
-from tracker.labels import MEETING_KIND_LABELS
+from tracker.calendar.description import Phrases, describe, phrases
+from tracker.calendar.records import EventRecord, record_from
+from tracker.calendar.settings import CalendarSettings, FeedInfo
+from tracker.calendar.vtimezone import ZoneSpan, timezone_text, zone_span
 
-# Bump when the output of meeting_to_event changes: every stored VEVENT is then rebuilt.
-BUILDER_VERSION = 2
-# Namespace for the stable calendar UIDs of feeds (RFC 7986 UID, never random).
-FEED_NAMESPACE = uuid.UUID("5d0c2b0e-8f4f-4d8e-9b53-6f1f3c6a2a11")
 CALENDAR_FOOTER = "END:VCALENDAR\r\n"
 CANCELLED_PREFIX = "[DIBATALKAN] "
-
-
-@dataclass(frozen=True)
-class CalendarSettings:
-    """What the output depends on beyond the meeting itself."""
-
-    base_url: str  # scheme and host (and any path prefix), no trailing slash
-    organizer_email: str
-    organizer_name: str
-    prodid: str = "-//Rakor Tracker//Rapat Koordinasi 1.0//ID"
-    refresh: timedelta = timedelta(hours=1)
-    default_duration: timedelta = timedelta(hours=2)
-    meeting_path: str = "/meetings/{id}"
-    # False when base_url is the request's own host (development without PUBLIC_BASE_URL):
-    # such output is never stored, kept as a file or cached publicly.
-    shared: bool = True
-
-    @property
-    def fingerprint(self) -> str:
-        """A short hash of everything that shapes a stored VEVENT besides the meeting."""
-        raw = "|".join(
-            (
-                str(BUILDER_VERSION),
-                self.base_url,
-                self.organizer_email,
-                self.organizer_name,
-                str(int(self.default_duration.total_seconds())),
-                self.meeting_path,
-            )
-        )
-        return hashlib.sha256(raw.encode()).hexdigest()[:16]
-
-    @cached_property
-    def _url_parts(self) -> tuple[str, str]:
-        before, _marker, after = self.meeting_path.partition("{id}")
-        return self.base_url + before, after
-
-    def meeting_url(self, meeting_id: int) -> str:
-        """The absolute address of a meeting's public page."""
-        before, after = self._url_parts
-        return f"{before}{meeting_id}{after}"
-
-
-@dataclass(frozen=True)
-class FeedInfo:
-    """The calendar-level properties of one feed."""
-
-    key: str  # canonical scope, e.g. "agency=bawaslu-kaltim&region=64"
-    name: str
-    description: str
-    source_url: str  # the https address of the feed itself
-    page_url: str  # the human page about it
-    home_zone: str = "Asia/Jakarta"
-
-    @property
-    def uid(self) -> str:
-        """A calendar UID fixed by the scope, so the bytes do not change per request."""
-        return str(uuid.uuid5(FEED_NAMESPACE, self.key))
-
-
-class Participant(NamedTuple):
-    """What a VEVENT shows of one participation."""
-
-    position: str | None
-    roles: frozenset[str]
-    represented_by: str | None
-    agency_name: str | None
-    person_name: str | None
-    person_display: str | None
-    collective_label: str | None
-
-    @property
-    def label(self) -> str:
-        """How the participant is named in lists: the body, else the group, else the person."""
-        return self.agency_name or self.collective_label or self.person_name or ""
-
-
-class EventRecord(NamedTuple):
-    """Everything a meeting's VEVENT shows, as plain values (from ORM objects or Core rows)."""
-
-    id: int
-    uid: str
-    title: str
-    kind: str
-    theme: str | None
-    summary: str | None
-    starts_at: datetime
-    ends_at: datetime | None
-    timezone: str
-    time_unknown: bool
-    status: str
-    status_reason: str | None
-    visibility: str
-    source_note: str | None
-    sequence: int | None
-    created_at: datetime
-    updated_at: datetime
-    venue_name: str | None
-    venue_address: str | None
-    venue_city: str | None
-    latitude: float | None
-    longitude: float | None
-    region_name: str
-    election_name: str | None
-    participants: tuple[Participant, ...] = ()
-
-
-def participant_from(p: Any) -> Participant:
-    """The record of a Participation object."""
-    person = p.person
-    return Participant(
-        p.position,
-        frozenset(p.roles or ()),
-        p.represented_by,
-        p.agency.short_name if p.agency is not None else None,
-        person.name if person is not None else None,
-        person.display_name if person is not None else None,
-        p.collective_label,
-    )
-
-
-def record_from(meeting: Any) -> EventRecord:
-    """The record of a Meeting object (transient or loaded)."""
-    if isinstance(meeting, EventRecord):
-        return meeting
-    venue = meeting.venue
-    city = venue.city if venue is not None else None
-    election = meeting.election
-    return EventRecord(
-        id=meeting.id,
-        uid=meeting.uid,
-        title=meeting.title,
-        kind=meeting.kind,
-        theme=meeting.theme,
-        summary=meeting.summary,
-        starts_at=meeting.starts_at,
-        ends_at=meeting.ends_at,
-        timezone=meeting.timezone,
-        time_unknown=bool(meeting.time_unknown),
-        status=meeting.status,
-        status_reason=meeting.status_reason,
-        visibility=meeting.visibility,
-        source_note=meeting.source_note,
-        sequence=meeting.sequence,
-        created_at=meeting.created_at,
-        updated_at=meeting.updated_at,
-        venue_name=venue.name if venue is not None else None,
-        venue_address=venue.address if venue is not None else None,
-        venue_city=city.name if city is not None else None,
-        latitude=venue.latitude if venue is not None else None,
-        longitude=venue.longitude if venue is not None else None,
-        region_name=meeting.region.name,
-        election_name=election.name if election is not None else None,
-        participants=tuple(participant_from(p) for p in meeting.participations),
-    )
-
-
-@dataclass(frozen=True)
-class Phrases:
-    """The translated sentence templates of DESCRIPTION, looked up once per build."""
-
-    cancelled: str
-    postponed: str
-    theme: str
-    no_hour: str
-    no_end: str
-    chair: str
-    speakers: str
-    agencies: str
-    source_note: str
-    details: str
-    represented: str
-    kinds: dict[str, str]
-
-
-_PHRASES: dict[str, Phrases] = {}
-
-
-def phrases() -> Phrases:
-    """The templates in the current locale (gettext without variables: unformatted)."""
-    locale = str(get_locale() or "")
-    found = _PHRASES.get(locale)
-    if found is None:
-        found = _PHRASES[locale] = Phrases(
-            cancelled=_("Rapat ini DIBATALKAN."),
-            postponed=_("Rapat ini ditunda ke waktu di atas."),
-            theme=_("Tema: %(theme)s"),
-            no_hour=_("Jam rapat tidak disebutkan dalam sumber."),
-            no_end=_("Waktu selesai tidak disebutkan; durasi di kalender hanya perkiraan."),
-            chair=_("Pimpinan rapat: %(name)s"),
-            speakers=_("Pemateri: %(names)s"),
-            agencies=_("Instansi: %(names)s"),
-            source_note=_("Catatan sumber: %(note)s"),
-            details=_("Rincian: %(url)s"),
-            represented=_("diwakili %(name)s"),
-            kinds={k: str(v) for k, v in MEETING_KIND_LABELS.items()},
-        )
-    return found
-
-
-def _participant(p: Participant, words: Phrases) -> str:
-    text = p.position or p.label
-    if p.person_name is not None and p.person_name not in text:
-        text += f" ({p.person_display})"
-    if p.represented_by:
-        text += " — " + words.represented % {"name": p.represented_by}
-    return text
 
 
 def _location(record: EventRecord) -> str | None:
@@ -256,45 +36,6 @@ def _location(record: EventRecord) -> str | None:
     if record.venue_city is not None and record.venue_city not in " ".join(parts):
         parts.append(record.venue_city)
     return ", ".join(parts)
-
-
-def describe(meeting: Any, settings: CalendarSettings, words: Phrases | None = None) -> str:
-    """The plain-text DESCRIPTION: status, theme, chair, speakers, agencies, source note."""
-    record = record_from(meeting)
-    words = words or phrases()
-    lines: list[str] = []
-    reason = record.status_reason
-    if record.status == "cancelled":
-        lines.append(words.cancelled + (f" {reason}" if reason else ""))
-    elif record.status == "postponed":
-        lines.append(words.postponed + (f" {reason}" if reason else ""))
-    if record.theme:
-        lines.append(words.theme % {"theme": record.theme})
-    if record.summary:
-        lines.append(record.summary)
-    if record.time_unknown:
-        lines.append(words.no_hour)
-    elif record.ends_at is None:
-        lines.append(words.no_end)
-    people = record.participants
-    if people:
-        chair = next((p for p in people if "chair" in p.roles), None)
-        if chair is not None:
-            lines.append(words.chair % {"name": _participant(chair, words)})
-        speakers = [p for p in people if "speaker" in p.roles]
-        if speakers:
-            names = "; ".join(_participant(p, words) for p in speakers)
-            lines.append(words.speakers % {"names": names})
-        agencies: list[str] = []
-        for p in people:
-            if p.agency_name is not None and p.agency_name not in agencies:
-                agencies.append(p.agency_name)
-        if agencies:
-            lines.append(words.agencies % {"names": ", ".join(agencies)})
-    if record.source_note:
-        lines.append(words.source_note % {"note": record.source_note})
-    lines.append(words.details % {"url": settings.meeting_url(record.id)})
-    return "\n".join(lines)
 
 
 def _dates(record: EventRecord) -> tuple[date, date]:
@@ -442,69 +183,6 @@ def event_text(meeting: Any, settings: CalendarSettings) -> str:
 
 # Bump when calendar_head's output changes: feed keys (and so cached bodies) move on.
 HEAD_VERSION = 2
-# The first and last local wall-clock time a feed shows in one zone.
-ZoneSpan = tuple[datetime, datetime]
-
-
-@cache
-def _zone_parts(tzid: str) -> tuple[Timezone, tuple[tuple[datetime, ...], ...]]:
-    """The zone's VTIMEZONE (1970–2038) and the onsets of each STANDARD/DAYLIGHT part."""
-    zone = Timezone.from_tzid(tzid)
-    # icalendar puts a COMMENT directly under VTIMEZONE, where RFC 5545 does not list it.
-    zone.pop("COMMENT", None)
-    return zone, tuple(_onsets(part) for part in zone.subcomponents)
-
-
-def _onsets(part: Component) -> tuple[datetime, ...]:
-    """When one STANDARD/DAYLIGHT part takes effect: its DTSTART and RDATEs, sorted."""
-    start = part["DTSTART"]
-    # Observances start at a local date-time (RFC 5545 §3.6.5), never a date or duration.
-    assert isinstance(start, vDDDTypes) and isinstance(start.dt, datetime)
-    found = [start.dt]
-    rdates = part.get("RDATE", [])
-    for rdate in rdates if isinstance(rdates, list) else [rdates]:
-        found += [d.dt for d in rdate.dts]
-    return tuple(sorted(found))
-
-
-def _in_force(onsets: Sequence[Sequence[datetime]], span: ZoneSpan | None) -> tuple[int, ...]:
-    """The parts whose rules hold at some time of the span (None: the zone as it is now)."""
-    every = sorted((onset, i) for i, times in enumerate(onsets) for onset in times)
-    first, last = span if span is not None else (every[-1][0], every[-1][0])
-    before = [i for onset, i in every if onset <= first]
-    keep = {before[-1] if before else every[0][1]}
-    keep.update(i for onset, i in every if first < onset <= last)
-    return tuple(sorted(keep))
-
-
-@cache
-def _timezone_block(tzid: str, parts: tuple[int, ...]) -> str:
-    zone, _onsets = _zone_parts(tzid)
-    block = Timezone()
-    block.update(zone)
-    for i in parts:
-        block.add_component(zone.subcomponents[i])
-    return block.to_ical().decode("utf-8")
-
-
-def timezone_text(tzid: str, span: ZoneSpan | None = None) -> str:
-    """A minimal VTIMEZONE: only the observances in force during the span.
-
-    Outlook keeps one rule per block and may pick a historical one (Asia/Pontianak's
-    1970-1988 WITA), so a feed of current meetings gets the current observance alone.
-    The default 1970 start is kept: no LMT offsets with seconds.
-    """
-    _zone, onsets = _zone_parts(tzid)
-    return _timezone_block(tzid, _in_force(onsets, span))
-
-
-def zone_span(tzid: str, first: datetime, last: datetime) -> ZoneSpan:
-    """The span, as local wall-clock times of the zone, of instants from first to last."""
-    zone = writer.zone(tzid)
-    return (
-        first.astimezone(zone).replace(tzinfo=None),
-        last.astimezone(zone).replace(tzinfo=None),
-    )
 
 
 def _calendar_text(cal: Calendar, feed: FeedInfo) -> None:

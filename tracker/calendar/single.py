@@ -17,16 +17,9 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from tracker.calendar import cache, feeds, state
-from tracker.calendar.ical import (
-    BUILDER_VERSION,
-    CALENDAR_FOOTER,
-    HEAD_VERSION,
-    CalendarSettings,
-    FeedInfo,
-    ZoneSpan,
-    calendar_head,
-    meeting_spans,
-)
+from tracker.calendar.ical import CALENDAR_FOOTER, HEAD_VERSION, calendar_head, meeting_spans
+from tracker.calendar.settings import BUILDER_VERSION, CalendarSettings, FeedInfo
+from tracker.calendar.vtimezone import ZoneSpan
 from tracker.extensions import db
 from tracker.models import Meeting
 
