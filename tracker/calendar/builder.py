@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.agencies.queries import meeting_counts, ranked_agency_ids
-from tracker.calendar.feeds import Scope, meeting_ids
+from tracker.calendar.scopes import Scope, meeting_ids
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.i18n import ngettext

@@ -16,7 +16,7 @@ from flask import current_app, request
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from tracker.calendar import cache, feeds, state
+from tracker.calendar import cache, responses, state
 from tracker.calendar.ical import CALENDAR_FOOTER, HEAD_VERSION, calendar_head, meeting_spans
 from tracker.calendar.settings import BUILDER_VERSION, CalendarSettings, FeedInfo
 from tracker.calendar.vtimezone import ZoneSpan
@@ -78,10 +78,10 @@ def meeting_file(meeting_id: int, source_path: str) -> Response | None:
         return None
     conf = cache.settings()
     prefix = cache.piece_stamp(conf, state.read().reference_generation) + "\n"
-    etag = _etag(row, prefix, conf) + ("-gz" if feeds.accepts_gzip() else "")
+    etag = _etag(row, prefix, conf) + ("-gz" if responses.accepts_gzip() else "")
     private = not conf.shared
     if etag in request.if_none_match:
-        return feeds.not_modified(etag, row.updated_at, private)
+        return responses.not_modified(etag, row.updated_at, private)
     info = FeedInfo(
         key=f"meeting|{row.uid}",
         name=row.title,
@@ -92,6 +92,6 @@ def meeting_file(meeting_id: int, source_path: str) -> Response | None:
     )
     head = _head(info, conf, tuple(sorted(meeting_spans([row], conf).items())))
     chunks = [head, _event_text(row, prefix, conf), CALENDAR_FOOTER]
-    return feeds.ics_response(
+    return responses.ics_response(
         chunks, row.updated_at, f"rapat-{row.id}.ics", True, private, etag=etag
     )

@@ -22,12 +22,12 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from tracker import safefiles, statistics, urls
-from tracker.calendar import builder, cache, feeds, operations, single, state
+from tracker.calendar import builder, cache, feeds, operations, scopes, single, state
 from tracker.calendar.forms import FeedBuilderForm, ImportForm, RegenerateTokenForm
 from tracker.calendar.importer import ImportRejected, import_calendar
 from tracker.extensions import db
 from tracker.i18n import gettext as _
-from tracker.models import AgencySlugRedirect, Election, Region
+from tracker.models import MEETING_KINDS, AgencySlugRedirect, Election, Region
 from tracker.regions import picker
 from tracker.routing import same_query, url_with_query
 
@@ -76,10 +76,10 @@ def _not_found() -> Response:
 
 
 def _public(args: dict[str, str], filename: str) -> Response:
-    wanted = feeds.canonical_args(args)
+    wanted = scopes.canonical_args(args)
     try:
         return feeds.serve_feed(
-            wanted, feeds.path_for(wanted), filename, lambda: feeds.scope_from(wanted)
+            wanted, scopes.path_for(wanted), filename, lambda: scopes.scope_from(wanted)
         )
     except NotFound:
         return _not_found()
@@ -125,7 +125,7 @@ def kind_feed(kind: str) -> Response:
 @bp.get("/feed.ics")
 def feed() -> Response:
     """Public meetings matching any combination of agency, region, election and kind."""
-    args = {k: request.args.get(k, "") for k in (*feeds.FILTERS, "archive")}
+    args = {k: request.args.get(k, "") for k in (*scopes.FILTERS, "archive")}
     return _public(args, "rapat.ics")
 
 
@@ -142,8 +142,8 @@ def private_feed(token: str) -> Response:
     user = operations.user_by_feed_token(token)
     if user is None:
         return _not_found()
-    scope = feeds.Scope(archive=request.args.get("archive") == "1", private=True)
-    path = feeds.query_url(
+    scope = scopes.Scope(archive=request.args.get("archive") == "1", private=True)
+    path = scopes.query_url(
         ".private_feed", {"token": token, **({"archive": "1"} if scope.archive else {})}
     )
     return feeds.serve_feed(scope.args(), path, "rapat-staf.ics", lambda: scope, private=True)
@@ -168,13 +168,13 @@ def _choices() -> dict[str, Any]:
 def _built(form: FeedBuilderForm, step: builder.AgencyStep) -> dict[str, Any] | None:
     """The links of the feed the builder asks for, or None while a choice is pending."""
     args = request.args
-    if not any(args.get(k) for k in feeds.FILTERS) or picker.picked(args) or builder.FIND in args:
+    if not any(args.get(k) for k in scopes.FILTERS) or picker.picked(args) or builder.FIND in args:
         return None
     if not form.validate() or not step.settled:
         return None
     chosen = {"agency": step.chosen.slug if step.chosen else ""}
-    scope = feeds.scope_from(
-        {k: form.data[k] or "" for k in feeds.FILTERS}
+    scope = scopes.scope_from(
+        {k: form.data[k] or "" for k in scopes.FILTERS}
         | chosen
         | {"archive": "1" if form.archive.data else ""}
     )
@@ -183,9 +183,9 @@ def _built(form: FeedBuilderForm, step: builder.AgencyStep) -> dict[str, Any] | 
     archive_url = None
     if preview.archive_count:
         archive_url = (
-            feeds.query_url(".index", {**request.args.to_dict(), "archive": "y"}) + "#builder"
+            scopes.query_url(".index", {**request.args.to_dict(), "archive": "y"}) + "#builder"
         )
-    links = feed_links(feeds.feed_path(scope))
+    links = feed_links(scopes.feed_path(scope))
     return {"label": scope.label(), "preview": preview, "archive_url": archive_url, **links}
 
 
@@ -207,7 +207,7 @@ def index() -> str:
         all_links=feed_links(url_for(".all_feed")),
         elections=[(e, feed_links(url_for(".election_feed", slug=e.slug))) for e in elections],
         provinces=[(r, feed_links(url_for(".region_feed", code=r.code))) for r in provinces],
-        kinds=[(k, feed_links(url_for(".kind_feed", kind=k))) for k in feeds.MEETING_KINDS],
+        kinds=[(k, feed_links(url_for(".kind_feed", kind=k))) for k in MEETING_KINDS],
     )
 
 
