@@ -123,7 +123,8 @@ def _xlsx_cell(sheet: Any, value: Any, stamp: Any = None) -> Any:
         # Typed as a string (never a formula), and marked so that editing the cell in
         # Excel keeps it text.
         cell = WriteOnlyCell(sheet)
-        cell._value, cell.data_type = text, "s"
+        cell.value = text
+        cell.data_type = "s"  # the value setter would have called "=..." a formula
         cell.quotePrefix = True
         return cell
     return value
@@ -243,6 +244,6 @@ def csv_response(
 ) -> Response:
     """A CSV download named ``filename`` (see ``csv_text``)."""
     body = csv_text(columns, rows, bom=bom, limit=limit)
+    # A text/* mimetype gets "; charset=utf-8" from Werkzeug.
     response = Response(body, mimetype="text/csv")
-    response.charset = "utf-8"
     return _attachment(response, filename)

@@ -7,8 +7,10 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, SelectMultipleField
-from wtforms.fields.choices import SelectChoice
+from wtforms import Field, SelectMultipleField, StringField
+
+# SelectChoice came with WTForms 3.3; types-WTForms 3.2 does not know it yet.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.i18n import current_language
@@ -100,9 +102,23 @@ def apply_errors(
         if target is None:
             form.form_errors.append(message)
             continue
-        if isinstance(target.errors, tuple):  # errors is a tuple until validate() runs
-            target.errors = list(target.errors)
-        target.errors.append(message)
+        add_error(target, message)
+
+
+def required_text(field: StringField) -> str:
+    """The text of a DataRequired field, once its form has validated."""
+    if field.data is None:
+        # validate() refuses an empty required field: reaching here is a programming error.
+        raise ValueError(f"{field.name} has no data; validate the form first")
+    return field.data
+
+
+def add_error(field: Field, message: str) -> None:
+    """Add ``message`` to the errors shown under ``field``."""
+    # errors is a tuple until validate() runs, then the list WTForms shows.
+    errors = field.errors if isinstance(field.errors, list) else list(field.errors)
+    errors.append(message)
+    field.errors = errors
 
 
 def without_row(formdata: MultiDict[str, Any], prefix: str, index: int) -> MultiDict[str, Any]:

@@ -43,7 +43,7 @@ def select_locale() -> str:
     """Use the language the link names, else the visitor's chosen one, else Indonesian."""
     languages = current_app.config["LANGUAGES"]
     chosen = _param_language() or (request.cookies.get(LANG_COOKIE) if request else None)
-    if chosen in languages:
+    if chosen is not None and chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select
+from sqlalchemy.orm import QueryableAttribute
 
 from tracker.calendar import state
 from tracker.extensions import db
@@ -41,7 +42,7 @@ def kept(key: Hashable, compute: Callable[[], T]) -> T:
         entry = _entries.get(slot)
         if entry is not None and entry[0] == version:
             _entries.move_to_end(slot)
-            return entry[1]  # type: ignore[no-any-return]
+            return entry[1]
     value = compute()
     with _lock:
         _entries[slot] = (version, value)
@@ -76,7 +77,7 @@ class IdPagination(Pagination):
 
 def paginate_ids(
     select: Select[Any],
-    id_column: ColumnElement[int],
+    id_column: ColumnElement[int] | QueryableAttribute[int],
     ids: Sequence[int],
     *,
     page: int,

@@ -65,7 +65,7 @@ class SQLiteStorage(Storage):
         if getattr(local, "pid", None) != os.getpid():
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             local.db, local.pid = self._open(), os.getpid()
-        return local.db  # type: ignore[no-any-return]
+        return local.db
 
     def _open(self) -> sqlite3.Connection:
         """Connect, switch to WAL and create the table, retrying while another opens it.
@@ -102,7 +102,7 @@ class SQLiteStorage(Storage):
         """The key's (hits, end) while its window lasts."""
         return (
             self._db()
-            .execute(  # type: ignore[no-any-return]
+            .execute(
                 "SELECT hits, expires_at FROM rate_limit WHERE key = ? AND expires_at > ?",
                 (key, time.time()),
             )

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import (
     DDL,
     Boolean,
+    ColumnClause,
     ColumnElement,
     ForeignKey,
     Index,
@@ -64,7 +65,7 @@ MAX_TERM_LENGTH = 40
 _CHUNK = 500
 _DIRTY = "search_dirty"
 # The text-search configuration, as a literal so it is typed regconfig.
-SIMPLE = literal_column("'simple'::regconfig")
+SIMPLE: ColumnClause[Any] = literal_column("'simple'::regconfig")
 
 
 class MeetingSearch(Model):
@@ -234,7 +235,7 @@ def reindex_meetings(meeting_ids: Iterable[int]) -> int:
         )
         counted = search_terms.counted_words(chunk)
         db.session.execute(delete(table).where(table.c.meeting_id.in_(chunk)))
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "meeting_id": m.id,
                 "document": build_document(m),
@@ -283,8 +284,8 @@ def search_condition(q: str | None) -> ColumnElement[bool] | None:
     # FTS5: every term as a word prefix. Terms are [a-z0-9] only after normalising,
     # so quoting them is enough to keep FTS5 query syntax out.
     match = " ".join(f'"{t}"*' for t in terms)
-    fts = literal_column(FTS_TABLE)
-    hits = (
+    fts: ColumnClause[Any] = literal_column(FTS_TABLE)
+    hits: Select[Any] = (
         select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(fts.op("MATCH")(match))
     )
     return Meeting.id.in_(hits)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from tracker.extensions import db
 from tracker.search import query_terms
@@ -58,7 +58,7 @@ def _known(term: str) -> int:
     word = SearchTerm.word
     if _postgres():
         # The term is [a-z] only, so it holds no LIKE wildcard; the trigram index serves it.
-        starts = word.like(term + "%")
+        starts: ColumnElement[bool] = word.like(term + "%")
     else:
         starts = (word >= term) & (word < term + "{")  # '{' sorts right after 'z'
     found = db.session.execute(select(func.max(SearchTerm.documents)).where(starts)).scalar()

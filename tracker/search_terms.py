@@ -83,7 +83,7 @@ def _apply(delta: Counter[str]) -> None:
         set_={"documents": table.c.documents + stmt.excluded.documents},
     )
     db.session.execute(stmt, changes)
-    gone = [c["word"] for c in changes if c["documents"] < 0]
+    gone = [w for w, n in sorted(delta.items()) if n < 0]
     for start in range(0, len(gone), 500):
         chunk = gone[start : start + 500]
         db.session.execute(delete(table).where(table.c.word.in_(chunk), table.c.documents <= 0))

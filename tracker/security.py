@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
 from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from tracker import proxies
 from tracker.extensions import db
@@ -102,7 +103,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(Exception, server_error)
 
 
-def refuse_nul() -> Response | None:
+def refuse_nul() -> BaseResponse | None:
     """Answer a request holding NUL with a 400 naming the field.
 
     PostgreSQL cannot store or even compare text with NUL in it (the driver raises).

@@ -35,7 +35,7 @@ def refuse_contact_details(values: Mapping[str, object], fields: tuple[str, ...]
     errors = {
         field: _("Jangan tulis alamat surel atau nomor telepon di sini; data ini dipublikasikan.")
         for field in fields
-        if isinstance(values.get(field), str) and CONTACT_DETAILS.search(values[field])
+        if isinstance(value := values.get(field), str) and CONTACT_DETAILS.search(value)
     }
     check(errors)
 

@@ -41,7 +41,7 @@ def _meeting_counts(*conditions: ColumnElement[bool]) -> dict[int, int]:
         .where(Participation.agency_id.is_not(None), *conditions)
         .group_by(Participation.agency_id)
     )
-    return {agency_id: n for agency_id, n in rows}
+    return {agency_id: n for agency_id, n in rows if agency_id is not None}
 
 
 def public_meeting_counts() -> dict[int, int]:
@@ -98,7 +98,7 @@ def parse_day(value: str) -> tuple[date | None, str | None]:
 
 def agency_list(
     q: str = "", kind: str = "", eager: bool = True, on: date | None = None
-) -> Select[tuple[Agency]]:
+) -> Select[Agency]:
     """Agencies matching a name or alias, by name (``ranked_agency_ids`` ranks them).
 
     With ``on``, only those that existed that day; without, those formed by today
@@ -176,7 +176,7 @@ def meeting_counts(agency_ids: list[int]) -> dict[int, int]:
     return {agency_id: counts[agency_id] for agency_id in agency_ids if agency_id in counts}
 
 
-def attendance(agency: Agency) -> Select[tuple[Participation]]:
+def attendance(agency: Agency) -> Select[Participation]:
     """The agency's participations in public meetings, newest first."""
     return (
         select(Participation)
@@ -258,7 +258,7 @@ def _month_series(months: Counter[str]) -> list[tuple[str, int]]:
     return series[-CHART_MONTHS:]
 
 
-def _own_public_meetings(agency_id: int) -> Select[tuple[int]]:
+def _own_public_meetings(agency_id: int) -> Select[int]:
     """Ids of the public meetings an agency took part in (index-only on participation)."""
     return (
         select(Participation.meeting_id)

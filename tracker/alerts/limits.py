@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Flask, current_app
+from flask import current_app
+from flask.sansio.app import App
 from limits import parse
 
 from tracker.limiter import app_limiter, client_key
@@ -17,7 +18,7 @@ RATES = {
 }
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: App) -> None:
     """Default the rates and check that they parse, so a typo stops the start-up."""
     for name, default in RATES.items():
         parse(app.config.setdefault(name, default))

@@ -14,7 +14,8 @@ from email.utils import format_datetime, make_msgid
 from types import TracebackType
 from typing import Any
 
-from flask import Flask, current_app
+from flask import current_app
+from flask.sansio.app import App
 
 from tracker.models import utcnow
 
@@ -33,7 +34,7 @@ DEFAULTS: dict[str, Any] = {
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: App) -> None:
     """Default the MAIL_* settings (secrets come from config or the environment)."""
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import click
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -16,6 +17,7 @@ from tracker.alerts import atom, digest, limits, mail, messages, operations, sea
 from tracker.alerts.forms import ConfirmForm, SubscribeForm, UnsubscribeForm
 from tracker.calendar import state
 from tracker.extensions import csrf, db
+from tracker.formtools import required_text
 from tracker.i18n import current_language
 from tracker.i18n import gettext as _
 from tracker.meetings import queries
@@ -85,13 +87,15 @@ def feed() -> Response:
 
 
 def _subscribe_page(form: SubscribeForm, filters: MeetingFilters, status: int) -> tuple[str, int]:
+    # Typed Any: url_for's own keywords (_external and the rest) take no strings.
+    args: dict[str, Any] = filters.args()
     html = render_template(
         "alerts/subscribe.html",
         form=form,
         filters=filters,
         search=searches.describe(filters) if not filters.errors else "",
-        action=url_for("alerts.subscribe", **filters.args()),
-        back=url_for("meetings.index", **filters.args()),
+        action=url_for("alerts.subscribe", **args),
+        back=url_for("meetings.index", **args),
     )
     return html, status
 
@@ -102,13 +106,13 @@ def _request_alert(form: SubscribeForm, filters: MeetingFilters) -> int:
     Nothing is kept when the message cannot be sent; a filled honeypot gets the
     same answer as a person, with nothing written or sent.
     """
-    if not limits.allowed(form.email.data):
+    if not limits.allowed(required_text(form.email)):
         form.form_errors.append(_("Terlalu banyak permintaan. Coba lagi nanti."))
         return 429
     if form.website.data:
         return 303
     query = searches.normalised_query(filters)
-    pending = operations.subscribe(form.email.data, query, current_language())
+    pending = operations.subscribe(required_text(form.email), query, current_language())
     try:
         messages.send_confirmation(pending, filters)
     except mail.SEND_ERRORS:
@@ -136,7 +140,8 @@ def subscribe() -> Response | tuple[str, int]:
         return _subscribe_page(form, filters, status)
     # The same words whether the address was new, pending, confirmed or a bot's.
     flash(_("Periksa kotak surel Anda: tautan konfirmasi sudah dikirim."), "info")
-    return redirect(url_for("meetings.index", **filters.args()), 303)
+    args: dict[str, Any] = filters.args()
+    return redirect(url_for("meetings.index", **args), 303)
 
 
 @bp.route("/alerts/confirm/<token>", methods=["GET", "POST"])

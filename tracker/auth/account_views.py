@@ -10,7 +10,7 @@ from tracker.auth import logins, operations, ratelimit
 from tracker.auth.access import staff_only
 from tracker.auth.forms import ConfirmForm, PasswordChangeForm
 from tracker.extensions import db
-from tracker.formtools import apply_errors
+from tracker.formtools import add_error, apply_errors, required_text
 from tracker.i18n import gettext as _
 from tracker.i18n import ngettext
 from tracker.models import LoginSession
@@ -32,15 +32,16 @@ def password() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     # Guessing the current password here is guessing the login password: the same windows.
     attempt = ratelimit.login_attempt(current_user.email)
     if wait := attempt.wait():
-        form.current_password.errors.append(
-            _("Terlalu banyak percobaan. Tunggu %(seconds)d detik lalu coba lagi.", seconds=wait)
+        add_error(
+            form.current_password,
+            _("Terlalu banyak percobaan. Tunggu %(seconds)d detik lalu coba lagi.", seconds=wait),
         )
         return render_template("auth/password.html", form=form), 429, {"Retry-After": str(wait)}
     try:
         operations.change_password(
             current_user._get_current_object(),
-            form.current_password.data,
-            form.new_password.data,
+            required_text(form.current_password),
+            required_text(form.new_password),
             keep=logins.current(),
         )
     except ValidationError as error:

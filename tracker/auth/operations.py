@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,7 +27,7 @@ MAX_TOKEN_LENGTH = 100
 
 
 @cache
-def _hasher_for(params: tuple[tuple[str, int], ...]) -> tuple[PasswordHasher, str]:
+def _hasher_for(params: tuple[tuple[str, Any], ...]) -> tuple[PasswordHasher, str]:
     hasher = PasswordHasher(**dict(params))
     # A hash to check unknown accounts against, made with the same cost as real ones.
     return hasher, hasher.hash("dummy password for timing")

@@ -18,7 +18,8 @@ import math
 import time
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import current_app
+from flask.sansio.app import App
 from limits import RateLimitItem, parse
 from limits.strategies import RateLimiter
 
@@ -31,7 +32,7 @@ RATES = {
 }
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: App) -> None:
     """Default the login rates and check that they parse, so a typo stops the start-up."""
     for name, default in RATES.items():
         parse(app.config.setdefault(name, default))

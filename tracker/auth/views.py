@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -13,7 +13,7 @@ from tracker.auth.access import role_required
 from tracker.auth.cookies import SchemeAwareSessionInterface
 from tracker.auth.forms import ConfirmForm, LoginForm, UserCreateForm, UserRoleForm
 from tracker.extensions import db
-from tracker.formtools import apply_errors
+from tracker.formtools import apply_errors, required_text
 from tracker.i18n import gettext as _
 from tracker.models import User
 from tracker.routing import local_path
@@ -26,7 +26,9 @@ bp = Blueprint("auth", __name__)
 def _configure(state: BlueprintSetupState) -> None:
     """Install the login limiter and HTTPS-aware session cookies."""
     ratelimit.init_app(state.app)
-    state.app.session_interface = SchemeAwareSessionInterface()
+    # Always true: blueprints register on a Flask app, the setup state only types the base.
+    if isinstance(state.app, Flask):
+        state.app.session_interface = SchemeAwareSessionInterface()
 
 
 def safe_next(target: str | None) -> str:
@@ -42,19 +44,19 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]] | st
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
-    attempt = ratelimit.login_attempt(form.email.data)
+    attempt = ratelimit.login_attempt(required_text(form.email))
     wait = attempt.wait()
     if wait:
         form.form_errors.append(
             _("Terlalu banyak percobaan masuk. Tunggu beberapa menit lalu coba lagi.")
         )
         return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
-    user = operations.find_user_by_email(form.email.data)
+    user = operations.find_user_by_email(required_text(form.email))
     if user is None:
         operations.dummy_verify()  # answer as slowly as for a real account
         accepted = False
     else:
-        accepted = operations.verify_password(user, form.password.data) and user.is_active
+        accepted = operations.verify_password(user, required_text(form.password)) and user.is_active
     if not accepted or user is None:
         attempt.failed()
         form.form_errors.append(_("Alamat surel atau kata sandi salah."))
@@ -94,7 +96,11 @@ def user_new() -> Response | tuple[str, int] | str:
     if form.validate_on_submit():
         try:
             user = operations.create_user(
-                form.email.data, form.name.data, form.password.data, form.role.data, current_user
+                required_text(form.email),
+                required_text(form.name),
+                required_text(form.password),
+                form.role.data,
+                current_user,
             )
         except ValidationError as error:
             db.session.rollback()

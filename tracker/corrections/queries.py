@@ -16,7 +16,7 @@ def public_meeting(meeting_id: int) -> Meeting | None:
     return db.session.execute(stmt).scalar_one_or_none()
 
 
-def queue() -> Select[tuple[Correction]]:
+def queue() -> Select[Correction]:
     """Every correction for staff: pending first, then newest first."""
     return (
         select(Correction)

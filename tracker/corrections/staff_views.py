@@ -11,7 +11,7 @@ from tracker.auth.access import staff_only
 from tracker.corrections import operations, queries
 from tracker.corrections.forms import AcceptForm, DeclineForm
 from tracker.extensions import db
-from tracker.formtools import apply_errors
+from tracker.formtools import apply_errors, required_text
 from tracker.i18n import gettext as _
 from tracker.meetings import editing, history
 from tracker.meetings import staff_views as meeting_pages
@@ -72,7 +72,7 @@ def decline(correction_id: int) -> Page:
     form = DeclineForm()
     if form.validate_on_submit():
         try:
-            operations.decline_correction(correction, form.reason.data, current_user)
+            operations.decline_correction(correction, required_text(form.reason), current_user)
         except ValidationError as error:
             db.session.rollback()
             apply_errors(form, error.errors, {"staff_reason": "reason"})
@@ -119,7 +119,9 @@ def _save_and_accept(
         editing.update_from_form(meeting, form, current_user)
         if note_valid:
             change_id = queries.first_change_after(meeting.id, before)
-            operations.accept_correction(correction, note.note.data, current_user, change_id)
+            operations.accept_correction(
+                correction, required_text(note.note), current_user, change_id
+            )
 
     seen = form.seen_change.data
     try:
@@ -140,7 +142,7 @@ def _conflict(
 ) -> tuple[str, int]:
     """Someone saved the meeting meanwhile: show what changed, keep the input and the note."""
     meeting = meeting_pages._load(correction.meeting_id)
-    since = int(seen) if (seen or "").isdigit() else None
+    since = int(seen) if seen and seen.isdigit() else None
     form.version.data = str(meeting.version)
     form.seen_change.data = str(editing.latest_change_id(meeting.id))
     form.form_errors.append(

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, current_app
+from flask import current_app
+from flask.sansio.app import App
 from limits import parse
 
 from tracker.limiter import app_limiter, client_key
@@ -17,7 +18,7 @@ from tracker.limiter import app_limiter, client_key
 SETTING = "CORRECTION_RATE_LIMIT"
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: App) -> None:
     """Default the rate and check that it parses, so a typo stops the start-up."""
     parse(app.config.setdefault(SETTING, "5 per hour"))
 

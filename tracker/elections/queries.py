@@ -29,7 +29,7 @@ def public_counts() -> dict[int, int]:
         .where(PUBLIC, Meeting.election_id.is_not(None))
         .group_by(Meeting.election_id)
     ).all()
-    return {election_id: n for election_id, n in rows}
+    return {election_id: n for election_id, n in rows if election_id is not None}
 
 
 def run_up(election: Election, region: Region | None = None) -> Any:
@@ -118,8 +118,8 @@ def forkopimda_seats(meetings: list[Meeting]) -> dict[int, list[Seat]]:
         )
     ).scalars()
     seats_by_province: dict[int, dict[str, Agency]] = defaultdict(dict)
-    for agency in members:
-        seats_by_province[agency.region_id or 0].setdefault(kinds[agency.kind], agency)
+    for member in members:
+        seats_by_province[member.region_id or 0].setdefault(kinds[member.kind], member)
     kodams = list(
         db.session.execute(
             select(Agency).where(Agency.kind == "military", Agency.short_name.like("Kodam%"))

@@ -29,7 +29,7 @@ class User(UserMixin, Model):
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         """Deactivated users are refused at once (Flask-Login checks this)."""
         return self.active
 

@@ -39,8 +39,13 @@ def load_region_names(rows: tuple[NameRow, ...] | None = None) -> int:
 def database_index() -> RegionIndex:
     """Index the regions and names in the database (staff-loaded regions included)."""
     regions = list(db.session.execute(db.select(Region)).scalars())
-    columns = (Region.code, RegionName.name, RegionName.kind, RegionName.valid_from)
-    columns += (RegionName.valid_until, RegionName.former_code)
-    query = db.select(*columns).join(RegionName.region)
+    query = db.select(
+        Region.code,
+        RegionName.name,
+        RegionName.kind,
+        RegionName.valid_from,
+        RegionName.valid_until,
+        RegionName.former_code,
+    ).join(RegionName.region)
     names = [NameRow(*row) for row in db.session.execute(query)]
     return RegionIndex.build(regions, names)

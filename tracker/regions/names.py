@@ -53,10 +53,15 @@ _EXPAND = {"kep": "kepulauan"}
 class RegionLike(Protocol):
     """What the index reads from a region: a data-file row or a database row."""
 
-    code: str
-    name: str
-    kind: str
-    short: str
+    # Read-only, so that frozen data-file rows qualify as well as models.
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def short(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -142,13 +142,12 @@ def narrow(province: SelectField, region: SelectField, picker: Picker) -> None:
     if chosen is not None and current is not None and picker.value(current) not in values:
         # On the province: a required region's own check would replace the message.
         region.data = picker.value(None)
-        province.process_errors.append(
-            _l(
-                "%(name)s tidak berada di %(province)s; pilih lagi kabupaten/kotanya.",
-                name=place_name(current),
-                province=chosen.name,
-            )
+        message = _l(
+            "%(name)s tidak berada di %(province)s; pilih lagi kabupaten/kotanya.",
+            name=place_name(current),
+            province=chosen.name,
         )
+        province.process_errors = [*province.process_errors, message]
 
 
 def picked(form_data: Any) -> bool:
