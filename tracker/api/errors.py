@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 from werkzeug.wrappers import Response
 
+from tracker.api.bodies import Error, ErrorDetail
 from tracker.i18n import gettext as _
 
 API_PREFIX = "/api/"
@@ -28,10 +29,8 @@ class ApiError(Exception):
 
 def error_response(status: int, message: str, fields: dict[str, str] | None = None) -> Response:
     """The JSON error body with CORS, so browser scripts can read it too."""
-    body: dict[str, Any] = {"code": status, "message": message}
-    if fields:
-        body["fields"] = fields
-    response = jsonify({"error": body})
+    body = Error(error=ErrorDetail(code=status, message=message, fields=fields or {}))
+    response = jsonify(body.model_dump(mode="json"))
     response.status_code = status
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -1,9 +1,9 @@
 """The OpenAPI 3.1 description of /api/v1, generated from the models the views answer with.
 
-Components come from tracker/api/schemas.py, parameters from tracker/api/params.py, and
-the paths from the ENDPOINTS table below. tests/test_api_schema.py runs schemathesis
-against the document, and tests/test_api_contract.py checks that real responses carry
-exactly the fields it lists.
+Components come from tracker/api/bodies.py and schemas.py, parameters from
+tracker/api/params.py, and the paths from the ENDPOINTS table below.
+tests/test_api_schema.py runs schemathesis against the document, and
+tests/test_api_contract.py checks that real responses carry exactly the fields it lists.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from tracker.api import params, schemas
+from tracker.api import bodies, params
 
 REF = "#/components/schemas/{model}"
 # NUL is refused with 400 everywhere (PostgreSQL cannot compare text holding it).
@@ -56,7 +56,7 @@ ENDPOINTS = (
         "/meetings",
         "listMeetings",
         "Public meetings, filtered",
-        schemas.MeetingList,
+        bodies.MeetingList,
         params.MeetingFilters,
         paged=True,
         csv_summary="Public meetings as CSV (all matching rows)",
@@ -65,14 +65,14 @@ ENDPOINTS = (
         "/meetings/{meeting_id}",
         "getMeeting",
         "One public meeting",
-        schemas.MeetingBody,
+        bodies.MeetingBody,
         in_path=params.MeetingPath,
     ),
     Endpoint(
         "/agencies",
         "listAgencies",
         "Agencies by name or alias",
-        schemas.AgencyList,
+        bodies.AgencyList,
         params.AgencyFilters,
         paged=True,
         csv_summary="Agencies as CSV",
@@ -81,7 +81,7 @@ ENDPOINTS = (
         "/agencies/{slug}",
         "getAgency",
         "One agency with attendance counts",
-        schemas.AgencyBody,
+        bodies.AgencyBody,
         in_path=params.AgencyPath,
         redirects=True,
     ),
@@ -89,7 +89,7 @@ ENDPOINTS = (
         "/agencies/{slug}/attendance",
         "listAgencyAttendance",
         "An agency's attendance in public meetings",
-        schemas.AttendanceList,
+        bodies.AttendanceList,
         in_path=params.AgencyPath,
         paged=True,
         csv_summary="An agency's attendance as CSV",
@@ -99,7 +99,7 @@ ENDPOINTS = (
         "/press-releases",
         "listPressReleases",
         "Press releases about public meetings",
-        schemas.PressReleaseList,
+        bodies.PressReleaseList,
         paged=True,
         csv_summary="Press releases as CSV",
     ),
@@ -107,28 +107,28 @@ ENDPOINTS = (
         "/press-releases/{release_id}",
         "getPressRelease",
         "One press release with its text",
-        schemas.PressReleaseBody,
+        bodies.PressReleaseBody,
         in_path=params.PressReleasePath,
     ),
     Endpoint(
         "/elections",
         "listElections",
         "Elections",
-        schemas.ElectionList,
+        bodies.ElectionList,
         csv_summary="Elections as CSV",
     ),
     Endpoint(
         "/elections/{slug}",
         "getElection",
         "One election with its public meetings up to polling day",
-        schemas.ElectionBody,
+        bodies.ElectionBody,
         in_path=params.ElectionPath,
     ),
     Endpoint(
         "/regions",
         "listRegions",
         "Provinces, regencies and cities with codes, zones and public meeting counts",
-        schemas.RegionList,
+        bodies.RegionList,
         params.RegionFilters,
         csv_summary="Regions as CSV",
     ),
@@ -162,7 +162,7 @@ def _parameters(model: type[BaseModel] | None, where: str = "query") -> list[dic
 def _error(description: str) -> dict[str, Any]:
     return {
         "description": description,
-        "content": {"application/json": {"schema": _ref(schemas.Error)}},
+        "content": {"application/json": {"schema": _ref(bodies.Error)}},
     }
 
 
@@ -216,14 +216,14 @@ EXTRACT_PATH = {
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": _ref(schemas.ExtractRequest)},
+                "application/json": {"schema": _ref(bodies.ExtractRequest)},
                 "text/plain": {"schema": {"type": "string"}},
             },
         },
         "responses": {
             "200": {
                 "description": "The proposal.",
-                "content": {"application/json": {"schema": _ref(schemas.Proposal)}},
+                "content": {"application/json": {"schema": _ref(bodies.Proposal)}},
             },
             "400": ERRORS["400"],
             "401": _error("Not logged in as staff."),
@@ -231,7 +231,7 @@ EXTRACT_PATH = {
         },
     }
 }
-BODIES = [e.body for e in ENDPOINTS] + [schemas.Error, schemas.Proposal]
+BODIES = [e.body for e in ENDPOINTS] + [bodies.Error, bodies.Proposal]
 
 
 @cache
@@ -241,7 +241,7 @@ def components() -> dict[str, Any]:
     models: list[tuple[type[BaseModel], JsonSchemaMode]] = [
         (body, "serialization") for body in BODIES
     ]
-    models.append((schemas.ExtractRequest, "validation"))
+    models.append((bodies.ExtractRequest, "validation"))
     _, top = models_json_schema(models, ref_template=REF)
     return {name: _untitled(schema) for name, schema in top["$defs"].items()}
 

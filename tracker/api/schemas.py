@@ -1,15 +1,16 @@
-"""The API's response bodies as pydantic models: the one description of the JSON contract.
+"""What the API's responses hold, as pydantic models: the one description of the JSON contract.
 
-The serialisers build these models and dump them (tracker/api/serializers.py), and the
-OpenAPI document's components are generated from them (tracker/api/openapi.py), so the
-JSON and the document cannot drift apart. Times stay strings the serialisers format
+The serialisers build these models (tracker/api/serializers.py), the views wrap them in
+the bodies of tracker/api/bodies.py and dump them, and the OpenAPI document's components
+are generated from the same models (tracker/api/openapi.py), so the JSON and the document
+cannot drift apart. Times stay strings the serialisers format
 (ISO 8601 in the meeting's zone), typed here only for the document.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated
 
 from pydantic import BaseModel, Field, WithJsonSchema
 
@@ -276,143 +277,3 @@ class ElectionDetail(Election):
     """An election with its public meetings up to polling day."""
 
     meetings_before_polling: list[MeetingSummary]
-
-
-class Meta(BaseModel):
-    """Where a page stands in its list."""
-
-    page: int
-    per_page: int
-    total: int
-    pages: int
-
-
-class Links(BaseModel):
-    """Links to this page and its neighbours, keeping the query's filters."""
-
-    self: Url
-    first: Url
-    last: Url
-    next: Url | None
-    prev: Url | None
-
-
-Item = TypeVar("Item", bound=BaseModel)
-
-
-class ListBody(BaseModel, Generic[Item]):
-    """A list: its items, paging meta and links."""
-
-    data: list[Item]
-    meta: Meta
-    links: Links
-
-
-class MeetingList(ListBody[MeetingSummary]):
-    """Public meetings, a page of them."""
-
-    suggestion: str | None = Field(
-        description="When q finds at most 3 meetings: a better spelling of q that finds "
-        "more with the same filters ('balikpapn' -> 'balikpapan'), else null."
-    )
-
-
-class AgencyList(ListBody[Agency]):
-    """Agencies, a page of them."""
-
-
-class AttendanceList(ListBody[Attendance]):
-    """An agency's attendance lines, a page of them."""
-
-
-class PressReleaseList(ListBody[PressRelease]):
-    """Press releases, a page of them."""
-
-
-class ElectionList(ListBody[Election]):
-    """Every election."""
-
-
-class RegionList(ListBody[Region]):
-    """Regions matching the filters."""
-
-
-class MeetingBody(BaseModel):
-    """One meeting."""
-
-    data: Meeting
-
-
-class AgencyBody(BaseModel):
-    """One agency."""
-
-    data: AgencyDetail
-
-
-class PressReleaseBody(BaseModel):
-    """One press release."""
-
-    data: PressReleaseDetail
-
-
-class ElectionBody(BaseModel):
-    """One election."""
-
-    data: ElectionDetail
-
-
-class ErrorDetail(BaseModel):
-    """What went wrong; ``fields`` names the parameters at fault, when any."""
-
-    code: int = Field(description="The HTTP status.")
-    message: str
-    # Left out of the body when empty, so not required in the document.
-    fields: dict[str, str] = Field(default_factory=dict, exclude_if=lambda fields: not fields)
-
-
-class Error(BaseModel):
-    """Every API error."""
-
-    error: ErrorDetail
-
-
-class ExtractRequest(BaseModel):
-    """A press release to extract a meeting from."""
-
-    text: str
-    published: Day | None = None
-
-
-class ProposalWarning(BaseModel):
-    """Something the extractor wants a person to check."""
-
-    code: str
-    message: str
-    suggested_date: Day | None = None
-    field: str | None = Field(None, description="The form field it belongs beside.")
-
-
-class Proposal(BaseModel):
-    """The extractor's proposal (tracker/press/extraction builds it; the view passes it on)."""
-
-    title: str | None = None
-    meeting_kind: str | None = None
-    theme: str | None = None
-    start_date: Day | None
-    suggested_date: Day | None = None
-    start_time: str | None = None
-    end_time: str | None = None
-    timezone: str | None = None
-    venue_name: str | None = None
-    venue_address: str | None = None
-    city: str | None = None
-    province: str | None = None
-    chair: dict[str, Any] | None = None
-    agencies: list[dict[str, Any]]
-    collective_attendees: list[str] = []
-    speakers: list[dict[str, Any]]
-    election: str | None = None
-    status: str | None = None
-    evidence: dict[str, Any] = {}
-    confidence: dict[str, Any] = {}
-    warnings: list[ProposalWarning]

@@ -1,8 +1,9 @@
-"""Explicit serialisers: the JSON and CSV shapes are a contract, not the models' shape.
+"""Explicit serialisers: the JSON shape is a contract, not the models' shape.
 
 Each function takes loaded objects and builds the response model of tracker/api/schemas.py
-(the views dump it to JSON) or a CSV row; nothing here queries. Models are built with
-validation: it costs little next to the url_for calls, and a wrong type fails loudly here.
+(the views dump it to JSON); nothing here queries. The CSV rows are in csv_rows.py.
+Models are built with validation: it costs little next to the url_for calls, and a
+wrong type fails loudly here.
 Times are ISO 8601 in the meeting's own zone, with its offset.
 """
 
@@ -15,6 +16,10 @@ from flask import url_for
 
 from tracker.agencies.queries import AgencyStats
 from tracker.api import schemas
+
+# The attendance CSV moved to tracker/api/csv_rows.py; the agency pages import it from here.
+from tracker.api.csv_rows import ATTENDANCE_CSV_HEADER as ATTENDANCE_CSV_HEADER
+from tracker.api.csv_rows import attendance_csv_row as attendance_csv_row
 from tracker.formatting import zone_label
 from tracker.meetings.queries import countdown_days
 from tracker.models import (
@@ -318,84 +323,3 @@ def press_release_detail(
         shown_in_full=release.shown_in_full,
         body=release.body if release.shown_in_full else None,
     )
-
-
-MEETING_CSV_HEADER = (
-    "id",
-    "local_date",
-    "local_time",
-    "zone",
-    "time_unknown",
-    "title",
-    "kind",
-    "status",
-    "region_code",
-    "region",
-    "venue",
-    "election",
-    "days_to_polling",
-    "chair",
-    "agencies",
-    "url",
-)
-
-
-def meeting_csv_row(meeting: Meeting) -> list[Any]:
-    """A meeting as one CSV row (agencies joined with '; ')."""
-    start = meeting.local_start
-    chair = meeting.chair
-    return [
-        meeting.id,
-        start.date().isoformat(),
-        "" if meeting.time_unknown else start.strftime("%H:%M"),
-        zone_label(meeting.timezone),
-        "yes" if meeting.time_unknown else "no",
-        meeting.title,
-        meeting.kind,
-        meeting.status,
-        meeting.region.code,
-        meeting.region.name,
-        meeting.venue.name if meeting.venue else "",
-        meeting.election.slug if meeting.election else "",
-        countdown_days(meeting),
-        (chair.position or chair.label) if chair else "",
-        "; ".join(p.agency.short_name for p in meeting.participations if p.agency),
-        url_for("meetings.detail", meeting_id=meeting.id, _external=True),
-    ]
-
-
-ATTENDANCE_CSV_HEADER = (
-    "meeting_id",
-    "local_date",
-    "zone",
-    "meeting",
-    "kind",
-    "status",
-    "region",
-    "roles",
-    "attendance",
-    "represented_by",
-    "position",
-    "person",
-    "url",
-)
-
-
-def attendance_csv_row(p: Participation) -> list[Any]:
-    """One attendance line as a CSV row."""
-    m = p.meeting
-    return [
-        m.id,
-        m.local_date.isoformat(),
-        zone_label(m.timezone),
-        m.title,
-        m.kind,
-        m.status,
-        m.region.name,
-        ";".join(sorted(p.roles)),
-        p.attendance,
-        p.represented_by,
-        p.position,
-        p.person.display_name if p.person is not None else "",
-        url_for("meetings.detail", meeting_id=m.id, _external=True),
-    ]
