@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from tracker.agencies.operations import merge_agencies
 from tracker.extensions import db
@@ -17,7 +17,7 @@ from tracker.meetings.operations import (
     update_meeting,
     update_participation,
 )
-from tracker.models import BodyTally, Meeting, Participation
+from tracker.models import BodyTally, BodyTotal, Meeting, Participation
 from tracker.models.tally import TALLY_FLAGS
 from tracker.rankings import tally
 
@@ -31,18 +31,26 @@ def _rows() -> list[tuple]:
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
-def _rebuilt() -> list[tuple]:
-    """The rows a rebuild from nothing gives, without keeping it."""
+def _totals() -> list[tuple]:
+    columns = [BodyTotal.agency_id, BodyTotal.meetings]
+    columns += [getattr(BodyTotal, name) for name in TALLY_FLAGS]
+    # A body whose meetings all left keeps no row, or a row of zeros: both mean none.
+    stmt = select(*columns).where(BodyTotal.meetings > 0).order_by(BodyTotal.agency_id)
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
+def _rebuilt() -> tuple[list[tuple], list[tuple]]:
+    """The rows and totals a rebuild from nothing gives, without keeping them."""
     with db.session.begin_nested() as nested:
         tally.rebuild_all()
-        rows = _rows()
+        rebuilt = _rows(), _totals()
         nested.rollback()
-    return rows
+    return rebuilt
 
 
 def _in_step() -> list[tuple]:
-    rows = _rows()
-    assert rows == _rebuilt()
+    rows, totals = _rows(), _totals()
+    assert (rows, totals) == _rebuilt()
     return rows
 
 
@@ -100,6 +108,14 @@ def test_orm_edits_stay_in_step(two_meetings):
     assert {r[2] for r in _in_step() if r[0] == first.id} == {False}
 
 
+def test_totals_are_the_sums_of_counted_meetings(two_meetings, agency):
+    _in_step()
+    polda = db.session.get(BodyTotal, agency("polda-kaltim").id)
+    assert (polda.meetings, polda.attended, polda.chair, polda.speaker) == (2, 2, 1, 1)
+    kpu = db.session.get(BodyTotal, agency("kpu-kaltim").id)
+    assert (kpu.meetings, kpu.attended, kpu.absent) == (1, 0, 1)
+
+
 def test_cancelling_and_deleting_stay_in_step(two_meetings):
     first, second = two_meetings
     cancel_meeting(second, "Banjir")
@@ -109,6 +125,8 @@ def test_cancelling_and_deleting_stay_in_step(two_meetings):
     db.session.delete(first)
     db.session.commit()
     assert [r for r in _in_step() if r[0] == first_id] == []
+    # Every meeting gone: no body is left with a total.
+    assert _totals() == []
 
 
 def test_bulk_statements_stay_in_step(two_meetings, agency):
@@ -131,6 +149,10 @@ def test_bulk_statements_stay_in_step(two_meetings, agency):
     db.session.execute(update(Meeting).where(Meeting.id == first.id).values(status="cancelled"))
     db.session.commit()
     assert {r[2] for r in _in_step() if r[0] == first.id} == {False}
+    second_id = second.id
+    db.session.execute(delete(Meeting).where(Meeting.id == second_id))
+    db.session.commit()
+    assert [r for r in _in_step() if r[0] == second_id] == []
 
 
 def test_a_merge_moves_the_tally(two_meetings, agency):

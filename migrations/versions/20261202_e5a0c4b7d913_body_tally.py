@@ -6,7 +6,8 @@ Create Date: 2026-12-02 14:30:00.000000
 
 One row per body and meeting with the figures the rankings add up (issue 17): whether
 the body attended, in which roles, with which recorded attendance, and whether the
-meeting counts (public, not cancelled). tracker/rankings/tally.py keeps it in step at
+meeting counts (public, not cancelled); and body_total, each body's sums over the
+counted meetings (the ranking without a filter). tracker/rankings/tally.py keeps it in step at
 every commit; it is filled here from the participations already recorded, by the same
 rules (a role is found whole in the sorted comma-separated codes; no role is an
 attendee; attended is any attendance but absent).
@@ -34,6 +35,7 @@ FLAGS = (
     "absent",
 )
 ATTENDED = "p.attendance <> 'absent'"
+FLAGGED = "(absent = 1 OR represented = 1)"
 PADDED = "(',' || COALESCE(p.roles, '') || ',')"
 
 
@@ -83,9 +85,36 @@ def upgrade():
     )
     # Covering: rankings read their sums from the index alone.
     op.create_index("ix_body_tally_counted_agency", "body_tally", ["counted", "agency_id", *FLAGS])
+    op.create_index(
+        "ix_body_tally_absent_represented",
+        "body_tally",
+        ["meeting_id", "agency_id"],
+        sqlite_where=sa.text(FLAGGED),
+        postgresql_where=sa.text(FLAGGED),
+    )
+    op.create_table(
+        "body_total",
+        sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("meetings", sa.Integer(), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in FLAGS),
+        sa.ForeignKeyConstraint(
+            ["agency_id"],
+            ["agency.id"],
+            name=op.f("fk_body_total_agency_id_agency"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("agency_id", name=op.f("pk_body_total")),
+    )
     _fill()
+    sums = ", ".join(f"SUM({name})" for name in FLAGS)
+    op.execute(
+        f"INSERT INTO body_total (agency_id, meetings, {', '.join(FLAGS)}) "
+        f"SELECT agency_id, COUNT(*), {sums} FROM body_tally WHERE counted GROUP BY agency_id"
+    )
 
 
 def downgrade():
+    op.drop_table("body_total")
+    op.drop_index("ix_body_tally_absent_represented", table_name="body_tally")
     op.drop_index("ix_body_tally_counted_agency", table_name="body_tally")
     op.drop_table("body_tally")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, SmallInteger
+from sqlalchemy import ForeignKey, Index, SmallInteger, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.extensions import Model
@@ -21,6 +21,16 @@ TALLY_FLAGS = (
 )
 
 
+def flagged(table: str = "") -> str:
+    """The SQL condition of rows with an absence or a representation (``table.`` prefixed)."""
+    prefix = f"{table}." if table else ""
+    return f"({prefix}absent = 1 OR {prefix}represented = 1)"
+
+
+# A partial index holds only those rows; queries must state the same condition to use it.
+FLAGGED = flagged()
+
+
 class BodyTally(Model):
     """One body in one meeting: whether it attended, in which roles, how it was recorded.
 
@@ -31,8 +41,18 @@ class BodyTally(Model):
     both databases can sum.
     """
 
-    # Covering: a ranking reads its sums from the index alone, already in body order.
-    __table_args__ = (Index("ix_body_tally_counted_agency", "counted", "agency_id", *TALLY_FLAGS),)
+    __table_args__ = (
+        # Covering: a ranking reads its sums from the index alone, already in body order.
+        Index("ix_body_tally_counted_agency", "counted", "agency_id", *TALLY_FLAGS),
+        # The few rows the Forkopimda absence flags read.
+        Index(
+            "ix_body_tally_absent_represented",
+            "meeting_id",
+            "agency_id",
+            sqlite_where=text(FLAGGED),
+            postgresql_where=text(FLAGGED),
+        ),
+    )
 
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
@@ -50,3 +70,27 @@ class BodyTally(Model):
     represented: Mapped[int] = mapped_column(SmallInteger)
     unknown: Mapped[int] = mapped_column(SmallInteger)
     absent: Mapped[int] = mapped_column(SmallInteger)
+
+
+class BodyTotal(Model):
+    """One body's sums over every counted meeting: the national ranking without a filter.
+
+    Kept by adding the difference each re-tallied meeting makes (``tracker/rankings/tally.py``),
+    so the unfiltered ranking reads one row per body however large the record grows.
+    ``meetings`` counts the body's counted meetings, absences included; a body at zero has
+    no row in the ranking.
+    """
+
+    agency_id: Mapped[int] = mapped_column(
+        ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True
+    )
+    meetings: Mapped[int]
+    attended: Mapped[int]
+    chair: Mapped[int]
+    host: Mapped[int]
+    speaker: Mapped[int]
+    attendee: Mapped[int]
+    present: Mapped[int]
+    represented: Mapped[int]
+    unknown: Mapped[int]
+    absent: Mapped[int]

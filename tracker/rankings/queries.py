@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, Subquery, func, select, text, true
 from sqlalchemy.orm import aliased
 
 from tracker import reference
@@ -21,8 +21,8 @@ from tracker.extensions import db
 from tracker.kept import kept
 from tracker.labels import ROLE_ORDER
 from tracker.meetings.queries import PUBLIC, MeetingFilters, filter_conditions
-from tracker.models import Agency, BodyTally, Meeting, Region
-from tracker.models.tally import TALLY_FLAGS
+from tracker.models import Agency, BodyTally, BodyTotal, Meeting, Region
+from tracker.models.tally import TALLY_FLAGS, flagged
 from tracker.rankings import tally as _tally  # noqa: F401  (keeps body_tally in step)
 
 # Attendance columns, in the order the table shows them.
@@ -84,20 +84,27 @@ def _within(filters: MeetingFilters) -> list[ColumnElement[bool]]:
     return within
 
 
+def _per_body(filters: MeetingFilters) -> Subquery:
+    """Each body's sums within the filters: kept totals without a filter, else the tally.
+
+    Summed per body first (in index order), then joined to the few bodies found.
+    """
+    if not filter_conditions(filters):
+        totals = [getattr(BodyTotal, name) for name in TALLY_FLAGS]
+        kept = select(BodyTotal.agency_id, *totals).where(BodyTotal.meetings > 0)
+        return kept.subquery()
+    sums = [func.sum(getattr(BodyTally, name)).label(name) for name in TALLY_FLAGS]
+    grouped = select(BodyTally.agency_id, *sums).where(*_within(filters))
+    return grouped.group_by(BodyTally.agency_id).subquery()
+
+
 def _aggregate(filters: MeetingFilters, limit: int | None) -> list[RankRow]:
     """Every body's figures in one grouped statement over the tally (no statement per body).
 
     ``body_tally`` holds one row per body and meeting, so a sum per body counts it once
     per meeting however many of its people came.
     """
-    sums = [func.sum(getattr(BodyTally, name)).label(name) for name in TALLY_FLAGS]
-    # Summed per body first (in index order), then joined to the few bodies found.
-    per_body = (
-        select(BodyTally.agency_id, *sums)
-        .where(*_within(filters))
-        .group_by(BodyTally.agency_id)
-        .subquery()
-    )
+    per_body = _per_body(filters)
     totals = [per_body.c[name] for name in TALLY_FLAGS]
     stmt = (
         select(Agency.id, Agency.slug, Agency.short_name, *totals)
@@ -169,7 +176,8 @@ def forum_absences(filters: MeetingFilters) -> dict[int, dict[str, int]]:
         .where(
             *_within(filters),
             Meeting.kind == FORUM,
-            (BodyTally.absent == 1) | (BodyTally.represented == 1),
+            # Written as the partial index's own condition, so the database uses it.
+            text(flagged("body_tally")),
             Agency.kind.in_((*SEAT_KINDS, "military")),
         )
     )

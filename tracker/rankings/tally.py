@@ -29,6 +29,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    true,
 )
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -36,10 +37,12 @@ from tracker.extensions import db
 from tracker.labels import ROLE_ORDER
 from tracker.meetings.queries import PUBLIC, attendance_condition, role_condition
 from tracker.models import Meeting, Participation
-from tracker.models.tally import TALLY_FLAGS, BodyTally
+from tracker.models.tally import TALLY_FLAGS, BodyTally, BodyTotal
 
-# session.info key of the meeting ids to re-tally at commit.
+# session.info keys of the meeting ids to re-tally at commit, and of bodies to re-total
+# whose rows leave by cascade (a deleted meeting's).
 _TOUCHED = "body_tally_touched"
+_BODIES = "body_tally_bodies"
 # Meetings per DELETE / INSERT ... SELECT (bound parameters stay well under the limits).
 _CHUNK = 500
 # Meeting columns whose change can change a tally (through ``counted``).
@@ -75,23 +78,68 @@ def _fill(rows: Select[Any]) -> Insert:
     return insert(BodyTally).from_select(["meeting_id", "agency_id", "counted", *TALLY_FLAGS], rows)
 
 
-def refresh(meeting_ids: Iterable[int]) -> None:
-    """Rebuild the tally rows of these meetings (a deleted meeting's rows just go)."""
+def refresh(meeting_ids: Iterable[int], agency_ids: Iterable[int] = ()) -> None:
+    """Rebuild the tally rows of these meetings, then the totals of every body they name.
+
+    ``agency_ids`` adds bodies whose rows went another way (a deleted meeting's, by cascade).
+    """
     wanted = sorted(set(meeting_ids))
+    bodies = set(agency_ids)
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
+        bodies.update(_bodies_of(chunk))
         db.session.execute(delete(BodyTally).where(BodyTally.meeting_id.in_(chunk)))
         db.session.execute(_fill(tally_rows().where(Participation.meeting_id.in_(chunk))))
+        bodies.update(_bodies_of(chunk))
+    _retotal(sorted(bodies))
+
+
+def _bodies_of(meeting_ids: list[int]) -> set[int]:
+    found = select(BodyTally.agency_id).where(BodyTally.meeting_id.in_(meeting_ids))
+    return set(db.session.execute(found).scalars())
+
+
+def _totals(rows: Select[Any]) -> Insert:
+    """INSERT INTO body_total each body's sums over its counted tally rows."""
+    sums = [func.sum(getattr(BodyTally, name)) for name in TALLY_FLAGS]
+    grouped = (
+        rows.add_columns(BodyTally.agency_id, func.count(), *sums)
+        .where(BodyTally.counted == true())
+        .group_by(BodyTally.agency_id)
+    )
+    columns = ["agency_id", "meetings", *TALLY_FLAGS]
+    return insert(BodyTotal.__table__).from_select(columns, grouped)
+
+
+def _retotal(agency_ids: list[int]) -> None:
+    """Sum these bodies' totals again from their tally rows (an index range each)."""
+    for start in range(0, len(agency_ids), _CHUNK):
+        chunk = agency_ids[start : start + _CHUNK]
+        db.session.execute(delete(BodyTotal.__table__).where(BodyTotal.agency_id.in_(chunk)))
+        db.session.execute(_totals(select().where(BodyTally.agency_id.in_(chunk))))
 
 
 def rebuild_all() -> None:
-    """Rebuild every tally row (after loads that went past the session)."""
+    """Rebuild every tally row and total (after loads that went past the session)."""
     db.session.execute(delete(BodyTally))
     db.session.execute(_fill(tally_rows()))
+    db.session.execute(delete(BodyTotal.__table__))
+    db.session.execute(_totals(select()))
 
 
 def _touched(session: Session) -> set[int]:
     return session.info.setdefault(_TOUCHED, set())  # type: ignore[no-any-return]
+
+
+def _bodies(session: Session) -> set[int]:
+    return session.info.setdefault(_BODIES, set())  # type: ignore[no-any-return]
+
+
+def _before_flush(session: Session, *_args: Any) -> None:
+    """A deleted meeting's tally rows go by cascade: note their bodies first."""
+    ids = [o.id for o in session.deleted if isinstance(o, Meeting) and o.id is not None]
+    if ids:
+        _bodies(session).update(_bodies_of(ids))
 
 
 def _collect_flushed(session: Session, _context: Any) -> None:
@@ -128,7 +176,10 @@ def _collect_bulk(state: ORMExecuteState) -> None:
         return
     where = statement.whereclause
     found = select(column).where(where) if where is not None else select(column)
-    touched.update(state.session.execute(found).scalars())
+    ids = list(state.session.execute(found).scalars())
+    touched.update(ids)
+    if isinstance(statement, Delete) and table == Meeting.__tablename__ and ids:
+        _bodies(state.session).update(_bodies_of(ids))
 
 
 def _changes_tally(statement: Update) -> bool:
@@ -141,15 +192,18 @@ def _refresh_before_commit(session: Session) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()  # so _collect_flushed sees what is still pending
     touched = session.info.pop(_TOUCHED, None)
-    if touched:
-        refresh(touched)
+    bodies = session.info.pop(_BODIES, None)
+    if touched or bodies:
+        refresh(touched or (), bodies or ())
 
 
 def _forget(session: Session, *_args: Any) -> None:
     session.info.pop(_TOUCHED, None)
+    session.info.pop(_BODIES, None)
 
 
 if not event.contains(db.session, "after_flush", _collect_flushed):
+    event.listen(db.session, "before_flush", _before_flush)
     event.listen(db.session, "after_flush", _collect_flushed)
     event.listen(db.session, "do_orm_execute", _collect_bulk)
     event.listen(db.session, "before_commit", _refresh_before_commit)
