@@ -1,6 +1,9 @@
-"""Write operations for meetings and participations.
+"""Write operations for meetings: create, update, postpone, cancel, mark held.
 
 Each validates, changes, appends to the change log and flushes; it never commits.
+Participations (``participations``) and the people and venues a meeting names
+(``people_and_venues``) have their own modules; their operations are importable
+from here too, as the importers, the demo and the API have always imported them.
 """
 
 from __future__ import annotations
@@ -13,23 +16,46 @@ from zoneinfo import ZoneInfo
 from tracker import changes
 from tracker.extensions import db
 from tracker.i18n import gettext as _
+from tracker.meetings.edit_stamp import touch
+from tracker.meetings.participations import (
+    PARTICIPATION_FIELDS,
+    add_participation,
+    remove_participation,
+    update_participation,
+    validate_participation,
+)
+from tracker.meetings.people_and_venues import find_or_create_person, find_or_create_venue
 from tracker.models import (
-    ATTENDANCE,
     INDONESIAN_ZONES,
     MEETING_KINDS,
-    ROLES,
     VISIBILITIES,
-    Agency,
     Election,
     Meeting,
-    Participation,
-    Person,
     Region,
     User,
     Venue,
-    utcnow,
 )
-from tracker.validation import ValidationError, check, max_length, refuse_contact_details
+from tracker.validation import ValidationError, check, max_length
+
+__all__ = [
+    "MEETING_FIELDS",
+    "PARTICIPATION_FIELDS",
+    "SEQUENCED_FIELDS",
+    "STATUS_FIELDS",
+    "StaleMeetingError",
+    "add_participation",
+    "cancel_meeting",
+    "create_meeting",
+    "find_or_create_person",
+    "find_or_create_venue",
+    "local_datetime",
+    "mark_held",
+    "postpone_meeting",
+    "remove_participation",
+    "update_meeting",
+    "update_participation",
+    "validate_participation",
+]
 
 MEETING_FIELDS = (
     "title",
@@ -45,17 +71,6 @@ MEETING_FIELDS = (
     "election_id",
     "visibility",
     "source_note",
-)
-PARTICIPATION_FIELDS = (
-    "agency_id",
-    "person_id",
-    "collective_label",
-    "position",
-    "roles",
-    "attendance",
-    "represented_by",
-    "topic",
-    "order",
 )
 # Fields shown in the change log of a meeting beside MEETING_FIELDS.
 STATUS_FIELDS = ("status", "status_reason", "starts_at", "ends_at", "sequence")
@@ -173,7 +188,7 @@ def update_meeting(
         setattr(meeting, field, values[field])
     delta = changes.diff(before, changes.snapshot(meeting, MEETING_FIELDS))
     if delta:
-        _touch(meeting, user, bump=bool(SEQUENCED_FIELDS & set(delta)))
+        touch(meeting, user, bump=bool(SEQUENCED_FIELDS & set(delta)))
         changes.record("meeting", meeting.id, "update", delta, user, meeting.id)
         db.session.flush()
     return delta
@@ -207,7 +222,7 @@ def postpone_meeting(
     meeting.time_unknown = values["time_unknown"]
     meeting.status = "postponed"
     meeting.status_reason = (reason or "").strip()
-    _touch(meeting, user)
+    touch(meeting, user)
     after = changes.snapshot(meeting, STATUS_FIELDS + ("time_unknown",))
     changes.record("meeting", meeting.id, "postpone", changes.diff(before, after), user, meeting.id)
     db.session.flush()
@@ -240,7 +255,7 @@ def cancel_meeting(meeting: Meeting, reason: str | None, user: User | None = Non
     before = changes.snapshot(meeting, STATUS_FIELDS)
     meeting.status = "cancelled"
     meeting.status_reason = reason
-    _touch(meeting, user)
+    touch(meeting, user)
     changes.record(
         "meeting",
         meeting.id,
@@ -264,7 +279,7 @@ def mark_held(meeting: Meeting, user: User | None = None) -> bool:
     before = changes.snapshot(meeting, STATUS_FIELDS)
     meeting.status = "held"
     # A calendar shows a held meeting as it showed the planned one: no SEQUENCE bump.
-    _touch(meeting, user, bump=False)
+    touch(meeting, user, bump=False)
     changes.record(
         "meeting",
         meeting.id,
@@ -277,19 +292,6 @@ def mark_held(meeting: Meeting, user: User | None = None) -> bool:
     return True
 
 
-def _touch(meeting: Meeting, user: User | None, bump: bool = True) -> None:
-    """Note an edit: move the edit stamp (LAST-MODIFIED), and SEQUENCE when ``bump``.
-
-    ``bump`` is for changes of time, place, status or title; each operation touches
-    once, so one save moves SEQUENCE by one however many fields it changed.
-    """
-    if bump:
-        meeting.sequence = (meeting.sequence or 0) + 1
-    meeting.updated_at = utcnow()
-    if user is not None:
-        meeting.updated_by = user
-
-
 class StaleMeetingError(Exception):
     """The meeting was saved by someone else since the editor loaded it."""
 
@@ -297,136 +299,3 @@ class StaleMeetingError(Exception):
         super().__init__(f"meeting {meeting.id} is at version {meeting.version}")
         self.meeting = meeting
         self.expected_version = expected_version
-
-
-def validate_participation(values: dict[str, Any]) -> None:
-    """Check (and tidy) a participation's values; raise ValidationError naming each field."""
-    errors: dict[str, str] = {}
-    for key in ("collective_label", "position", "represented_by", "topic"):
-        if isinstance(values.get(key), str):
-            values[key] = values[key].strip() or None
-    if not (values.get("agency_id") or values.get("person_id") or values.get("collective_label")):
-        errors["agency_id"] = _("Pilih instansi, orang, atau tulis kelompok peserta.")
-    if values.get("agency_id") and db.session.get(Agency, values["agency_id"]) is None:
-        errors["agency_id"] = _("Instansi tidak ditemukan.")
-    if values.get("person_id") and db.session.get(Person, values["person_id"]) is None:
-        errors["person_id"] = _("Orang tidak ditemukan.")
-    roles = frozenset(values.get("roles") or ())
-    if not roles <= set(ROLES):
-        errors["roles"] = _("Peran tidak dikenal.")
-    values["roles"] = roles
-    if values.get("attendance") not in ATTENDANCE:
-        errors["attendance"] = _("Kehadiran tidak dikenal.")
-    if values.get("represented_by") and values.get("attendance") != "represented":
-        errors["represented_by"] = _("Isi 'diwakili oleh' hanya bila kehadirannya diwakilkan.")
-    check(errors)
-    refuse_contact_details(values, ("represented_by", "position", "collective_label"))
-
-
-def add_participation(
-    meeting: Meeting, data: Mapping[str, Any], user: User | None = None
-) -> Participation:
-    """Add an agency, person or collective group to a meeting."""
-    values: dict[str, Any] = {"attendance": "unknown", "roles": frozenset(), "order": None}
-    values.update(data)
-    if set(values) - set(PARTICIPATION_FIELDS):
-        raise ValidationError(
-            {k: _("Kolom tidak dikenal.") for k in set(values) - set(PARTICIPATION_FIELDS)}
-        )
-    validate_participation(values)
-    if values["order"] is None:
-        values["order"] = len(meeting.participations)
-    participation = Participation(**values)
-    meeting.participations.append(participation)
-    db.session.flush()
-    changes.record(
-        "participation",
-        participation.id,
-        "create",
-        changes.diff({}, changes.snapshot(participation, PARTICIPATION_FIELDS)),
-        user,
-        meeting.id,
-    )
-    _touch(meeting, user, bump=False)
-    return participation
-
-
-def update_participation(
-    participation: Participation, data: Mapping[str, Any], user: User | None = None
-) -> dict[str, list[Any]]:
-    """Change a participation (e.g. the speaker turned out to send a deputy)."""
-    values = {f: getattr(participation, f) for f in PARTICIPATION_FIELDS}
-    values.update(data)
-    validate_participation(values)
-    before = changes.snapshot(participation, PARTICIPATION_FIELDS)
-    for field in PARTICIPATION_FIELDS:
-        setattr(participation, field, values[field])
-    delta = changes.diff(before, changes.snapshot(participation, PARTICIPATION_FIELDS))
-    if delta:
-        changes.record(
-            "participation", participation.id, "update", delta, user, participation.meeting_id
-        )
-        _touch(participation.meeting, user, bump=False)
-        db.session.flush()
-    return delta
-
-
-def remove_participation(participation: Participation, user: User | None = None) -> None:
-    """Remove a participation and its evidence."""
-    meeting = participation.meeting
-    changes.record(
-        "participation",
-        participation.id,
-        "delete",
-        changes.removed(changes.snapshot(participation, PARTICIPATION_FIELDS)),
-        user,
-        meeting.id,
-    )
-    meeting.participations.remove(participation)
-    _touch(meeting, user, bump=False)
-    db.session.flush()
-
-
-def find_or_create_person(
-    name: str, rank: str | None = None, honorific: str | None = None, degrees: str | None = None
-) -> Person:
-    """Return the person with this name and rank, creating them if new."""
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError({"person": _("Nama wajib diisi.")})
-    refuse_contact_details(
-        {"person": " ".join(p for p in (name, rank, honorific, degrees) if p)}, ("person",)
-    )
-    person = db.session.execute(
-        db.select(Person).filter_by(name=name, rank=rank)
-    ).scalar_one_or_none()
-    if person is None:
-        person = Person(name=name, rank=rank, honorific=honorific, degrees=degrees)
-        db.session.add(person)
-        db.session.flush()
-    return person
-
-
-def find_or_create_venue(
-    name: str,
-    city: Region | None,
-    address: str | None = None,
-    latitude: float | None = None,
-    longitude: float | None = None,
-) -> Venue:
-    """Return the venue with this name in this city, creating it if new."""
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError({"venue": _("Nama tempat wajib diisi.")})
-    venue = db.session.execute(
-        db.select(Venue).filter_by(name=name, city_id=city.id if city else None)
-    ).scalar_one_or_none()
-    if venue is None:
-        venue = Venue(name=name, city=city, address=address, latitude=latitude, longitude=longitude)
-        db.session.add(venue)
-        db.session.flush()
-    elif address and not venue.address:
-        # The address given with a known venue's name is kept, not dropped.
-        venue.address = address
-        db.session.flush()
-    return venue
