@@ -23,8 +23,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
-    ValidationError,
 )
 
 from tracker.formtools import MultiCheckboxField, StaffForm, options
@@ -35,6 +33,13 @@ from tracker.labels import (
     ROLE_LABELS,
     ROLE_ORDER,
     VISIBILITY_LABELS,
+)
+from tracker.meetings.form_checks import (
+    TimeRangeChecks,
+    add_errors,
+    end_time_needed,
+    time_needed,
+    typed,
 )
 from tracker.models import (
     ATTENDANCE,
@@ -65,13 +70,6 @@ NO_PARTICIPANT = _l(
     "atau tekan Hapus."
 )
 REPRESENTED_ONLY = _l("Isi 'diwakili oleh' hanya bila kehadirannya diwakilkan.")
-TIME_AND_UNKNOWN = _l(
-    "Jam diisi padahal 'Jam tidak disebutkan' dicentang: kosongkan jamnya atau hapus centangnya."
-)
-END_BEFORE_START = _l("Tanggal selesai tidak boleh sebelum tanggal mulai.")
-END_TIME_NEEDED = _l(
-    "Rapat ini berakhir di hari lain: isi jam selesainya, atau centang 'Jam tidak disebutkan'."
-)
 VENUE_NAME_NEEDED = _l(
     "Isi nama tempat baru untuk alamat atau kota yang diisi, atau kosongkan alamat dan kotanya."
 )
@@ -82,14 +80,6 @@ def _coerce_id(value: Any) -> int | None:
     if value in (None, "", "None"):
         return None
     return int(value)
-
-
-def time_needed(form: Any, field: TimeField) -> None:
-    """Require a start time unless the form says the time was not stated."""
-    if (field.raw_data or [""])[0].strip() or form.time_unknown.data:
-        return
-    field.errors = []  # replace WTForms' "not a valid time" for an empty box
-    raise StopValidation(_l("Isi jam mulai, atau centang 'Jam tidak disebutkan'."))
 
 
 class ParticipationRowForm(Form):
@@ -166,7 +156,7 @@ class ParticipationRowForm(Form):
         for field in self:
             if isinstance(field, HiddenField) or field is self.attendance:
                 continue
-            if _typed(field):
+            if typed(field):
                 return False
         return True
 
@@ -180,53 +170,19 @@ class ParticipationRowForm(Form):
     def _cross_checks(self) -> bool:
         """Refuse values that would be dropped or refused later, beside the others."""
         errors: list[tuple[Any, Any]] = []
-        if not any(_typed(f) for f in (self.agency_name, self.collective_label, self.person_name)):
+        if not any(typed(f) for f in (self.agency_name, self.collective_label, self.person_name)):
             errors.append((self.agency_name, NO_PARTICIPANT))
-        if _typed(self.person_rank) and not _typed(self.person_name):
+        if typed(self.person_rank) and not typed(self.person_name):
             errors.append((self.person_rank, _l("Pangkat dicatat bersama nama orangnya.")))
-        if _typed(self.represented_by) and self.attendance.data != "represented":
+        if typed(self.represented_by) and self.attendance.data != "represented":
             errors.append((self.represented_by, REPRESENTED_ONLY))
-        return _add_errors(errors)
-
-
-def _typed(field: Any) -> bool:
-    """Whether a field holds a value: non-blank text, a checked role, a number."""
-    data = field.data
-    if isinstance(data, str):
-        return bool(data.strip())
-    return data not in (None, [])
-
-
-def _add_errors(errors: list[tuple[Any, Any]]) -> bool:
-    """Append each (field, message); True when there were none."""
-    for field, message in errors:
-        field.errors = [*field.errors, message]
-    return not errors
+        return add_errors(errors)
 
 
 MEETING_REGION = Picker(
     whole=_l("%(name)s (tingkat provinsi)"), blank=_l("— pilih wilayah —"), zones=True
 )
 VENUE_CITY = Picker(blank=_l("— tidak ada —"))
-
-
-class TimeRangeChecks:
-    """The start, end-day and end-time checks the meeting and postpone forms share."""
-
-    time_unknown: Any
-
-    def validate_start_time(self, field: TimeField) -> None:
-        """A typed start is kept or refused, never dropped by the 'not stated' box."""
-        if self.time_unknown.data and field.data:
-            raise ValidationError(TIME_AND_UNKNOWN)
-
-    def validate_end_date(self, field: DateField) -> None:
-        """Refuse an end day before the first day, beside the other field errors."""
-        check_end_date(self, field)
-
-    def validate_end_time(self, field: TimeField) -> None:
-        """Refuse an end before the start at once, beside the other field errors."""
-        check_end_time(self, field)
 
 
 class MeetingForm(TimeRangeChecks, StaffForm):
@@ -315,11 +271,11 @@ class MeetingForm(TimeRangeChecks, StaffForm):
 
     def _venue_checks(self) -> bool:
         """An address or city typed for a new venue needs its name; never dropped."""
-        if _typed(self.new_venue_name) or self.venue.data:
+        if typed(self.new_venue_name) or self.venue.data:
             return True  # a chosen venue's own address may come along (editing checks)
-        if not (_typed(self.new_venue_address) or self.new_venue_city.data is not None):
+        if not (typed(self.new_venue_address) or self.new_venue_city.data is not None):
             return True
-        return _add_errors([(self.new_venue_name, VENUE_NAME_NEEDED)])
+        return add_errors([(self.new_venue_name, VENUE_NAME_NEEDED)])
 
     def __init__(self, *args: Any, choices: dict[str, list[Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -328,37 +284,6 @@ class MeetingForm(TimeRangeChecks, StaffForm):
         narrow(self.new_venue_city_province, self.new_venue_city, VENUE_CITY)
         self.venue.choices = options(none + choices["venues"])
         self.election.choices = options(none + choices["elections"])
-
-
-def check_end_date(form: Any, field: DateField) -> None:
-    """The last day of a meeting is not before its first."""
-    if field.data and form.start_date.data and field.data < form.start_date.data:
-        raise ValidationError(END_BEFORE_START)
-
-
-def check_end_time(form: Any, field: TimeField) -> None:
-    """A typed end time fits the 'not stated' box and the start on the same day."""
-    if form.time_unknown.data:
-        raise ValidationError(TIME_AND_UNKNOWN)
-    if not _other_day(form) and form.start_time.data and field.data < form.start_time.data:
-        raise ValidationError(_l("Waktu selesai tidak boleh sebelum waktu mulai."))
-
-
-def _other_day(form: Any) -> bool:
-    first, last = form.start_date.data, form.end_date.data
-    return bool(first and last and last > first)
-
-
-def end_time_needed(form: Any) -> bool:
-    """A timed meeting that ends on another day needs its end hour; False if missing.
-
-    A form-level check: field validators never run on the empty end time box.
-    """
-    if form.end_time.data or form.end_time.errors or form.time_unknown.data:
-        return True
-    if not _other_day(form):
-        return True
-    return _add_errors([(form.end_time, END_TIME_NEEDED)])
 
 
 class PostponeForm(TimeRangeChecks, StaffForm):
