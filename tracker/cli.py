@@ -48,8 +48,8 @@ def _fail(error: ValidationError) -> None:
 
 
 def _load_reference() -> tuple[int, int, int]:
+    from tracker.agencies.loading import load_reference_agencies
     from tracker.agencies.local_operations import refresh_local_bodies
-    from tracker.agencies.operations import load_reference_agencies
     from tracker.regions.name_operations import load_region_names
     from tracker.regions.operations import load_reference_elections, load_reference_regions
 
@@ -62,7 +62,7 @@ def _load_reference() -> tuple[int, int, int]:
 
 def _report_undated() -> None:
     """Name the bodies of the 2022 provinces staff used but nobody has dated yet."""
-    from tracker.agencies.operations import undated_recent_bodies
+    from tracker.agencies.loading import undated_recent_bodies
 
     slugs = undated_recent_bodies()
     if slugs:

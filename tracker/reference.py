@@ -1,6 +1,6 @@
 """Reference data read from the CSV files in ``tracker/data``.
 
-Pure functions: no database. The loader in ``tracker.agencies.operations`` and the
+Pure functions: no database. The loader in ``tracker.agencies.loading`` and the
 press-release extractor both build on these, so names are generated in one place.
 """
 

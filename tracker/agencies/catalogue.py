@@ -2,7 +2,7 @@
 
 Pure: no Flask, no database. 514 regions times a dozen bodies is some 6,000 bodies;
 the registry holds a row only for those a meeting or a person has used (see
-``tracker.agencies.operations.ensure_local_body``), so registry pages, pickers and
+``tracker.agencies.local_operations.ensure_local_body``), so registry pages, pickers and
 feeds stay as small as the work recorded. Each body has a stable ``key``
 ("polres:14.02"), kept on its row, so a later data fix renames it in place.
 """

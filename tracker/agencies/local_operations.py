@@ -12,7 +12,9 @@ from sqlalchemy.orm import selectinload
 
 from tracker import changes
 from tracker.agencies import catalogue
-from tracker.agencies.operations import AGENCY_FIELDS, _slug_taken, refresh_fields, staff_edits
+from tracker.agencies.loading import refresh_fields, staff_edits
+from tracker.agencies.operations import _slug_taken
+from tracker.agencies.records import AGENCY_FIELDS
 from tracker.extensions import db
 from tracker.models import Agency, AgencyAlias, Region, User
 from tracker.models.agency import normalize_name

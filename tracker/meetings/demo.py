@@ -9,7 +9,7 @@ from typing import Any
 
 from tracker.extensions import db
 from tracker.meetings import operations as ops
-from tracker.models import Agency, Election, PressRelease, Region
+from tracker.models import Agency, Election, Meeting, PressRelease, Region
 from tracker.press import operations as press_ops
 
 DEMO_FILES = ("demo_seed.json", "demo_meetings.json")
@@ -53,6 +53,17 @@ def _load_one(
     agencies: dict[str, Agency],
     elections: dict[str, Election],
 ) -> None:
+    """Create one demo meeting with its press release, participants and status."""
+    meeting = _create_meeting(rec, regions, elections)
+    release = _attach_release(rec, meeting)
+    _add_participations(rec, meeting, release, agencies)
+    _apply_status(rec, meeting)
+
+
+def _create_meeting(
+    rec: dict[str, Any], regions: dict[str, Region], elections: dict[str, Election]
+) -> Meeting:
+    """The meeting itself, at its venue (created if new)."""
     tz = rec["timezone"]
     day = date.fromisoformat(rec["date"])
     start_clock = _clock(rec.get("time"))
@@ -67,7 +78,7 @@ def _load_one(
             v.get("latitude"),
             v.get("longitude"),
         )
-    meeting = ops.create_meeting(
+    return ops.create_meeting(
         {
             "title": rec["title"],
             "kind": rec["kind"],
@@ -84,6 +95,10 @@ def _load_one(
             "source_note": rec.get("source_note"),
         }
     )
+
+
+def _attach_release(rec: dict[str, Any], meeting: Meeting) -> PressRelease:
+    """The record's press release, announcing or reporting the meeting."""
     pr = rec["press_release"]
     release = press_ops.create_press_release(
         {
@@ -100,6 +115,13 @@ def _load_one(
     )
     relation = "announces" if rec.get("status") == "scheduled" else "reports"
     press_ops.attach_press_release(meeting, release, relation)
+    return release
+
+
+def _add_participations(
+    rec: dict[str, Any], meeting: Meeting, release: PressRelease, agencies: dict[str, Agency]
+) -> None:
+    """Every participant in order, with the release's sentence as evidence where given."""
     for order, part in enumerate(rec["participations"]):
         person = None
         if part.get("person"):
@@ -126,6 +148,10 @@ def _load_one(
         )
         if part.get("evidence"):
             press_ops.add_evidence(participation, release, part["evidence"])
+
+
+def _apply_status(rec: dict[str, Any], meeting: Meeting) -> None:
+    """Mark the meeting held, cancelled or postponed as the record says."""
     status = rec.get("status", "scheduled")
     if status == "held":
         ops.mark_held(meeting)
@@ -136,7 +162,7 @@ def _load_one(
         new_clock = _clock(to.get("time"))
         ops.postpone_meeting(
             meeting,
-            ops.local_datetime(date.fromisoformat(to["date"]), new_clock, tz),
+            ops.local_datetime(date.fromisoformat(to["date"]), new_clock, rec["timezone"]),
             None,
             rec.get("status_reason") or "-",
             time_unknown=new_clock is None,

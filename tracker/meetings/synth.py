@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -58,173 +59,240 @@ ROLE_CHOICES = (("attendee",), ("speaker",), ("attendee",), ("speaker", "attende
 ATTENDANCE = ("present", "present", "present", "represented", "unknown")
 
 
+START = datetime(2023, 1, 1, tzinfo=UTC)
+SPAN_MINUTES = 2 * 365 * 24 * 60
+
+
 def _next_id(model: Any) -> int:
     return (db.session.execute(db.select(func.max(model.id))).scalar() or 0) + 1
 
 
 def synthesize(meetings: int, seed: int = 1, progress: Callable[[int], None] | None = None) -> int:
     """Insert ``meetings`` synthetic meetings spread over 2023-2024; returns the count."""
-    rng = random.Random(seed)
-    provinces = list(
-        db.session.execute(
-            db.select(Region).filter_by(kind="province").order_by(Region.code)
-        ).scalars()
-    )
-    by_region: dict[int, list[Agency]] = {}
-    for agency in db.session.execute(db.select(Agency).order_by(Agency.id)).scalars():
-        if agency.region_id is not None:
-            by_region.setdefault(agency.region_id, []).append(agency)
-    elections = list(db.session.execute(db.select(Election).order_by(Election.id)).scalars())
-    venues = _make_venues(rng, provinces)
-    next_meeting = _next_id(Meeting)
-    next_part = _next_id(Participation)
-    next_release = _next_id(PressRelease)
-    start = datetime(2023, 1, 1, tzinfo=UTC)
-    span_minutes = 2 * 365 * 24 * 60
+    synth = _Synthesizer(seed)
     done = 0
     for chunk in _chunks(meetings):
-        m_rows: list[dict[str, Any]] = []
-        p_rows: list[dict[str, Any]] = []
-        r_rows: list[dict[str, Any]] = []
-        c_rows: list[dict[str, Any]] = []
-        e_rows: list[dict[str, Any]] = []
+        batch = _Batch()
         for _ in range(chunk):
-            mid = next_meeting
-            next_meeting += 1
-            province = rng.choice(provinces)
-            zone = ZoneInfo(province.timezone)
-            local = (start + timedelta(minutes=rng.randrange(span_minutes))).astimezone(zone)
-            local = local.replace(minute=rng.choice((0, 0, 30)), second=0, microsecond=0)
-            local = local.replace(hour=rng.randrange(8, 17))
-            starts = local.astimezone(UTC)
-            time_unknown = rng.random() < 0.1
-            if time_unknown:
-                starts = local.replace(hour=0, minute=0).astimezone(UTC)
-            election = _election_for(local, elections)
-            kind = rng.choice(KINDS)
-            status = rng.choices(("held", "scheduled", "postponed", "cancelled"), (85, 8, 4, 3))[0]
-            topic = rng.choice(TOPICS)
-            title = f"{_kind_title(kind)} {topic.capitalize()} {province.short} #{mid}"
-            venue_id = venues[province.id][rng.randrange(len(venues[province.id]))]
-            m_rows.append(
-                {
-                    "id": mid,
-                    "uid": f"{uuid.UUID(int=rng.getrandbits(128), version=4)}@rakor-tracker",
-                    "title": title,
-                    "kind": kind,
-                    "theme": f"Sinergi Forkopimda {province.name} untuk {topic}",
-                    "summary": None,
-                    "starts_at": starts,
-                    "ends_at": None
-                    if time_unknown
-                    else starts + timedelta(hours=rng.choice((2, 3, 4))),
-                    "timezone": province.timezone,
-                    "time_unknown": time_unknown,
-                    "venue_id": venue_id,
-                    "region_id": province.id,
-                    "election_id": election.id if election else None,
-                    "status": status,
-                    "status_reason": "Agenda bertabrakan"
-                    if status in ("postponed", "cancelled")
-                    else None,
-                    "visibility": "internal" if rng.random() < 0.05 else "public",
-                    "source_note": None,
-                    "sequence": 0,
-                    "version": 1,
-                    "created_at": starts,
-                    "updated_at": starts,
-                }
-            )
-            pool = by_region.get(province.id, [])
-            count = rng.randint(3, 12)
-            chosen = rng.sample(pool, min(len(pool), count))
-            parts: list[tuple[int, str]] = []
-            for order, agency in enumerate(chosen):
-                roles = ("chair", "host") if order == 0 else rng.choice(ROLE_CHOICES)
-                p_rows.append(
-                    {
-                        "id": next_part,
-                        "meeting_id": mid,
-                        "agency_id": agency.id,
-                        "person_id": None,
-                        "collective_label": None,
-                        "position": agency.head_title and f"{agency.head_title} {province.short}",
-                        # A set: the RoleSet column joins it (a joined string would be split
-                        # into letters).
-                        "roles": frozenset(roles),
-                        "attendance": rng.choice(ATTENDANCE),
-                        "represented_by": None,
-                        "topic": topic if "speaker" in roles else None,
-                        "order": order,
-                    }
-                )
-                parts.append((next_part, agency.short_name))
-                next_part += 1
-            for extra in range(count - len(chosen)):
-                p_rows.append(
-                    {
-                        "id": next_part,
-                        "meeting_id": mid,
-                        "agency_id": None,
-                        "person_id": None,
-                        "collective_label": COLLECTIVES[extra % len(COLLECTIVES)].format(
-                            short=province.short
-                        ),
-                        "position": None,
-                        "roles": frozenset({"attendee"}),
-                        "attendance": "present",
-                        "represented_by": None,
-                        "topic": None,
-                        "order": len(chosen) + extra,
-                    }
-                )
-                next_part += 1
-            for n in range(rng.choice((1, 1, 2))):
-                rid = next_release
-                next_release += 1
-                names = ", ".join(name for _pid, name in parts)
-                sentence = f"Rapat dihadiri oleh {names}."
-                body = (
-                    f"{province.name} - {title} digelar pada "
-                    f"{local:%d/%m/%Y}. Rapat membahas {topic} menjelang "
-                    f"{election.name if election else 'pemilu'}. {sentence} "
-                    f"Seluruh unsur sepakat memperkuat koordinasi. (synth-{seed}-{rid})"
-                )
-                r_rows.append(
-                    {
-                        "id": rid,
-                        "outlet": f"humas-{province.short.lower().replace(' ', '')}.example",
-                        "url": f"https://humas.example/{seed}/{rid}",
-                        "title": f"{title} (laporan {n + 1})",
-                        "section": None,
-                        "byline": None,
-                        "published_at": starts + timedelta(hours=6),
-                        "body": body,
-                        "content_hash": content_hash(body),
-                        "retrieved_at": None,
-                        "created_at": starts + timedelta(hours=6),
-                    }
-                )
-                c_rows.append({"meeting_id": mid, "press_release_id": rid, "relation": "reports"})
-                if n == 0:
-                    for pid, _name in parts:
-                        e_rows.append(
-                            {"participation_id": pid, "press_release_id": rid, "sentence": sentence}
-                        )
-        for model, rows in (
-            (Meeting, m_rows),
-            (Participation, p_rows),
-            (PressRelease, r_rows),
-            (Coverage, c_rows),
-            (Evidence, e_rows),
-        ):
-            if rows:
-                db.session.execute(insert(model.__table__), rows)
+            synth.add_meeting(batch)
+        batch.insert()
         done += chunk
         if progress:
             progress(chunk)
     _fix_sequences()
     return done
+
+
+@dataclass
+class _Batch:
+    """The rows of one bulk insert, table by table."""
+
+    meetings: list[dict[str, Any]] = field(default_factory=list)
+    participations: list[dict[str, Any]] = field(default_factory=list)
+    releases: list[dict[str, Any]] = field(default_factory=list)
+    coverage: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+    def insert(self) -> None:
+        """Write the rows, parents before the rows pointing at them."""
+        for model, rows in (
+            (Meeting, self.meetings),
+            (Participation, self.participations),
+            (PressRelease, self.releases),
+            (Coverage, self.coverage),
+            (Evidence, self.evidence),
+        ):
+            if rows:
+                db.session.execute(insert(model.__table__), rows)
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """What a meeting's participations and press releases repeat of it."""
+
+    id: int
+    province: Region
+    local: datetime
+    starts: datetime
+    topic: str
+    title: str
+    election: Election | None
+
+
+class _Synthesizer:
+    """The random stream and the next free ids; every draw happens in a fixed order."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.provinces = list(
+            db.session.execute(
+                db.select(Region).filter_by(kind="province").order_by(Region.code)
+            ).scalars()
+        )
+        self.by_region: dict[int, list[Agency]] = {}
+        for agency in db.session.execute(db.select(Agency).order_by(Agency.id)).scalars():
+            if agency.region_id is not None:
+                self.by_region.setdefault(agency.region_id, []).append(agency)
+        self.elections = list(
+            db.session.execute(db.select(Election).order_by(Election.id)).scalars()
+        )
+        self.venues = _make_venues(self.rng, self.provinces)
+        self.next_meeting = _next_id(Meeting)
+        self.next_part = _next_id(Participation)
+        self.next_release = _next_id(PressRelease)
+
+    def add_meeting(self, batch: _Batch) -> None:
+        """Draw one meeting with its participations and press releases into ``batch``."""
+        meeting = self._meeting(batch)
+        parts = self._participations(meeting, batch)
+        self._releases(meeting, parts, batch)
+
+    def _start(self, province: Region) -> tuple[datetime, datetime, bool]:
+        """A local start in working hours, its UTC instant, and whether the hour is unknown."""
+        rng = self.rng
+        zone = ZoneInfo(province.timezone)
+        local = (START + timedelta(minutes=rng.randrange(SPAN_MINUTES))).astimezone(zone)
+        local = local.replace(minute=rng.choice((0, 0, 30)), second=0, microsecond=0)
+        local = local.replace(hour=rng.randrange(8, 17))
+        starts = local.astimezone(UTC)
+        time_unknown = rng.random() < 0.1
+        if time_unknown:
+            starts = local.replace(hour=0, minute=0).astimezone(UTC)
+        return local, starts, time_unknown
+
+    def _meeting(self, batch: _Batch) -> _Drawn:
+        """Draw the meeting row itself: province, time, kind, status, topic and venue."""
+        rng = self.rng
+        mid = self.next_meeting
+        self.next_meeting += 1
+        province = rng.choice(self.provinces)
+        local, starts, time_unknown = self._start(province)
+        election = _election_for(local, self.elections)
+        kind = rng.choice(KINDS)
+        status = rng.choices(("held", "scheduled", "postponed", "cancelled"), (85, 8, 4, 3))[0]
+        topic = rng.choice(TOPICS)
+        title = f"{_kind_title(kind)} {topic.capitalize()} {province.short} #{mid}"
+        venue_ids = self.venues[province.id]
+        venue_id = venue_ids[rng.randrange(len(venue_ids))]
+        batch.meetings.append(
+            {
+                "id": mid,
+                "uid": f"{uuid.UUID(int=rng.getrandbits(128), version=4)}@rakor-tracker",
+                "title": title,
+                "kind": kind,
+                "theme": f"Sinergi Forkopimda {province.name} untuk {topic}",
+                "summary": None,
+                "starts_at": starts,
+                "ends_at": None
+                if time_unknown
+                else starts + timedelta(hours=rng.choice((2, 3, 4))),
+                "timezone": province.timezone,
+                "time_unknown": time_unknown,
+                "venue_id": venue_id,
+                "region_id": province.id,
+                "election_id": election.id if election else None,
+                "status": status,
+                "status_reason": "Agenda bertabrakan"
+                if status in ("postponed", "cancelled")
+                else None,
+                "visibility": "internal" if rng.random() < 0.05 else "public",
+                "source_note": None,
+                "sequence": 0,
+                "version": 1,
+                "created_at": starts,
+                "updated_at": starts,
+            }
+        )
+        return _Drawn(mid, province, local, starts, topic, title, election)
+
+    def _participations(self, meeting: _Drawn, batch: _Batch) -> list[tuple[int, str]]:
+        """Agencies of the province, then collective attendees; (id, short name) per agency."""
+        rng = self.rng
+        province = meeting.province
+        pool = self.by_region.get(province.id, [])
+        count = rng.randint(3, 12)
+        chosen = rng.sample(pool, min(len(pool), count))
+        parts: list[tuple[int, str]] = []
+        for order, agency in enumerate(chosen):
+            roles = ("chair", "host") if order == 0 else rng.choice(ROLE_CHOICES)
+            batch.participations.append(
+                {
+                    "id": self.next_part,
+                    "meeting_id": meeting.id,
+                    "agency_id": agency.id,
+                    "person_id": None,
+                    "collective_label": None,
+                    "position": agency.head_title and f"{agency.head_title} {province.short}",
+                    # A set: the RoleSet column joins it (a joined string would be split
+                    # into letters).
+                    "roles": frozenset(roles),
+                    "attendance": rng.choice(ATTENDANCE),
+                    "represented_by": None,
+                    "topic": meeting.topic if "speaker" in roles else None,
+                    "order": order,
+                }
+            )
+            parts.append((self.next_part, agency.short_name))
+            self.next_part += 1
+        for extra in range(count - len(chosen)):
+            batch.participations.append(
+                {
+                    "id": self.next_part,
+                    "meeting_id": meeting.id,
+                    "agency_id": None,
+                    "person_id": None,
+                    "collective_label": COLLECTIVES[extra % len(COLLECTIVES)].format(
+                        short=province.short
+                    ),
+                    "position": None,
+                    "roles": frozenset({"attendee"}),
+                    "attendance": "present",
+                    "represented_by": None,
+                    "topic": None,
+                    "order": len(chosen) + extra,
+                }
+            )
+            self.next_part += 1
+        return parts
+
+    def _releases(self, meeting: _Drawn, parts: list[tuple[int, str]], batch: _Batch) -> None:
+        """One or two reports of the meeting; the first is evidence for every agency."""
+        province, election, seed = meeting.province, meeting.election, self.seed
+        for n in range(self.rng.choice((1, 1, 2))):
+            rid = self.next_release
+            self.next_release += 1
+            names = ", ".join(name for _pid, name in parts)
+            sentence = f"Rapat dihadiri oleh {names}."
+            body = (
+                f"{province.name} - {meeting.title} digelar pada "
+                f"{meeting.local:%d/%m/%Y}. Rapat membahas {meeting.topic} menjelang "
+                f"{election.name if election else 'pemilu'}. {sentence} "
+                f"Seluruh unsur sepakat memperkuat koordinasi. (synth-{seed}-{rid})"
+            )
+            batch.releases.append(
+                {
+                    "id": rid,
+                    "outlet": f"humas-{province.short.lower().replace(' ', '')}.example",
+                    "url": f"https://humas.example/{seed}/{rid}",
+                    "title": f"{meeting.title} (laporan {n + 1})",
+                    "section": None,
+                    "byline": None,
+                    "published_at": meeting.starts + timedelta(hours=6),
+                    "body": body,
+                    "content_hash": content_hash(body),
+                    "retrieved_at": None,
+                    "created_at": meeting.starts + timedelta(hours=6),
+                }
+            )
+            batch.coverage.append(
+                {"meeting_id": meeting.id, "press_release_id": rid, "relation": "reports"}
+            )
+            if n == 0:
+                for pid, _name in parts:
+                    batch.evidence.append(
+                        {"participation_id": pid, "press_release_id": rid, "sentence": sentence}
+                    )
 
 
 def _chunks(total: int) -> Iterator[int]:
