@@ -25,7 +25,7 @@ WITA = ZoneInfo("Asia/Makassar")
 
 
 def _rows() -> list[tuple]:
-    columns = [BodyTally.meeting_id, BodyTally.agency_id, BodyTally.counted]
+    columns = [BodyTally.meeting_id, BodyTally.agency_id, BodyTally.counted, BodyTally.forum]
     columns += [getattr(BodyTally, name) for name in TALLY_FLAGS]
     stmt = select(*columns).order_by(BodyTally.meeting_id, BodyTally.agency_id)
     return [tuple(row) for row in db.session.execute(stmt)]
@@ -75,9 +75,10 @@ def test_flags_of_a_new_meeting(two_meetings, agency):
     first, _second = two_meetings
     rows = {(r[0], r[1]): r[2:] for r in _in_step()}
     polda, kpu = agency("polda-kaltim").id, agency("kpu-kaltim").id
-    flags = dict(zip(("counted", *TALLY_FLAGS), rows[(first.id, polda)], strict=True))
+    flags = dict(zip(("counted", "forum", *TALLY_FLAGS), rows[(first.id, polda)], strict=True))
     assert flags == {
         "counted": True,
+        "forum": 0,
         "attended": 1,
         "chair": 1,
         "host": 0,
@@ -88,7 +89,7 @@ def test_flags_of_a_new_meeting(two_meetings, agency):
         "unknown": 0,
         "absent": 0,
     }
-    absent = dict(zip(("counted", *TALLY_FLAGS), rows[(first.id, kpu)], strict=True))
+    absent = dict(zip(("counted", "forum", *TALLY_FLAGS), rows[(first.id, kpu)], strict=True))
     # Absent: its role (none, so attendee) is not counted as attended.
     assert (absent["attended"], absent["attendee"], absent["absent"]) == (0, 0, 1)
 
@@ -103,6 +104,9 @@ def test_orm_edits_stay_in_step(two_meetings):
     remove_participation(second.participations[0])
     db.session.commit()
     assert [r for r in _in_step() if r[0] == second.id] == []
+    update_meeting(first, {"kind": "rakor_forkopimda"})
+    db.session.commit()
+    assert {r[3] for r in _in_step() if r[0] == first.id} == {1}
     update_meeting(first, {"visibility": "internal"})
     db.session.commit()
     assert {r[2] for r in _in_step() if r[0] == first.id} == {False}

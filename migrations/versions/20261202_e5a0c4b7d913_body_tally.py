@@ -5,12 +5,13 @@ Revises: 9d4e2b7a61c3
 Create Date: 2026-12-02 14:30:00.000000
 
 One row per body and meeting with the figures the rankings add up (issue 17): whether
-the body attended, in which roles, with which recorded attendance, and whether the
-meeting counts (public, not cancelled); and body_total, each body's sums over the
-counted meetings (the ranking without a filter). tracker/rankings/tally.py keeps it in step at
-every commit; it is filled here from the participations already recorded, by the same
-rules (a role is found whole in the sorted comma-separated codes; no role is an
-attendee; attended is any attendance but absent).
+the body attended, in which roles, with which recorded attendance, whether the meeting
+counts (public, not cancelled) and whether it is a Forkopimda; and body_total, each
+body's sums over the counted meetings (the ranking without a filter).
+tracker/rankings/tally.py keeps both in step at every commit. They are filled here from
+the participations already recorded, by the same rules (a role is found whole in the
+sorted comma-separated codes; no role is an attendee; attended is any attendance but
+absent).
 
 """
 
@@ -35,7 +36,7 @@ FLAGS = (
     "absent",
 )
 ATTENDED = "p.attendance <> 'absent'"
-FLAGGED = "(absent = 1 OR represented = 1)"
+FLAGGED = "(forum = 1 AND (absent = 1 OR represented = 1))"
 PADDED = "(',' || COALESCE(p.roles, '') || ',')"
 
 
@@ -52,13 +53,14 @@ def _fill():
     roles = [_flag(f"{ATTENDED} AND {_has(r)}") for r in ("chair", "host", "speaker", "attendee")]
     marks = [_flag(f"p.attendance = '{m}'") for m in FLAGS[5:]]
     op.execute(
-        f"INSERT INTO body_tally (meeting_id, agency_id, counted, {', '.join(FLAGS)}) "
+        f"INSERT INTO body_tally (meeting_id, agency_id, counted, forum, {', '.join(FLAGS)}) "
         "SELECT p.meeting_id, p.agency_id, "
         "(m.visibility = 'public' AND m.status <> 'cancelled'), "
+        "CASE WHEN m.kind = 'rakor_forkopimda' THEN 1 ELSE 0 END, "
         f"{', '.join([_flag(ATTENDED), *roles, *marks])} "
         "FROM participation p JOIN meeting m ON m.id = p.meeting_id "
         "WHERE p.agency_id IS NOT NULL "
-        "GROUP BY p.meeting_id, p.agency_id, m.visibility, m.status"
+        "GROUP BY p.meeting_id, p.agency_id, m.visibility, m.status, m.kind"
     )
 
 
@@ -68,6 +70,7 @@ def upgrade():
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("agency_id", sa.Integer(), nullable=False),
         sa.Column("counted", sa.Boolean(), nullable=False),
+        sa.Column("forum", sa.SmallInteger(), nullable=False),
         *(sa.Column(name, sa.SmallInteger(), nullable=False) for name in FLAGS),
         sa.ForeignKeyConstraint(
             ["agency_id"],
@@ -86,7 +89,7 @@ def upgrade():
     # Covering: rankings read their sums from the index alone.
     op.create_index("ix_body_tally_counted_agency", "body_tally", ["counted", "agency_id", *FLAGS])
     op.create_index(
-        "ix_body_tally_absent_represented",
+        "ix_body_tally_forum_flagged",
         "body_tally",
         ["meeting_id", "agency_id"],
         sqlite_where=sa.text(FLAGGED),
@@ -115,6 +118,6 @@ def upgrade():
 
 def downgrade():
     op.drop_table("body_total")
-    op.drop_index("ix_body_tally_absent_represented", table_name="body_tally")
+    op.drop_index("ix_body_tally_forum_flagged", table_name="body_tally")
     op.drop_index("ix_body_tally_counted_agency", table_name="body_tally")
     op.drop_table("body_tally")

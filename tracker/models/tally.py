@@ -21,10 +21,14 @@ TALLY_FLAGS = (
 )
 
 
+# The meetings whose statutory members' absences the rankings flag (PP 12/2022).
+FORUM_KIND = "rakor_forkopimda"
+
+
 def flagged(table: str = "") -> str:
-    """The SQL condition of rows with an absence or a representation (``table.`` prefixed)."""
+    """SQL for Forkopimda rows with an absence or a representation (``table.`` prefixed)."""
     prefix = f"{table}." if table else ""
-    return f"({prefix}absent = 1 OR {prefix}represented = 1)"
+    return f"({prefix}forum = 1 AND ({prefix}absent = 1 OR {prefix}represented = 1))"
 
 
 # A partial index holds only those rows; queries must state the same condition to use it.
@@ -37,8 +41,8 @@ class BodyTally(Model):
     Derived data, rebuilt at commit for every meeting a transaction touches
     (``tracker/rankings/tally.py``), so a ranking sums one narrow row per body and
     meeting instead of grouping participations and matching role codes. ``counted``
-    copies the meeting's public, not-cancelled state. Flags are small integers, which
-    both databases can sum.
+    copies the meeting's public, not-cancelled state and ``forum`` whether it is a
+    Forkopimda. Flags are small integers, which both databases can sum.
     """
 
     __table_args__ = (
@@ -46,7 +50,7 @@ class BodyTally(Model):
         Index("ix_body_tally_counted_agency", "counted", "agency_id", *TALLY_FLAGS),
         # The few rows the Forkopimda absence flags read.
         Index(
-            "ix_body_tally_absent_represented",
+            "ix_body_tally_forum_flagged",
             "meeting_id",
             "agency_id",
             sqlite_where=text(FLAGGED),
@@ -61,6 +65,8 @@ class BodyTally(Model):
         ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True
     )
     counted: Mapped[bool]
+    # 1 in a Forkopimda meeting (FORUM_KIND).
+    forum: Mapped[int] = mapped_column(SmallInteger)
     attended: Mapped[int] = mapped_column(SmallInteger)
     chair: Mapped[int] = mapped_column(SmallInteger)
     host: Mapped[int] = mapped_column(SmallInteger)

@@ -30,7 +30,6 @@ ATTENDANCE_COLUMNS = ("present", "represented", "unknown", "absent")
 # Statutory seats of a provincial Forkopimda (PP 12/2022 Pasal 3) recognised by kind, as
 # on the election pages; the military seat is the Kodam covering the province.
 SEAT_KINDS = ("regional_government", "legislature", "police", "prosecutor")
-FORUM = "rakor_forkopimda"
 # Bodies whose frequent partners the ranking page lists, and partners per body.
 PARTNER_BODIES = 10
 PARTNERS_EACH = 3
@@ -175,7 +174,6 @@ def forum_absences(filters: MeetingFilters) -> dict[int, dict[str, int]]:
         .join(province, province.id == func.coalesce(Region.parent_id, Region.id))
         .where(
             *_within(filters),
-            Meeting.kind == FORUM,
             # Written as the partial index's own condition, so the database uses it.
             text(flagged("body_tally")),
             Agency.kind.in_((*SEAT_KINDS, "military")),

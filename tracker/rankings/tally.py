@@ -37,16 +37,18 @@ from tracker.extensions import db
 from tracker.labels import ROLE_ORDER
 from tracker.meetings.queries import PUBLIC, attendance_condition, role_condition
 from tracker.models import Meeting, Participation
-from tracker.models.tally import TALLY_FLAGS, BodyTally, BodyTotal
+from tracker.models.tally import FORUM_KIND, TALLY_FLAGS, BodyTally, BodyTotal
 
 # session.info keys of the meeting ids to re-tally at commit, and of bodies to re-total
 # whose rows leave by cascade (a deleted meeting's).
 _TOUCHED = "body_tally_touched"
 _BODIES = "body_tally_bodies"
+# A SELECT of any columns (SQLAlchemy 2.1 types a Select by its column types).
+Rows = Select[*tuple[Any, ...]]
 # Meetings per DELETE / INSERT ... SELECT (bound parameters stay well under the limits).
 _CHUNK = 500
 # Meeting columns whose change can change a tally (through ``counted``).
-_MEETING_COLUMNS = frozenset({"visibility", "status"})
+_MEETING_COLUMNS = frozenset({"visibility", "status", "kind"})
 
 
 def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -54,7 +56,7 @@ def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.max(case((condition, 1), else_=0))
 
 
-def tally_rows() -> Select[Any]:
+def tally_rows() -> Rows:
     """Every body's tally row per meeting, from participations (no meeting filter yet)."""
     attended = attendance_condition("attended")
     flags = [
@@ -64,18 +66,24 @@ def tally_rows() -> Select[Any]:
         _flag(attendance_condition("absent")),
     ]
     counted = and_(PUBLIC, Meeting.status != "cancelled")
+    forum = case((Meeting.kind == FORUM_KIND, 1), else_=0)
     return (
-        select(Participation.meeting_id, Participation.agency_id, counted, *flags)
+        select(Participation.meeting_id, Participation.agency_id, counted, forum, *flags)
         .join(Meeting, Meeting.id == Participation.meeting_id)
         .where(Participation.agency_id.is_not(None))
         .group_by(
-            Participation.meeting_id, Participation.agency_id, Meeting.visibility, Meeting.status
+            Participation.meeting_id,
+            Participation.agency_id,
+            Meeting.visibility,
+            Meeting.status,
+            Meeting.kind,
         )
     )
 
 
-def _fill(rows: Select[Any]) -> Insert:
-    return insert(BodyTally).from_select(["meeting_id", "agency_id", "counted", *TALLY_FLAGS], rows)
+def _fill(rows: Rows) -> Insert:
+    columns = ["meeting_id", "agency_id", "counted", "forum", *TALLY_FLAGS]
+    return insert(BodyTally).from_select(columns, rows)
 
 
 def refresh(meeting_ids: Iterable[int], agency_ids: Iterable[int] = ()) -> None:
@@ -99,7 +107,7 @@ def _bodies_of(meeting_ids: list[int]) -> set[int]:
     return set(db.session.execute(found).scalars())
 
 
-def _totals(rows: Select[Any]) -> Insert:
+def _totals(rows: Rows) -> Insert:
     """INSERT INTO body_total each body's sums over its counted tally rows."""
     sums = [func.sum(getattr(BodyTally, name)) for name in TALLY_FLAGS]
     grouped = (
@@ -128,11 +136,13 @@ def rebuild_all() -> None:
 
 
 def _touched(session: Session) -> set[int]:
-    return session.info.setdefault(_TOUCHED, set())  # type: ignore[no-any-return]
+    touched: set[int] = session.info.setdefault(_TOUCHED, set())
+    return touched
 
 
 def _bodies(session: Session) -> set[int]:
-    return session.info.setdefault(_BODIES, set())  # type: ignore[no-any-return]
+    bodies: set[int] = session.info.setdefault(_BODIES, set())
+    return bodies
 
 
 def _before_flush(session: Session, *_args: Any) -> None:
@@ -163,8 +173,8 @@ def _collect_bulk(state: ORMExecuteState) -> None:
     touched = _touched(state.session)
     if table == Participation.__tablename__:
         if isinstance(statement, Insert):
-            params = state.parameters
-            rows = params if isinstance(params, list) else [params or {}]
+            params: Any = state.parameters
+            rows = list(params) if isinstance(params, list | tuple) else [params or {}]
             touched.update(r["meeting_id"] for r in rows if r.get("meeting_id") is not None)
             return
         column = Participation.meeting_id

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
+from tracker.calendar.scopes import query_url
 from tracker.i18n import gettext as _
 from tracker.meetings import queries as meeting_queries
 from tracker.meetings.queries import MeetingFilters
@@ -81,7 +82,7 @@ def link_builder(filters: MeetingFilters) -> Callable[..., str]:
     The filters' part of the URL is built once, not once per cell (a national ranking
     has thousands of numbers).
     """
-    base = url_for("meetings.index", **filters.args())
+    base = query_url("meetings.index", filters.args())
     base += ("&" if "?" in base else "?") + "agency="
 
     def link(slug: str, **extra: str) -> str:
