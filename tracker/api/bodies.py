@@ -22,11 +22,12 @@ from tracker.api.schemas import (
     PressRelease,
     PressReleaseDetail,
     Region,
+    Schema,
     Url,
 )
 
 
-class Meta(BaseModel):
+class Meta(Schema):
     """Where a page stands in its list."""
 
     page: int
@@ -35,7 +36,7 @@ class Meta(BaseModel):
     pages: int
 
 
-class Links(BaseModel):
+class Links(Schema):
     """Links to this page and its neighbours, keeping the query's filters."""
 
     self: Url
@@ -48,7 +49,7 @@ class Links(BaseModel):
 Item = TypeVar("Item", bound=BaseModel)
 
 
-class ListBody(BaseModel, Generic[Item]):
+class ListBody(Schema, Generic[Item]):
     """A list: its items, paging meta and links."""
 
     data: list[Item]
@@ -85,31 +86,31 @@ class RegionList(ListBody[Region]):
     """Regions matching the filters."""
 
 
-class MeetingBody(BaseModel):
+class MeetingBody(Schema):
     """One meeting."""
 
     data: Meeting
 
 
-class AgencyBody(BaseModel):
+class AgencyBody(Schema):
     """One agency."""
 
     data: AgencyDetail
 
 
-class PressReleaseBody(BaseModel):
+class PressReleaseBody(Schema):
     """One press release."""
 
     data: PressReleaseDetail
 
 
-class ElectionBody(BaseModel):
+class ElectionBody(Schema):
     """One election."""
 
     data: ElectionDetail
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Schema):
     """What went wrong; ``fields`` names the parameters at fault, when any."""
 
     code: int = Field(description="The HTTP status.")
@@ -118,20 +119,20 @@ class ErrorDetail(BaseModel):
     fields: dict[str, str] = Field(default_factory=dict, exclude_if=lambda fields: not fields)
 
 
-class Error(BaseModel):
+class Error(Schema):
     """Every API error."""
 
     error: ErrorDetail
 
 
-class ExtractRequest(BaseModel):
+class ExtractRequest(Schema):
     """A press release to extract a meeting from."""
 
     text: str
     published: Day | None = None
 
 
-class ProposalWarning(BaseModel):
+class ProposalWarning(Schema):
     """Something the extractor wants a person to check."""
 
     code: str
@@ -140,7 +141,7 @@ class ProposalWarning(BaseModel):
     field: str | None = Field(None, description="The form field it belongs beside.")
 
 
-class Proposal(BaseModel):
+class Proposal(Schema):
     """The extractor's proposal (tracker/press/extraction builds it; the view passes it on)."""
 
     title: str | None = None

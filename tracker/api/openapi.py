@@ -23,11 +23,15 @@ NO_NUL = "^[^\\u0000]*$"
 
 
 def _untitled(schema: dict[str, Any]) -> dict[str, Any]:
-    """A model's schema without pydantic's title on every property (the names say it)."""
+    """A model's schema without pydantic's title on every property (the names say it).
+
+    Objects stay open to new fields: extra="forbid" checks our serialisers, not clients.
+    """
     properties = {
         name: {key: value for key, value in prop.items() if key != "title"}
         for name, prop in schema.get("properties", {}).items()
     }
+    schema = {key: value for key, value in schema.items() if key != "additionalProperties"}
     return schema | {"properties": properties} if properties else schema
 
 

@@ -114,7 +114,7 @@ def regions(csv: bool = False) -> Response:
     rows = [serializers.region_item(r, counts.get(r.id, none).meetings) for r in found]
     if wants_csv:
         header = ("code", "name", "short", "kind", "timezone", "zone", "parent_code", "meetings")
-        return csv_response("regions.csv", header, ([getattr(r, h) for h in header] for r in rows))
+        return csv_response("regions.csv", header, ([r[h] for h in header] for r in rows))
     return paging.json_response(bodies.RegionList(data=rows, **paging.whole_list(len(rows))))
 
 

@@ -1,10 +1,10 @@
 """What the API's responses hold, as pydantic models: the one description of the JSON contract.
 
-The serialisers build these models (tracker/api/serializers.py), the views wrap them in
-the bodies of tracker/api/bodies.py and dump them, and the OpenAPI document's components
-are generated from the same models (tracker/api/openapi.py), so the JSON and the document
-cannot drift apart. Times stay strings the serialisers format
-(ISO 8601 in the meeting's zone), typed here only for the document.
+The serialisers return these models' data (tracker/api/serializers.py); each view
+validates its whole body against a model of tracker/api/bodies.py and answers with that
+model's dump, and the OpenAPI document's components are generated from the same models
+(tracker/api/openapi.py), so the JSON and the document cannot drift apart. Times stay
+strings the serialisers format (ISO 8601 in the meeting's zone), typed only for the document.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated
 
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from tracker.models import AGENCY_KINDS, ATTENDANCE, MEETING_KINDS, ROLES, STATUSES
 from tracker.models.region import REGION_KINDS
@@ -44,7 +44,15 @@ AttendanceState = Annotated[str, WithJsonSchema({"enum": list(ATTENDANCE)})]
 Relation = Annotated[str, WithJsonSchema({"enum": ["reports", "announces", "mentions"]})]
 
 
-class RegionRef(BaseModel):
+class Schema(BaseModel):
+    """A part of the contract: a key the serialisers add that it does not name is an error."""
+
+    # Not a promise to clients (the document leaves objects open to new fields); it makes
+    # a serialiser and its model disagree loudly instead of dropping the key.
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegionRef(Schema):
     """A region as a short reference."""
 
     code: str
@@ -62,7 +70,7 @@ class Region(RegionRef):
     meetings: int
 
 
-class AgencyRef(BaseModel):
+class AgencyRef(Schema):
     """An agency as a short reference."""
 
     slug: str
@@ -84,14 +92,14 @@ class Agency(AgencyRef):
     html_url: Url
 
 
-class MonthCount(BaseModel):
+class MonthCount(Schema):
     """Public meetings in one month."""
 
     month: Annotated[str, Field(pattern="^[0-9]{4}-[0-9]{2}$")]
     meetings: int
 
 
-class Partner(BaseModel):
+class Partner(Schema):
     """An agency met with, and how often."""
 
     agency: AgencyRef
@@ -108,7 +116,7 @@ class AgencyDetail(Agency):
     attendance_url: Url
 
 
-class ElectionRef(BaseModel):
+class ElectionRef(Schema):
     """An election as a meeting names it."""
 
     slug: str
@@ -126,7 +134,7 @@ class Election(ElectionRef):
     html_url: Url
 
 
-class Venue(BaseModel):
+class Venue(Schema):
     """Where a meeting was held."""
 
     name: str
@@ -136,7 +144,7 @@ class Venue(BaseModel):
     longitude: float | None
 
 
-class Participant(BaseModel):
+class Participant(Schema):
     """Who took part, in which roles, and whether they came."""
 
     agency: AgencyRef | None
@@ -148,7 +156,7 @@ class Participant(BaseModel):
     represented_by: str | None
 
 
-class Evidence(BaseModel):
+class Evidence(Schema):
     """A sentence of a press release that shows a participation."""
 
     press_release_id: int
@@ -162,7 +170,7 @@ class ParticipantDetail(Participant):
     evidence: list[Evidence]
 
 
-class MeetingSummary(BaseModel):
+class MeetingSummary(Schema):
     """A meeting as listed: when, where, what, who."""
 
     id: int
@@ -192,7 +200,7 @@ class MeetingSummary(BaseModel):
     html_url: Url
 
 
-class PressReleaseRef(BaseModel):
+class PressReleaseRef(Schema):
     """A press release as a short reference."""
 
     id: int
@@ -221,7 +229,7 @@ class Meeting(MeetingSummary):
     press_releases: list[MeetingPressRelease]
 
 
-class AttendanceMeeting(BaseModel):
+class AttendanceMeeting(Schema):
     """The meeting of an attendance line."""
 
     id: int
@@ -236,7 +244,7 @@ class AttendanceMeeting(BaseModel):
     url: Url
 
 
-class Attendance(BaseModel):
+class Attendance(Schema):
     """One line of an agency's attendance history."""
 
     meeting: AttendanceMeeting
@@ -248,7 +256,7 @@ class Attendance(BaseModel):
     topic: str | None
 
 
-class CoveredMeeting(BaseModel):
+class CoveredMeeting(Schema):
     """A public meeting a press release covers."""
 
     id: int

@@ -1,9 +1,9 @@
 """Explicit serialisers: the JSON shape is a contract, not the models' shape.
 
-Each function takes loaded objects and builds the response model of tracker/api/schemas.py
-(the views dump it to JSON); nothing here queries. The CSV rows are in csv_rows.py.
-Models are built with validation: it costs little next to the url_for calls, and a
-wrong type fails loudly here.
+Each function takes loaded objects and returns the plain data of one model of
+tracker/api/schemas.py; nothing here queries. The views validate their whole body once
+against its model in tracker/api/bodies.py, then dump it (tracker/api/paging.py). The
+CSV rows are in csv_rows.py.
 Times are ISO 8601 in the meeting's own zone, with its offset.
 """
 
@@ -15,7 +15,6 @@ from typing import Any
 from flask import url_for
 
 from tracker.agencies.queries import AgencyStats
-from tracker.api import schemas
 
 # The attendance CSV moved to tracker/api/csv_rows.py; the agency pages import it from here.
 from tracker.api.csv_rows import ATTENDANCE_CSV_HEADER as ATTENDANCE_CSV_HEADER
@@ -52,16 +51,16 @@ def _stated(moment: datetime | None, meeting: Meeting) -> str | None:
     return _iso(moment, meeting.timezone)
 
 
-def region_ref(region: Region | None) -> schemas.RegionRef | None:
+def region_ref(region: Region | None) -> dict[str, Any] | None:
     """A region as a short reference."""
     if region is None:
         return None
-    return schemas.RegionRef(code=region.code, name=region.name, kind=region.kind)
+    return dict(code=region.code, name=region.name, kind=region.kind)
 
 
-def region_item(region: Region, meetings: int) -> schemas.Region:
+def region_item(region: Region, meetings: int) -> dict[str, Any]:
     """A region in full, with its public meeting count (a province's includes its regions)."""
-    return schemas.Region(
+    return dict(
         code=region.code,
         name=region.name,
         short=region.short,
@@ -73,12 +72,12 @@ def region_item(region: Region, meetings: int) -> schemas.Region:
     )
 
 
-def _agency_link(slug: str, short_name: str) -> schemas.AgencyRef:
+def _agency_link(slug: str, short_name: str) -> dict[str, Any]:
     url = url_for("api.agency", slug=slug, _external=True)
-    return schemas.AgencyRef(slug=slug, short_name=short_name, url=url)
+    return dict(slug=slug, short_name=short_name, url=url)
 
 
-def agency_ref(agency: Agency | None) -> schemas.AgencyRef | None:
+def agency_ref(agency: Agency | None) -> dict[str, Any] | None:
     """An agency as a short reference."""
     if agency is None:
         return None
@@ -102,21 +101,20 @@ def _agency_fields(agency: Agency, meetings: int) -> dict[str, Any]:
     }
 
 
-def agency_item(agency: Agency, meetings: int) -> schemas.Agency:
+def agency_item(agency: Agency, meetings: int) -> dict[str, Any]:
     """An agency with its names and public meeting count."""
-    return schemas.Agency(**_agency_fields(agency, meetings))
+    return dict(**_agency_fields(agency, meetings))
 
 
-def agency_detail(agency: Agency, stats: AgencyStats) -> schemas.AgencyDetail:
+def agency_detail(agency: Agency, stats: AgencyStats) -> dict[str, Any]:
     """An agency with its attendance counts by role, by attendance, by month and partner."""
-    return schemas.AgencyDetail(
+    return dict(
         **_agency_fields(agency, stats.meetings),
         by_role=dict(stats.by_role),
         by_attendance=dict(stats.by_attendance),
-        per_month=[schemas.MonthCount(month=m, meetings=n) for m, n in stats.per_month],
+        per_month=[dict(month=m, meetings=n) for m, n in stats.per_month],
         meets_most_with=[
-            schemas.Partner(agency=_agency_link(a.slug, a.short_name), meetings=n)
-            for a, n in stats.partners
+            dict(agency=_agency_link(a.slug, a.short_name), meetings=n) for a, n in stats.partners
         ],
         attendance_url=url_for("api.agency_attendance", slug=agency.slug, _external=True),
     )
@@ -135,26 +133,24 @@ def _election_fields(election: Election, meetings: int) -> dict[str, Any]:
     }
 
 
-def election_item(election: Election, meetings: int) -> schemas.Election:
+def election_item(election: Election, meetings: int) -> dict[str, Any]:
     """An election with its polling day and public meeting count."""
-    return schemas.Election(**_election_fields(election, meetings))
+    return dict(**_election_fields(election, meetings))
 
 
-def election_detail(
-    election: Election, meetings: int, run_up: list[Meeting]
-) -> schemas.ElectionDetail:
+def election_detail(election: Election, meetings: int, run_up: list[Meeting]) -> dict[str, Any]:
     """An election with its public meetings up to polling day (``run_up``)."""
-    return schemas.ElectionDetail(
+    return dict(
         **_election_fields(election, meetings),
         meetings_before_polling=[meeting_summary(m) for m in run_up],
     )
 
 
-def _venue(meeting: Meeting) -> schemas.Venue | None:
+def _venue(meeting: Meeting) -> dict[str, Any] | None:
     venue = meeting.venue
     if venue is None:
         return None
-    return schemas.Venue(
+    return dict(
         name=venue.name,
         address=venue.address,
         city=region_ref(venue.city),
@@ -163,10 +159,10 @@ def _venue(meeting: Meeting) -> schemas.Venue | None:
     )
 
 
-def _election_ref(election: Election | None) -> schemas.ElectionRef | None:
+def _election_ref(election: Election | None) -> dict[str, Any] | None:
     if election is None:
         return None
-    return schemas.ElectionRef(
+    return dict(
         slug=election.slug, name=election.name, polling_day=election.polling_day.isoformat()
     )
 
@@ -183,19 +179,18 @@ def _participation_fields(p: Participation) -> dict[str, Any]:
     }
 
 
-def participation_brief(p: Participation) -> schemas.Participant:
+def participation_brief(p: Participation) -> dict[str, Any]:
     """Who took part, in which roles, and whether they came."""
-    return schemas.Participant(**_participation_fields(p))
+    return dict(**_participation_fields(p))
 
 
-def participation_detail(p: Participation) -> schemas.ParticipantDetail:
+def participation_detail(p: Participation) -> dict[str, Any]:
     """A participation with its topic and the sentences that show it."""
-    return schemas.ParticipantDetail(
+    return dict(
         **_participation_fields(p),
         topic=p.topic,
         evidence=[
-            schemas.Evidence(press_release_id=e.press_release_id, sentence=e.sentence)
-            for e in p.evidence
+            dict(press_release_id=e.press_release_id, sentence=e.sentence) for e in p.evidence
         ],
     )
 
@@ -228,9 +223,9 @@ def _meeting_fields(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def meeting_summary(meeting: Meeting) -> schemas.MeetingSummary:
+def meeting_summary(meeting: Meeting) -> dict[str, Any]:
     """A meeting as listed: when, where, what, who."""
-    return schemas.MeetingSummary(
+    return dict(
         **_meeting_fields(meeting),
         participants=[participation_brief(p) for p in meeting.participations],
     )
@@ -250,26 +245,25 @@ def _release_fields(release: PressRelease) -> dict[str, Any]:
     }
 
 
-def meeting_detail(meeting: Meeting) -> schemas.Meeting:
+def meeting_detail(meeting: Meeting) -> dict[str, Any]:
     """A meeting with every public detail, evidence and sources included."""
-    return schemas.Meeting(
+    return dict(
         **_meeting_fields(meeting),
         participants=[participation_detail(p) for p in meeting.participations],
         summary=meeting.summary,
         source_note=meeting.source_note,
         updated_at=_iso(meeting.updated_at),
         press_releases=[
-            schemas.MeetingPressRelease(**_release_fields(c.press_release), relation=c.relation)
-            for c in meeting.coverages
+            dict(**_release_fields(c.press_release), relation=c.relation) for c in meeting.coverages
         ],
     )
 
 
-def attendance_line(p: Participation) -> schemas.Attendance:
+def attendance_line(p: Participation) -> dict[str, Any]:
     """One line of an agency's attendance history."""
     m = p.meeting
-    return schemas.Attendance(
-        meeting=schemas.AttendanceMeeting(
+    return dict(
+        meeting=dict(
             id=m.id,
             title=m.title,
             kind=m.kind,
@@ -295,7 +289,7 @@ def _press_release_fields(release: PressRelease, coverages: list[Coverage]) -> d
         "section": release.section,
         "byline": release.byline,
         "meetings": [
-            schemas.CoveredMeeting(
+            dict(
                 id=c.meeting.id,
                 title=c.meeting.title,
                 relation=c.relation,
@@ -307,18 +301,16 @@ def _press_release_fields(release: PressRelease, coverages: list[Coverage]) -> d
     }
 
 
-def press_release_item(release: PressRelease, coverages: list[Coverage]) -> schemas.PressRelease:
+def press_release_item(release: PressRelease, coverages: list[Coverage]) -> dict[str, Any]:
     """A press release and the public meetings it covers (pass only those)."""
-    return schemas.PressRelease(**_press_release_fields(release, coverages))
+    return dict(**_press_release_fields(release, coverages))
 
 
-def press_release_detail(
-    release: PressRelease, coverages: list[Coverage]
-) -> schemas.PressReleaseDetail:
+def press_release_detail(release: PressRelease, coverages: list[Coverage]) -> dict[str, Any]:
     """A press release with its text when shown in full, and the public meetings it covers."""
     # A news outlet's article stays at its source: the text only for a release staff
     # marked to be shown in full (an official one); the evidence is on each meeting.
-    return schemas.PressReleaseDetail(
+    return dict(
         **_press_release_fields(release, coverages),
         shown_in_full=release.shown_in_full,
         body=release.body if release.shown_in_full else None,
