@@ -63,6 +63,18 @@ def test_heavy_downloads_share_one_budget_per_client(client, make_meeting):
     assert other.status_code == 200
 
 
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "DOWNLOAD_RATE_LIMIT": "2 per minute"}]
+)
+def test_ranking_downloads_count_with_the_other_exports(client, make_meeting):
+    make_meeting()
+    assert client.get("/meetings/rankings.csv").status_code == 200
+    assert client.get("/meetings/export.csv").status_code == 200
+    assert client.get("/meetings/rankings.xlsx").status_code == 429
+    # The ranking page itself stays open.
+    assert client.get("/meetings/rankings").status_code == 200
+
+
 def test_api_is_not_limited_when_disabled(client):
     for _ in range(20):
         assert client.get("/api/v1/elections").status_code == 200

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote_plus, urlencode
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Flask, abort, render_template, request
+from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
 from tracker.calendar.scopes import query_url
 from tracker.i18n import gettext as _
+from tracker.limiter import app_limiter
 from tracker.meetings import queries as meeting_queries
 from tracker.meetings.queries import MeetingFilters
 from tracker.rankings import export, queries
@@ -138,3 +140,16 @@ def index_xlsx() -> Response:
     described = urlencode(filters.args()) or _("semua rapat publik")
     line = _("Peringkat instansi") + ": " + described
     return export.xlsx_download(ranking, "peringkat-instansi.xlsx", line)
+
+
+# Recorded after the routes, so it runs once they are on the app.
+@bp.record_once
+def _limit_downloads(state: BlueprintSetupState) -> None:
+    """Count the ranking downloads against DOWNLOAD_RATE_LIMIT, with the other exports."""
+    app = state.app
+    assert isinstance(app, Flask)  # blueprints register on a Flask app
+    limit = app_limiter(app).shared_limit(app.config["DOWNLOAD_RATE_LIMIT"], scope="downloads")
+    for view in (index_csv, index_xlsx):
+        # The decorator's type allows async views; these two are plain ones.
+        guarded = cast(Callable[..., Response], limit(view))
+        app.view_functions[f"rankings.{view.__name__}"] = guarded
