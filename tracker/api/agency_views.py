@@ -56,7 +56,7 @@ def agencies(csv: bool = False) -> Response:
     counts = agency_queries.meeting_counts([a.id for a in page.items])
     items = [serializers.agency_item(a, counts.get(a.id, 0)) for a in page.items]
     return paging.json_response(
-        bodies.AgencyList(data=items, **paging.paging(page, "api.agencies", AGENCY_FILTER_KEYS))
+        bodies.AgencyList(data=items, **paging.envelope(page, "api.agencies", AGENCY_FILTER_KEYS))
     )
 
 
@@ -99,7 +99,7 @@ def agency_attendance(slug: str, csv: bool = False) -> Response:
         )
     page = paging.paginate(stmt)
     items = [serializers.attendance_line(p) for p in page.items]
-    parts = paging.paging(page, "api.agency_attendance", slug=found.slug)
+    parts = paging.envelope(page, "api.agency_attendance", slug=found.slug)
     return paging.json_response(bodies.AttendanceList(data=items, **parts))
 
 

@@ -43,7 +43,7 @@ def meetings(csv: bool = False) -> Response:
         bodies.MeetingList(
             data=[serializers.meeting_summary(m) for m in page.items],
             suggestion=suggestion,
-            **paging.paging(page, "api.meetings", meeting_queries.FILTER_KEYS),
+            **paging.envelope(page, "api.meetings", meeting_queries.FILTER_KEYS),
         )
     )
 

@@ -60,7 +60,7 @@ def json_response(body: BaseModel) -> Response:
     return jsonify(body.model_dump(mode="json"))
 
 
-def paging(
+def envelope(
     page: Pagination, endpoint: str, keys: tuple[str, ...] = (), **view_args: Any
 ) -> dict[str, Any]:
     """A list's meta and links; the links keep the query's filters (``keys``)."""
@@ -96,7 +96,7 @@ def wants_csv(csv: bool) -> bool:
     return csv or fmt == "csv"
 
 
-def whole_list(count: int) -> dict[str, Any]:
+def unpaged_envelope(count: int) -> dict[str, Any]:
     """The meta and links of a small, complete list (no paging needed), as paged ones have."""
     query = urlencode(list(request.args.items(multi=True)))
     # url_for, not request.base_url: the host comes from PUBLIC_BASE_URL (tracker/urls.py).

@@ -33,7 +33,7 @@ def press_releases(csv: bool = False) -> Response:
     page = paging.paginate(press_queries.public_releases())
     items = [serializers.press_release_item(r, r.coverages) for r in page.items]
     return paging.json_response(
-        bodies.PressReleaseList(data=items, **paging.paging(page, "api.press_releases"))
+        bodies.PressReleaseList(data=items, **paging.envelope(page, "api.press_releases"))
     )
 
 
@@ -69,7 +69,8 @@ def elections(csv: bool = False) -> Response:
             (csv_rows.election_csv_row(e, counts.get(e.id, 0)) for e in rows),
         )
     items = [serializers.election_item(e, counts.get(e.id, 0)) for e in rows]
-    return paging.json_response(bodies.ElectionList(data=items, **paging.whole_list(len(items))))
+    envelope = paging.unpaged_envelope(len(items))
+    return paging.json_response(bodies.ElectionList(data=items, **envelope))
 
 
 @bp.get("/v1/elections/<slug>")
@@ -113,9 +114,9 @@ def regions(csv: bool = False) -> Response:
     counts, none = region_queries.meeting_counts(), region_queries.NONE
     rows = [serializers.region_item(r, counts.get(r.id, none).meetings) for r in found]
     if wants_csv:
-        header = ("code", "name", "short", "kind", "timezone", "zone", "parent_code", "meetings")
+        header = csv_rows.REGION_CSV_HEADER
         return csv_response("regions.csv", header, ([r[h] for h in header] for r in rows))
-    return paging.json_response(bodies.RegionList(data=rows, **paging.whole_list(len(rows))))
+    return paging.json_response(bodies.RegionList(data=rows, **paging.unpaged_envelope(len(rows))))
 
 
 @bp.get("/v1/press-releases.csv")
