@@ -7,7 +7,8 @@ Create Date: 2026-12-02 14:30:00.000000
 One row per body and meeting with the figures the rankings add up (issue 17): whether
 the body attended, in which roles, with which recorded attendance, whether the meeting
 counts (public, not cancelled) and whether it is a Forkopimda; and body_total, each
-body's sums over the counted meetings (the ranking without a filter).
+body's sums over the counted meetings (the ranking without a filter); an index that
+counts the meetings a ranking counts (public, not cancelled) without reading them.
 tracker/rankings/tally.py keeps both in step at every commit. They are filled here from
 the participations already recorded, by the same rules (a role is found whole in the
 sorted comma-separated codes; no role is an attendee; attended is any attendance but
@@ -36,7 +37,7 @@ FLAGS = (
     "absent",
 )
 ATTENDED = "p.attendance <> 'absent'"
-FLAGGED = "(forum = 1 AND (absent = 1 OR represented = 1))"
+FLAGGED = "(counted AND forum = 1 AND (absent = 1 OR represented = 1))"
 PADDED = "(',' || COALESCE(p.roles, '') || ',')"
 
 
@@ -85,6 +86,7 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("meeting_id", "agency_id", name=op.f("pk_body_tally")),
+        sqlite_with_rowid=False,
     )
     # Covering: rankings read their sums from the index alone.
     op.create_index("ix_body_tally_counted_agency", "body_tally", ["counted", "agency_id", *FLAGS])
@@ -108,6 +110,7 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("agency_id", name=op.f("pk_body_total")),
     )
+    op.create_index("ix_meeting_visibility_status", "meeting", ["visibility", "status"])
     _fill()
     sums = ", ".join(f"SUM({name})" for name in FLAGS)
     op.execute(
@@ -117,6 +120,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_meeting_visibility_status", table_name="meeting")
     op.drop_table("body_total")
     op.drop_index("ix_body_tally_forum_flagged", table_name="body_tally")
     op.drop_index("ix_body_tally_counted_agency", table_name="body_tally")

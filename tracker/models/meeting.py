@@ -53,6 +53,8 @@ class Meeting(Model):
         # Public lists walk this in order (newest first) and stop at the page's end,
         # instead of sorting every public meeting.
         Index("ix_meeting_visibility_starts_at", "visibility", "starts_at", "id"),
+        # Counting the meetings a ranking counts (public, not cancelled) from the index alone.
+        Index("ix_meeting_visibility_status", "visibility", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,9 +26,13 @@ FORUM_KIND = "rakor_forkopimda"
 
 
 def flagged(table: str = "") -> str:
-    """SQL for Forkopimda rows with an absence or a representation (``table.`` prefixed)."""
-    prefix = f"{table}." if table else ""
-    return f"({prefix}forum = 1 AND ({prefix}absent = 1 OR {prefix}represented = 1))"
+    """SQL for counted Forkopimda rows with an absence or a representation.
+
+    ``counted`` is part of it: a query stating it apart would lead SQLite to the
+    (larger) counted index instead of this one.
+    """
+    p = f"{table}." if table else ""
+    return f"({p}counted AND {p}forum = 1 AND ({p}absent = 1 OR {p}represented = 1))"
 
 
 # A partial index holds only those rows; queries must state the same condition to use it.
@@ -56,6 +60,9 @@ class BodyTally(Model):
             sqlite_where=text(FLAGGED),
             postgresql_where=text(FLAGGED),
         ),
+        # SQLite keeps the rows in key order (meeting, body): a meeting's rows, which
+        # partner counts and rebuilds read, come from the key alone.
+        {"sqlite_with_rowid": False},
     )
 
     meeting_id: Mapped[int] = mapped_column(

@@ -75,7 +75,7 @@ def counted_meetings(filters: MeetingFilters) -> list[ColumnElement[bool]]:
 
 
 def _within(filters: MeetingFilters) -> list[ColumnElement[bool]]:
-    """The tally rows a ranking sums: counted meetings matching the filters."""
+    """The tally rows a ranking sums: counted meetings matching the filters (counted first)."""
     conditions = filter_conditions(filters)
     within = [BodyTally.counted == true()]
     if conditions:
@@ -173,9 +173,9 @@ def forum_absences(filters: MeetingFilters) -> dict[int, dict[str, int]]:
         .join(Region, Region.id == Meeting.region_id)
         .join(province, province.id == func.coalesce(Region.parent_id, Region.id))
         .where(
-            *_within(filters),
-            # Written as the partial index's own condition, so the database uses it.
+            # The partial index's own condition (counted included), so the database uses it.
             text(flagged("body_tally")),
+            *_within(filters)[1:],
             Agency.kind.in_((*SEAT_KINDS, "military")),
         )
     )
@@ -217,13 +217,11 @@ def partners(filters: MeetingFilters, agency_ids: list[int]) -> dict[int, Partne
     if not agency_ids:
         return {}
     other = aliased(BodyTally)
-    partner = aliased(Agency)
     # Tally rows are one per body and meeting: counting pairs counts shared meetings.
-    shared = func.count().label("shared")
-    stmt = (
-        select(BodyTally.agency_id, partner.slug, partner.short_name, shared)
+    # Pairs are counted first and named after, so the bodies are read once per partner.
+    pairs = (
+        select(BodyTally.agency_id, other.agency_id.label("partner_id"), func.count().label("n"))
         .join(other, other.meeting_id == BodyTally.meeting_id)
-        .join(partner, partner.id == other.agency_id)
         .where(
             *_within(filters),
             BodyTally.agency_id.in_(agency_ids),
@@ -231,8 +229,13 @@ def partners(filters: MeetingFilters, agency_ids: list[int]) -> dict[int, Partne
             other.agency_id != BodyTally.agency_id,
             other.attended == 1,
         )
-        .group_by(BodyTally.agency_id, partner.id, partner.slug, partner.short_name)
-        .order_by(BodyTally.agency_id, shared.desc(), partner.short_name, partner.id)
+        .group_by(BodyTally.agency_id, other.agency_id)
+        .subquery()
+    )
+    stmt = (
+        select(pairs.c.agency_id, Agency.slug, Agency.short_name, pairs.c.n)
+        .join(Agency, Agency.id == pairs.c.partner_id)
+        .order_by(pairs.c.agency_id, pairs.c.n.desc(), Agency.short_name, Agency.id)
     )
     out: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
     for agency_id, slug, name, n in db.session.execute(stmt):
