@@ -231,6 +231,14 @@ def test_frequent_partners(client, meetings):
     assert "KPU Kaltim</a> (2 rapat)" in section
 
 
+def test_national_totals_agree_with_the_tally(meetings):
+    national, _rows_by_slug = _rows({})
+    # A filter every meeting passes takes the other path: summing the tally rows.
+    everything, _rows_by_slug = _rows({"date_from": "2000-01-01"})
+    assert national.rows == everything.rows and national.meetings == everything.meetings
+    assert {row.slug for row in national.rows} >= {"polda-kaltim", "polda-jatim"}
+
+
 def test_long_rankings_come_in_pages(client, meetings, monkeypatch):
     from tracker.rankings import views
 
@@ -320,13 +328,14 @@ def test_constant_statements(app, make_meeting, agency):
                 kind="rakor_forkopimda" if i % 2 else "rakor",
             )
 
-    def count_statements():
-        filters = parse_filters(PERIOD)  # loaded apart: the region read is not the ranking's
+    def count_statements(args):
+        filters = parse_filters(args)  # loaded apart: the region read is not the ranking's
         return _statements(lambda: queries._compute(filters, None, True))
 
     add(5)
-    small = count_statements()
+    small = [count_statements(PERIOD), count_statements({})]
     add(45)
-    large = count_statements()
-    # Bodies, Forkopimda absences, partners, the meeting count: whatever the archive's size.
-    assert small == large == 4
+    large = [count_statements(PERIOD), count_statements({})]
+    # Bodies, Forkopimda absences, partners, the meeting count: whatever the archive's
+    # size, filtered (from the tally) or national (from the kept totals).
+    assert small == large == [4, 4]
