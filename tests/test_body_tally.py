@@ -175,3 +175,12 @@ def test_a_rolled_back_write_leaves_nothing_to_refresh(two_meetings, agency):
     db.session.rollback()
     assert "body_tally_touched" not in db.session.info
     _in_step()
+
+
+def test_a_large_transaction_rebuilds_everything(two_meetings, agency, monkeypatch):
+    first, _second = two_meetings
+    monkeypatch.setattr(tally, "_REBUILD_OVER", 0)
+    add_participation(first, {"agency_id": agency("kejati-kaltim").id, "attendance": "present"})
+    db.session.commit()
+    rows = _in_step()
+    assert (first.id, agency("kejati-kaltim").id) in {(r[0], r[1]) for r in rows}

@@ -47,6 +47,8 @@ _BODIES = "body_tally_bodies"
 Rows = Select[*tuple[Any, ...]]
 # Meetings per DELETE / INSERT ... SELECT (bound parameters stay well under the limits).
 _CHUNK = 500
+# Past this many touched meetings a transaction rebuilds the whole tally instead.
+_REBUILD_OVER = 20_000
 # Meeting columns whose change can change a tally (through ``counted``).
 _MEETING_COLUMNS = frozenset({"visibility", "status", "kind"})
 
@@ -92,6 +94,9 @@ def refresh(meeting_ids: Iterable[int], agency_ids: Iterable[int] = ()) -> None:
     ``agency_ids`` adds bodies whose rows went another way (a deleted meeting's, by cascade).
     """
     wanted = sorted(set(meeting_ids))
+    if len(wanted) > _REBUILD_OVER:
+        rebuild_all()  # a bulk load: one pass over everything beats chunks of IN lists
+        return
     bodies = set(agency_ids)
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
