@@ -10,7 +10,7 @@ from typing import Any
 from databases import PUBLIC_BASE_URL
 from results import Row, log, ms, percentile
 from sqlalchemy import event
-from urls import CONDITIONAL_PATH, PICKER_URL, STATIC_PATH, latency_cases
+from urls import CONDITIONAL_PATH, PICKER_URL, STATIC_PATH, after_write_cases, latency_cases
 
 from tracker.extensions import db
 
@@ -73,8 +73,13 @@ def latency(
     count: int,
     headers: dict[str, str] | None = None,
     client: Any = None,
+    before_each: Any = None,
 ) -> Series:
-    """p50/p95 of `count` requests (after 3 warm-ups), within SERIES_BUDGET seconds."""
+    """p50/p95 of `count` requests (after 3 warm-ups), within SERIES_BUDGET seconds.
+
+    ``before_each`` runs untimed before every timed request (a write, for the first
+    request after one).
+    """
     client = client or app.test_client()
     status = 0
     for _ in range(3):
@@ -84,6 +89,8 @@ def latency(
     deadline = time.monotonic() + SERIES_BUDGET
     counter.reset()
     for _ in range(count):
+        if before_each is not None:
+            before_each()
         counter.count = 0
         started = time.perf_counter()
         response = client.get(path, headers=headers)
@@ -154,6 +161,34 @@ def _case_row(label: str, found: Series, reference: Series, limit: float) -> Row
     )
 
 
+def touch_meeting(app: Any) -> None:
+    """Commit a small edit (the newest meeting's title), as staff saving a form would."""
+    from tracker.models import Meeting
+
+    with app.app_context():
+        meeting = db.session.execute(
+            db.select(Meeting).order_by(Meeting.id.desc()).limit(1)
+        ).scalar_one()
+        ending = " (diperbarui)"
+        if meeting.title.endswith(ending):
+            meeting.title = meeting.title.removesuffix(ending)
+        else:
+            meeting.title += ending
+        db.session.commit()
+
+
+def _after_write_rows(
+    app: Any, counter: StatementCounter, slug: str, count: int, reference: Series
+) -> list[Row]:
+    """The pages kept between writes, each timed on the first request after a write."""
+    rows = []
+    for label, path, limit in after_write_cases(slug):
+        found = latency(app, counter, path, count, before_each=lambda: touch_meeting(app))
+        log(f"  after a write {path}: p50 {ms(found.p50)}, p95 {ms(found.p95)}")
+        rows.append(_case_row(f"{label}, first request after a write,", found, reference, limit))
+    return rows
+
+
 def latency_rows(app: Any, slug: str, count: int, context: list[str]) -> list[Row]:
     """Pages, API and search against the static file through the same test client."""
     counter = StatementCounter()
@@ -171,6 +206,8 @@ def latency_rows(app: Any, slug: str, count: int, context: list[str]) -> list[Ro
             context.append(found.sql_note())
             log(f"  {path}: p50 {ms(found.p50)}, p95 {ms(found.p95)}, {found.statements} SQL")
             rows.append(_case_row(label, found, reference, limit))
+        # Fewer: each request follows a commit.
+        rows += _after_write_rows(app, counter, slug, max(10, count // 2), reference)
     finally:
         event.remove(engine, "before_cursor_execute", counter.before)
         event.remove(engine, "after_cursor_execute", counter.after)

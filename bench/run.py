@@ -52,10 +52,11 @@ from databases import (  # noqa: E402
 )
 from latency import latency_rows  # noqa: E402
 from machine import load_average, machine  # noqa: E402
+from proxy import proxy_rows, two_worker_rows  # noqa: E402
 from report import render  # noqa: E402
 from results import Section, log  # noqa: E402
 from servers import server_rows  # noqa: E402
-from urls import SEARCH_TERMS, mixed_paths  # noqa: E402
+from urls import SEARCH_TERMS, mixed_paths, sample_meeting  # noqa: E402
 
 from tracker import create_app  # noqa: E402
 from tracker.extensions import db  # noqa: E402
@@ -84,11 +85,14 @@ def bench_one(backend: str, size: int, args: argparse.Namespace, wrk: str | None
             section.context.append(f"busiest agency: `{slug}`; search terms: '{SEARCH_TERMS}'")
             section.rows += latency_rows(app, slug, args.requests, section.context)
             paths = mixed_paths(app, slug)
+            meeting_id = sample_meeting(app)
         finally:
             with app.app_context():
                 db.engine.dispose()
         section.rows += memory_rows(url, instance, env)
         section.rows += server_rows(wrk, env, instance, paths, args, section.context)
+        section.rows += two_worker_rows(wrk, env, instance, meeting_id, args.wrk_seconds)
+        section.rows += proxy_rows(wrk, env, instance, max(1, args.wrk_seconds // 2))
     return section
 
 

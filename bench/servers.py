@@ -29,7 +29,7 @@ WRK_TIMEOUT = "10s"
 WRK_ROUNDS = 3
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -79,9 +79,9 @@ def _wait_until_up(proc: subprocess.Popen[bytes], base: str, instance: Path) -> 
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], instance: Path) -> Iterator[str]:
-    """A 4-worker gunicorn on a free loopback port; yields its base URL."""
-    port = _free_port()
+def gunicorn(env: dict[str, str], instance: Path, workers: int = 4) -> Iterator[str]:
+    """A gunicorn (4 sync workers unless told) on a free loopback port; yields its base URL."""
+    port = free_port()
     logfile = (instance / "gunicorn.log").open("wb")
     proc = subprocess.Popen(
         [
@@ -89,7 +89,7 @@ def gunicorn(env: dict[str, str], instance: Path) -> Iterator[str]:
             "-m",
             "gunicorn",
             "--workers",
-            "4",
+            str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--timeout",
@@ -112,7 +112,7 @@ def gunicorn(env: dict[str, str], instance: Path) -> Iterator[str]:
         logfile.close()
 
 
-def _fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=120) as answer:
@@ -181,9 +181,9 @@ def run_wrk(
 
 def _conditional_row(wrk: str, base: str, seconds: int) -> tuple[Row, WrkResult]:
     """304s to If-None-Match on the calendar against the static file: (row, static run)."""
-    status, headers = _fetch(base + CONDITIONAL_PATH)
+    status, headers = fetch(base + CONDITIONAL_PATH)
     etag = headers.get("ETag", "")
-    check, _h = _fetch(base + CONDITIONAL_PATH, {"If-None-Match": etag})
+    check, _h = fetch(base + CONDITIONAL_PATH, {"If-None-Match": etag})
     if status != 200 or check != 304:
         raise RuntimeError(f"{CONDITIONAL_PATH}: {status}, conditional answer {check}")
     # Alternating rounds, best of each: other work on the machine comes and goes,
@@ -211,7 +211,7 @@ def _conditional_row(wrk: str, base: str, seconds: int) -> tuple[Row, WrkResult]
 
 def _archive_row(wrk: str, base: str, seconds: int, static: WrkResult) -> Row:
     """The archive's conditional answer: how a subscriber of the full feed revalidates."""
-    _status, headers = _fetch(base + ARCHIVE_PATH)
+    _status, headers = fetch(base + ARCHIVE_PATH)
     etag = headers.get("ETag", "")
     archive = run_wrk(wrk, base + ARCHIVE_PATH, min(seconds, 10), {"If-None-Match": etag})
     return Row(
@@ -231,9 +231,9 @@ def _try_each(base: str, paths: list[str]) -> tuple[list[str], str]:
     bad = []
     timed: list[tuple[float, str]] = []
     for path in paths:
-        _fetch(base + path)
+        fetch(base + path)
         started = time.perf_counter()
-        code, _h = _fetch(base + path)
+        code, _h = fetch(base + path)
         timed.append((time.perf_counter() - started, path))
         if not 200 <= code < 400:
             bad.append(f"{path} → {code}")

@@ -35,9 +35,11 @@ def latency_cases(slug: str) -> list[tuple[str, str, float]]:
         ("national ranking of bodies", "/meetings/rankings", 0.100),
         (
             "province ranking, two months",
-            "/meetings/rankings?province=35&date_from=2024-01-01&date_to=2024-02-29",
+            "/meetings/rankings?region=35&date_from=2024-01-01&date_to=2024-02-29",
             0.100,
         ),
+        ("month view, whole country", "/meetings/month?month=2024-02", 0.100),
+        ("month view, one province", "/meetings/month?month=2024-02&region=35", 0.100),
         ("agency picker search 'kpu' (staff)", f"{PICKER_URL}?q=kpu", 0.050),
         ("agency picker search 'polres' (staff)", f"{PICKER_URL}?q=polres", 0.050),
         (
@@ -46,6 +48,32 @@ def latency_cases(slug: str) -> list[tuple[str, str, float]]:
             0.050,
         ),
     ]
+
+
+def after_write_cases(slug: str) -> list[tuple[str, str, float]]:
+    """(label, URL, p95 target) timed on the first request after a committed write.
+
+    A write moves the change counter, so whatever pages keep between writes
+    (tracker/kept.py) is computed again by exactly these requests.
+    """
+    return [
+        ("agency page", f"/agencies/{slug}", 0.100),
+        ("province page (Jawa Timur)", "/regions/35", 0.100),
+        ("national ranking of bodies", "/meetings/rankings", 0.100),
+        (
+            "province ranking, two months",
+            "/meetings/rankings?region=35&date_from=2024-01-01&date_to=2024-02-29",
+            0.100,
+        ),
+        ("month view, whole country", "/meetings/month?month=2024-02", 0.100),
+    ]
+
+
+def sample_meeting(app: Any) -> int:
+    """The first public meeting: the meeting page and .ics of the 2-worker table."""
+    with app.app_context():
+        first = select(Meeting.id).where(Meeting.visibility == "public").order_by(Meeting.id)
+        return int(db.session.execute(first.limit(1)).scalar_one())
 
 
 def mixed_paths(app: Any, slug: str) -> list[str]:
