@@ -80,11 +80,13 @@ test: $(STAMP) translations lint
 	@$(BIN)/coverage report --sort=cover --skip-covered --skip-empty | sed -n '3,17p'
 	@echo "Coverage of tracker/: $$($(BIN)/coverage report --format=total) %"
 
-# Synthetic data at 10,000 and 100,000 meetings on SQLite and PostgreSQL (10-20 minutes);
+# Synthetic data at 10,000 and 100,000 meetings on SQLite and PostgreSQL (40-60 minutes);
 # writes bench/RESULTS.md. Quicker: make bench BENCH_ARGS="--sizes 10000 --skip-postgres --load-seconds 10"
 bench: $(STAMP)
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk; } \
 		|| echo "wrk missing: install it with 'apt-get install wrk' (throughput figures are skipped)"
+	@command -v nginx >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y nginx; } \
+		|| echo "nginx missing: install it with 'apt-get install nginx' (the proxy cache row is skipped)"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 extract-messages: $(STAMP)
