@@ -106,7 +106,7 @@ class Handler(BaseHTTPRequestHandler):
             "/host": lambda: self._send(200, self.headers["Host"].encode(), "text/plain"),
         }
         path = urlsplit(self.path).path
-        if path.startswith("/lompat"):  # /lompat0 .. /lompat5: each hop takes 0.4 s
+        if path.startswith("/lompat"):  # /lompat0 .. /lompat5: each hop takes 0.8 s
             return self._slow_hop(int(path[7:] or 0))
         try:
             routes.get(path, lambda: self._send(404, b"<p>tidak ada</p>"))()
@@ -121,7 +121,7 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"a" * 60_000)
 
     def _slow(self) -> None:
-        time.sleep(1.5)
+        time.sleep(6)
         self._send(200, page())
 
     def _trickle_body(self) -> None:
@@ -151,7 +151,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"0\r\n\r\n")
 
     def _slow_hop(self, hop: int) -> None:
-        time.sleep(0.4)
+        time.sleep(0.8)
         if hop < 5:
             self._redirect(f"/lompat{hop + 1}")
         else:
@@ -297,7 +297,9 @@ def test_redirects_are_followed_and_limited(site):
 def test_limits_against_the_local_server(site, path, code):
     started = time.monotonic()
     assert _refusal(f"{site}{path}", LOCAL) == code
-    assert time.monotonic() - started < 1.4  # the slow page is given up on, not awaited
+    # The slow page answers after 6 s: it is given up on, not awaited (a wide margin
+    # over the 0.5 s limit, so a busy machine does not fail the test).
+    assert time.monotonic() - started < 5
 
 
 def test_fetched_page_carries_its_bytes_hash_and_type(site):
@@ -310,10 +312,11 @@ def test_fetched_page_carries_its_bytes_hash_and_type(site):
 
 @pytest.mark.parametrize("path", ["/tetes", "/kepala-tetes", "/potongan-tetes", "/lompat0"])
 def test_one_wall_clock_limit_for_headers_body_and_redirects(site, path):
-    # Each read is quick (a byte each 0.3 s, a hop each 0.4 s); the fetch as a whole is not.
+    # Each read is quick (a byte each 0.3 s, a hop each 0.8 s); the whole takes 4.8 s or
+    # more, and the fetch ends at its 1 s limit, well before that.
     started = time.monotonic()
     assert _refusal(f"{site}{path}", fetch.Policy(timeout=1, allow_private=True)) == "timeout"
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 4
 
 
 def test_no_database_transaction_is_open_while_the_page_is_fetched(client, site, monkeypatch):
@@ -362,7 +365,8 @@ def test_production_refuses_the_private_flag(monkeypatch, tmp_path):
 def test_an_exotic_charset_is_read_as_utf8_quickly(site):
     started = time.monotonic()
     assert fetch.fetch(f"{site}/punycode", LOCAL).text() == "a" * 200_000
-    assert time.monotonic() - started < 1
+    # The punycode codec itself takes minutes on this page (quadratic).
+    assert time.monotonic() - started < 10
     # idna raises UnicodeError, not UnicodeDecodeError, on a long "label".
     assert fetch.decode(b"<p>" + b"a" * 100 + b"</p>", "idna").startswith("<p>aaa")
     assert fetch.decode("Kapolda café".encode("cp1252"), "windows-1252") == "Kapolda café"
@@ -403,7 +407,8 @@ def test_a_public_6to4_address_stays_public():
 def test_compressed_bombs_stop_at_the_size_limit(site, path):
     started = time.monotonic()
     assert _refusal(f"{site}{path}", LOCAL) == "too_big"
-    assert time.monotonic() - started < 1.4
+    # Stopped at the limit, not after inflating 30 MB (or 30 MB twice) first.
+    assert time.monotonic() - started < 5
 
 
 def test_urllib3_floor_bounds_decompression():
