@@ -336,6 +336,7 @@ def test_constant_statements(app, make_meeting, agency):
     small = [count_statements(PERIOD), count_statements({})]
     add(45)
     large = [count_statements(PERIOD), count_statements({})]
-    # Bodies, Forkopimda absences, partners, the meeting count: whatever the archive's
-    # size, filtered (from the tally) or national (from the kept totals).
-    assert small == large == [4, 4]
+    # Bodies, Forkopimda absences (the province's own bodies, the Kodam), partners, the
+    # meeting count: whatever the archive's size, filtered (from the tally) or national
+    # (from the kept totals).
+    assert small == large == [5, 5]

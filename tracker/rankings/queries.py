@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Subquery, func, select, text, true
@@ -23,7 +24,7 @@ from tracker.labels import ROLE_ORDER
 from tracker.meetings.queries import PUBLIC, MeetingFilters, filter_conditions
 from tracker.models import Agency, BodyTally, BodyTotal, Meeting, Region
 from tracker.models.tally import TALLY_FLAGS, flagged
-from tracker.rankings import tally as _tally  # noqa: F401  (keeps body_tally in step)
+from tracker.rankings.tally import Rows  # importing tally installs the listeners it keeps
 
 # Attendance columns, in the order the table shows them.
 ATTENDANCE_COLUMNS = ("present", "represented", "unknown", "absent")
@@ -141,32 +142,11 @@ def _kodam_covers(
     return not (valid_from and day < valid_from) and not (until and day > until)
 
 
-def forum_absences(filters: MeetingFilters) -> dict[int, dict[str, int]]:
-    """{agency id: {"absent": n, "represented": n}} at its own province's Forkopimda.
-
-    Only what the record says: a statutory member (the province's Pemprov, DPRD, Polda,
-    Kejati, or the Kodam covering it that day) recorded absent or represented at a
-    Forkopimda meeting of that province. A member the sources do not mention is not
-    absent, so it is never flagged. The rows read are those absences alone.
-    """
-    province = aliased(Region)
-    stmt = (
-        select(
-            BodyTally.meeting_id,
-            BodyTally.absent,
-            BodyTally.represented,
-            Agency.id,
-            Agency.kind,
-            Agency.region_id,
-            Agency.parent_id,
-            Agency.short_name,
-            Agency.valid_from,
-            Agency.valid_until,
-            province.id,
-            province.code,
-            Meeting.starts_at,
-            Meeting.timezone,
-        )
+def _flagged_rows(filters: MeetingFilters, province: Any, *columns: Any) -> Rows:
+    """Counted Forkopimda tally rows with an absence or representation, joined to the
+    meeting's ``province`` (an alias of Region the caller also selects from)."""
+    return (
+        select(*columns)
         .select_from(BodyTally)
         .join(Meeting, Meeting.id == BodyTally.meeting_id)
         .join(Agency, Agency.id == BodyTally.agency_id)
@@ -176,36 +156,78 @@ def forum_absences(filters: MeetingFilters) -> dict[int, dict[str, int]]:
             # The partial index's own condition (counted included), so the database uses it.
             text(flagged("body_tally")),
             *_within(filters)[1:],
-            Agency.kind.in_((*SEAT_KINDS, "military")),
         )
     )
-    seen: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for meeting_id, absent, represented, *body in db.session.execute(stmt):
-        if _seat_holder(*body):
-            for mark, flag in (("absent", absent), ("represented", represented)):
-                if flag:
-                    seen[body[0]][mark].add(meeting_id)
-    return {a: {mark: len(ids) for mark, ids in marks.items()} for a, marks in seen.items()}
 
 
-def _seat_holder(
-    agency_id: int,
-    kind: str,
-    region_id: int | None,
-    parent_id: int | None,
-    name: str,
-    valid_from: date | None,
-    until: date | None,
-    province_id: int,
-    code: str,
-    starts_at: datetime,
-    zone: str,
-) -> bool:
-    """Whether the body held a statutory seat in the meeting's province that day."""
-    if kind == "military":
+def forum_absences(filters: MeetingFilters) -> dict[int, dict[str, int]]:
+    """{agency id: {"absent": n, "represented": n}} at its own province's Forkopimda.
+
+    Only what the record says: a statutory member (the province's Pemprov, DPRD, Polda,
+    Kejati, or the Kodam covering it that day) recorded absent or represented at a
+    Forkopimda meeting of that province. A member the sources do not mention is not
+    absent, so it is never flagged. The rows read are those absences alone: the
+    province's own bodies counted in SQL, the Kodam rows checked against the Kodam
+    table one by one (which Kodam covered a province changed over time).
+    """
+    province = aliased(Region, name="province")
+    own = (
+        _flagged_rows(
+            filters,
+            province,
+            Agency.id,
+            func.sum(BodyTally.absent),
+            func.sum(BodyTally.represented),
+        )
+        .where(
+            Agency.kind.in_(SEAT_KINDS),
+            Agency.region_id == province.id,
+            Agency.parent_id.is_(None),
+        )
+        .group_by(Agency.id)
+    )
+    found = {
+        agency_id: {"absent": int(absent), "represented": int(represented)}
+        for agency_id, absent, represented in db.session.execute(own)
+    }
+    for agency_id, marks in _kodam_absences(filters).items():
+        found[agency_id] = marks
+    return {a: {k: n for k, n in marks.items() if n} for a, marks in found.items()}
+
+
+def _kodam_absences(filters: MeetingFilters) -> dict[int, dict[str, int]]:
+    """The Kodam rows of forum_absences: each meeting's day against the Kodam table."""
+    province = aliased(Region, name="province")
+    stmt = _flagged_rows(
+        filters,
+        province,
+        BodyTally.absent,
+        BodyTally.represented,
+        Agency.id,
+        Agency.short_name,
+        Agency.valid_from,
+        Agency.valid_until,
+        province.code,
+        Meeting.starts_at,
+        Meeting.timezone,
+    ).where(Agency.kind == "military")
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: {"absent": 0, "represented": 0})
+    for (
+        absent,
+        represented,
+        agency_id,
+        name,
+        start,
+        until,
+        code,
+        starts_at,
+        zone,
+    ) in db.session.execute(stmt):
         day = starts_at.astimezone(ZoneInfo(zone)).date()
-        return _kodam_covers(name, valid_from, until, code, day)
-    return region_id == province_id and parent_id is None
+        if _kodam_covers(name, start, until, code, day):
+            counts[agency_id]["absent"] += absent
+            counts[agency_id]["represented"] += represented
+    return dict(counts)
 
 
 def partners(filters: MeetingFilters, agency_ids: list[int]) -> dict[int, Partners]:
@@ -264,7 +286,7 @@ def _compute(filters: MeetingFilters, limit: int | None, with_partners: bool) ->
 def ranking(
     filters: MeetingFilters, limit: int | None = None, with_partners: bool = True
 ) -> Ranking:
-    """The bodies ranked by meetings attended within the filters, in four statements.
+    """The bodies ranked by meetings attended within the filters, in five statements.
 
     Kept until the next committed write (as the meeting counts are), except for text
     searches: their documents include press releases, which do not move the counter.
