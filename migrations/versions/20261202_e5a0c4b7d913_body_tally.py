@@ -8,7 +8,7 @@ One row per body and meeting with the figures the rankings add up (issue 17): wh
 the body attended, in which roles, with which recorded attendance, whether the meeting
 counts (public, not cancelled) and whether it is a Forkopimda; and body_total, each
 body's sums over the counted meetings (the ranking without a filter); an index that
-counts the meetings a ranking counts (public, not cancelled) without reading them.
+counts public meetings by region and status without reading them.
 tracker/rankings/tally.py keeps both in step at every commit. They are filled here from
 the participations already recorded, by the same rules (a role is found whole in the
 sorted comma-separated codes; no role is an attendee; attended is any attendance but
@@ -110,7 +110,9 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("agency_id", name=op.f("pk_body_total")),
     )
-    op.create_index("ix_meeting_visibility_status", "meeting", ["visibility", "status"])
+    op.create_index(
+        "ix_meeting_visibility_region_status", "meeting", ["visibility", "region_id", "status"]
+    )
     _fill()
     sums = ", ".join(f"SUM({name})" for name in FLAGS)
     op.execute(
@@ -120,7 +122,7 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_index("ix_meeting_visibility_status", table_name="meeting")
+    op.drop_index("ix_meeting_visibility_region_status", table_name="meeting")
     op.drop_table("body_total")
     op.drop_index("ix_body_tally_forum_flagged", table_name="body_tally")
     op.drop_index("ix_body_tally_counted_agency", table_name="body_tally")

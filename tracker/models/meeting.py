@@ -53,8 +53,9 @@ class Meeting(Model):
         # Public lists walk this in order (newest first) and stop at the page's end,
         # instead of sorting every public meeting.
         Index("ix_meeting_visibility_starts_at", "visibility", "starts_at", "id"),
-        # Counting the meetings a ranking counts (public, not cancelled) from the index alone.
-        Index("ix_meeting_visibility_status", "visibility", "status"),
+        # Counting public meetings by region (region pages) and those a ranking counts
+        # (not cancelled, within a region or not) from the index alone.
+        Index("ix_meeting_visibility_region_status", "visibility", "region_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
