@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, exists, select
-from sqlalchemy.orm import lazyload, selectinload, with_loader_criteria
+from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from tracker.extensions import db
@@ -38,17 +38,14 @@ def public_releases() -> Select[PressRelease]:
 
 
 def public_coverage_options() -> list[ExecutableOption]:
-    """Load a release's coverages of public meetings only (never internal ones)."""
-    return [
-        selectinload(PressRelease.coverages).selectinload(Coverage.meeting),
-        with_loader_criteria(
-            Coverage,
-            lambda cls: cls.meeting_id.in_(
-                select(Meeting.id).where(Meeting.visibility == "public")
-            ),
-            include_aliases=True,
-        ),
-    ]
+    """Load a release's coverages of public meetings only (never internal ones).
+
+    The condition rides on the relationship load alone. As a loader criteria on every
+    Coverage it also entered the list's own EXISTS, where SQLite rebuilt its IN list
+    for each release (4 s for a page at 10,000 meetings).
+    """
+    public = Coverage.meeting_id.in_(select(Meeting.id).where(Meeting.visibility == "public"))
+    return [selectinload(PressRelease.coverages.and_(public)).selectinload(Coverage.meeting)]
 
 
 def public_release(release_id: int) -> PressRelease | None:
