@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -135,21 +136,24 @@ def test_cancelling_and_deleting_stay_in_step(two_meetings):
 
 def test_bulk_statements_stay_in_step(two_meetings, agency):
     first, second = two_meetings
+    kejati = agency("kejati-kaltim").id
     # A load past the ORM (as synth does): rows given as parameters.
     db.session.execute(
         insert(Participation.__table__),
         [
             {
                 "meeting_id": second.id,
-                "agency_id": agency("kejati-kaltim").id,
-                "roles": "host",
+                "agency_id": kejati,
+                "roles": frozenset({"host"}),
                 "attendance": "present",
                 "order": 5,
             }
         ],
     )
     db.session.commit()
-    assert any(r[0] == second.id and r[1] == agency("kejati-kaltim").id for r in _in_step())
+    rows = {(r[0], r[1]): r for r in _in_step()}
+    host = 4 + TALLY_FLAGS.index("host")  # meeting, agency, counted, forum, then the flags
+    assert rows[(second.id, kejati)][host] == 1
     db.session.execute(update(Meeting).where(Meeting.id == first.id).values(status="cancelled"))
     db.session.commit()
     assert {r[2] for r in _in_step() if r[0] == first.id} == {False}
@@ -157,6 +161,46 @@ def test_bulk_statements_stay_in_step(two_meetings, agency):
     db.session.execute(delete(Meeting).where(Meeting.id == second_id))
     db.session.commit()
     assert [r for r in _in_step() if r[0] == second_id] == []
+
+
+def test_bulk_statements_whose_meetings_are_unknown_rebuild(two_meetings, agency):
+    first, second = two_meetings
+    bawaslu = agency("bawaslu-kaltim").id
+    # .values(): no parameter rows to read the meeting from.
+    db.session.execute(
+        insert(Participation.__table__).values(
+            meeting_id=first.id, agency_id=bawaslu, roles="", attendance="present", order=9
+        )
+    )
+    db.session.commit()
+    assert (first.id, bawaslu) in {(r[0], r[1]) for r in _in_step()}
+    # Participations moved to another meeting: the new meeting is not in the WHERE.
+    db.session.execute(
+        update(Participation)
+        .where(Participation.meeting_id == first.id)
+        .values(meeting_id=second.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    rows = _in_step()
+    assert [r for r in rows if r[0] == first.id] == []
+    assert (second.id, bawaslu) in {(r[0], r[1]) for r in rows}
+
+
+def test_savepoints_keep_what_the_transaction_touched(two_meetings, agency):
+    first, second = two_meetings
+    update_participation(first.participations[1], {"attendance": "present"})
+    db.session.flush()
+    with db.session.begin_nested() as nested:
+        add_participation(second, {"agency_id": agency("kejati-kaltim").id})
+        db.session.flush()
+        nested.rollback()  # the savepoint's change goes; the edit before it stays
+    with db.session.begin_nested():
+        add_participation(second, {"agency_id": agency("dprd-kaltim").id})
+    db.session.commit()
+    rows = {(r[0], r[1]) for r in _in_step()}
+    assert (second.id, agency("dprd-kaltim").id) in rows
+    assert (second.id, agency("kejati-kaltim").id) not in rows
 
 
 def test_a_merge_moves_the_tally(two_meetings, agency):
@@ -184,3 +228,32 @@ def test_a_large_transaction_rebuilds_everything(two_meetings, agency, monkeypat
     db.session.commit()
     rows = _in_step()
     assert (first.id, agency("kejati-kaltim").id) in {(r[0], r[1]) for r in rows}
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_two_commits_sharing_a_body_take_turns(app, two_meetings):
+    """Without the advisory lock the second commit inserts the shared body's total twice."""
+    first, second = two_meetings
+    second_id, failures = second.id, []
+
+    def edit_the_other_meeting() -> None:
+        try:
+            with app.app_context():
+                other = db.session.get(Meeting, second_id)
+                update_participation(other.participations[0], {"attendance": "present"})
+                db.session.commit()
+        except Exception as error:  # reported below, with the test's own failure
+            failures.append(error)
+
+    # Both meetings name Polda Kaltim: both commits re-sum its total.
+    update_participation(first.participations[0], {"attendance": "represented"})
+    db.session.flush()
+    tally.refresh([first.id])  # this transaction now holds the turn and Polda's total
+    other = threading.Thread(target=edit_the_other_meeting)
+    other.start()
+    other.join(timeout=1)  # the other commit waits for the turn meanwhile
+    db.session.commit()
+    other.join(timeout=60)
+    assert not other.is_alive() and failures == []
+    db.session.expire_all()
+    _in_step()

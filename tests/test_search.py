@@ -109,7 +109,7 @@ def test_reindex_command(runner, make_meeting):
     make_meeting(title="Rakor Sangatta")
     result = runner.invoke(args=["meetings", "reindex"])
     assert result.exit_code == 0, result.output
-    assert "1 meetings indexed" in result.output
+    assert "1 meetings indexed, ranking tallies rebuilt" in result.output
 
 
 def test_sqlite_searches_through_fts5_and_stays_in_step(client, make_meeting, backend):

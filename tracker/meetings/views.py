@@ -10,6 +10,7 @@ from tracker.extensions import db
 from tracker.meetings import public_history, queries
 from tracker.meetings.jsonld import meeting_event, script_json
 from tracker.meetings.sharing import share_for
+from tracker.rankings import tally
 from tracker.regions import queries as region_queries
 from tracker.routing import page_number
 
@@ -83,7 +84,8 @@ def history(meeting_id: int) -> str:
 
 @bp.cli.command("reindex")
 def reindex_command() -> None:
-    """Rebuild the search documents of every meeting."""
+    """Rebuild the search documents and the ranking tallies of every meeting."""
     count = search.reindex_all()
+    tally.rebuild_all()
     db.session.commit()
-    click.echo(f"{count} meetings indexed")
+    click.echo(f"{count} meetings indexed, ranking tallies rebuilt")

@@ -88,8 +88,9 @@ class BodyTally(Model):
 class BodyTotal(Model):
     """One body's sums over every counted meeting: the national ranking without a filter.
 
-    Kept by adding the difference each re-tallied meeting makes (``tracker/rankings/tally.py``),
-    so the unfiltered ranking reads one row per body however large the record grows.
+    Re-summed at commit from the tally rows of every body a transaction names
+    (``tracker/rankings/tally.py``), so the unfiltered ranking reads one row per body
+    however large the record grows.
     ``meetings`` counts the body's counted meetings, absences included; a body at zero has
     no row in the ranking.
     """

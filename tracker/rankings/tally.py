@@ -31,7 +31,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from tracker.extensions import db
 from tracker.labels import ROLE_ORDER
@@ -43,10 +43,14 @@ from tracker.models.tally import FORUM_KIND, TALLY_FLAGS, BodyTally, BodyTotal
 # whose rows leave by cascade (a deleted meeting's).
 _TOUCHED = "body_tally_touched"
 _BODIES = "body_tally_bodies"
+# Set by a bulk statement whose meetings cannot be read beforehand: rebuild all at commit.
+_REBUILD = "body_tally_rebuild"
 # A SELECT of any columns (SQLAlchemy 2.1 types a Select by its column types).
 Rows = Select[*tuple[Any, ...]]
 # Meetings per DELETE / INSERT ... SELECT (bound parameters stay well under the limits).
 _CHUNK = 500
+# The advisory lock's key ("rakor" + 1 in ASCII): one per database, held to commit.
+_LOCK_KEY = 0x72616B6F7201
 # Past this many touched meetings a transaction rebuilds the whole tally instead.
 _REBUILD_OVER = 20_000
 # Meeting columns whose change can change a tally (through ``counted``).
@@ -88,11 +92,25 @@ def _fill(rows: Rows) -> Insert:
     return insert(BodyTally).from_select(columns, rows)
 
 
+def _take_turns() -> None:
+    """On PostgreSQL, let one committing transaction at a time rebuild derived rows.
+
+    Two transactions deleting and inserting the same body's total (two edits sharing a
+    body) would otherwise both insert it: the second's DELETE skips the row the first
+    already replaced, and its INSERT breaks the primary key. The lock ends with the
+    transaction; each statement after it sees what the previous holder committed.
+    SQLite has one writer at a time already.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(_LOCK_KEY)))
+
+
 def refresh(meeting_ids: Iterable[int], agency_ids: Iterable[int] = ()) -> None:
     """Rebuild the tally rows of these meetings, then the totals of every body they name.
 
     ``agency_ids`` adds bodies whose rows went another way (a deleted meeting's, by cascade).
     """
+    _take_turns()
     wanted = sorted(set(meeting_ids))
     if len(wanted) > _REBUILD_OVER:
         rebuild_all()  # a bulk load: one pass over everything beats chunks of IN lists
@@ -134,6 +152,7 @@ def _retotal(agency_ids: list[int]) -> None:
 
 def rebuild_all() -> None:
     """Rebuild every tally row and total (after loads that went past the session)."""
+    _take_turns()
     db.session.execute(delete(BodyTally))
     db.session.execute(_fill(tally_rows()))
     db.session.execute(delete(BodyTotal.__table__))
@@ -178,10 +197,10 @@ def _collect_bulk(state: ORMExecuteState) -> None:
     touched = _touched(state.session)
     if table == Participation.__tablename__:
         if isinstance(statement, Insert):
-            params: Any = state.parameters
-            rows = list(params) if isinstance(params, list | tuple) else [params or {}]
-            touched.update(r["meeting_id"] for r in rows if r.get("meeting_id") is not None)
+            _note_inserted(state, touched)
             return
+        if isinstance(statement, Update) and "meeting_id" in _set_columns(statement):
+            state.session.info[_REBUILD] = True  # rows move to meetings not named here
         column = Participation.meeting_id
     elif table == Meeting.__tablename__ and not isinstance(statement, Insert):
         if isinstance(statement, Update) and not _changes_tally(statement):
@@ -197,24 +216,50 @@ def _collect_bulk(state: ORMExecuteState) -> None:
         _bodies(state.session).update(_bodies_of(ids))
 
 
+def _note_inserted(state: ORMExecuteState, touched: set[int]) -> None:
+    """The meetings of participations inserted in bulk, from the rows given."""
+    params: Any = state.parameters
+    rows = list(params) if isinstance(params, list | tuple) else [params or {}]
+    given = [r.get("meeting_id") for r in rows]
+    if not rows or None in given:
+        # .values() or .from_select(): the new rows' meetings are not known here.
+        state.session.info[_REBUILD] = True
+    touched.update(int(i) for i in given if i is not None)
+
+
+def _set_columns(statement: Update) -> set[str]:
+    """The column names a bulk UPDATE sets (empty when they come another way)."""
+    return {str(getattr(key, "key", key)) for key in statement._values or {}}
+
+
 def _changes_tally(statement: Update) -> bool:
     """Whether a bulk UPDATE of meetings sets a column the tally copies."""
-    names = {getattr(key, "key", key) for key in statement._values or {}}
+    names = _set_columns(statement)
     return bool(names & _MEETING_COLUMNS) or not names
 
 
 def _refresh_before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint's release: the outer transaction's commit does the work
     if session.new or session.dirty or session.deleted:
         session.flush()  # so _collect_flushed sees what is still pending
     touched = session.info.pop(_TOUCHED, None)
     bodies = session.info.pop(_BODIES, None)
-    if touched or bodies:
+    if session.info.pop(_REBUILD, False):
+        rebuild_all()
+    elif touched or bodies:
         refresh(touched or (), bodies or ())
 
 
-def _forget(session: Session, *_args: Any) -> None:
-    session.info.pop(_TOUCHED, None)
-    session.info.pop(_BODIES, None)
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    """The outermost transaction ended: what it touched is done with or undone.
+
+    A savepoint's rollback keeps the notes: re-tallying a meeting that did not change
+    after all costs little, forgetting one that did would leave it stale.
+    """
+    if transaction.parent is None:
+        for key in (_TOUCHED, _BODIES, _REBUILD):
+            session.info.pop(key, None)
 
 
 if not event.contains(db.session, "after_flush", _collect_flushed):
@@ -222,4 +267,4 @@ if not event.contains(db.session, "after_flush", _collect_flushed):
     event.listen(db.session, "after_flush", _collect_flushed)
     event.listen(db.session, "do_orm_execute", _collect_bulk)
     event.listen(db.session, "before_commit", _refresh_before_commit)
-    event.listen(db.session, "after_rollback", _forget)
+    event.listen(db.session, "after_transaction_end", _forget)
