@@ -65,23 +65,17 @@ def ics_response(
         response.content_encoding = "gzip"
     else:
         response.content_length = sum(len(c) for c in data)
-    response.set_etag(etag)
-    response.last_modified = modified
-    response.vary.add("Accept-Encoding")
-    response.cache_control.max_age = MAX_AGE
-    if private:
-        response.cache_control.private = True
-        response.headers["X-Robots-Tag"] = "noindex"
-        response.headers["Referrer-Policy"] = "no-referrer"
-    else:
-        response.cache_control.public = True
-    disposition = "attachment" if attachment else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    feed_headers(response, etag, modified, filename, private, attachment)
     return response.make_conditional(request)
 
 
 def feed_headers(
-    response: Response, etag: str, modified: datetime, filename: str, private: bool
+    response: Response,
+    etag: str,
+    modified: datetime,
+    filename: str,
+    private: bool,
+    attachment: bool = False,
 ) -> Response:
     """Put a feed's ETag, Last-Modified, caching and file name on its answer."""
     response.set_etag(etag)
@@ -94,7 +88,8 @@ def feed_headers(
         response.headers["Referrer-Policy"] = "no-referrer"
     else:
         response.cache_control.public = True
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    disposition = "attachment" if attachment else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
 
 
