@@ -5,8 +5,13 @@ For attacks that may hang or kill the process: the test survives what the comman
 
 from __future__ import annotations
 
+import http.client
 import os
+import signal
+import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 from conftest import PG_URL
@@ -56,3 +61,54 @@ def drop_schema(backend: str, schema: str) -> None:
     with engine.begin() as conn:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
     engine.dispose()
+
+
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def start_gunicorn(
+    options: list[str], env: dict[str, str], log: Path
+) -> tuple[subprocess.Popen[bytes], int]:
+    """gunicorn with ``options`` on a socket bound here to a free port: (process, port)."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+    port = listener.getsockname()[1]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(GUNICORN), *options, "--bind", f"fd://{listener.fileno()}"]
+            + ["--timeout", "60", "tracker:create_app()"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            pass_fds=(listener.fileno(),),
+            start_new_session=True,
+        )
+    listener.close()
+    return proc, port
+
+
+def wait_ready(proc: subprocess.Popen[bytes], port: int, log: Path, host: str = "") -> None:
+    """Wait until gunicorn serves a static file (failing with its log if it died)."""
+    deadline = time.monotonic() + 60
+    while True:
+        assert proc.poll() is None, log.read_text(errors="replace")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            conn.request("GET", "/static/css/app.css", headers={"Host": host} if host else {})
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        finally:
+            conn.close()
+        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+        time.sleep(0.2)
+
+
+def stop_gunicorn(proc: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn and its workers (its own process group): TERM, then KILL."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)

@@ -13,10 +13,6 @@ import gzip
 import hashlib
 import http.client
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -37,7 +33,14 @@ from tracker.meetings.synth import synthesize
 from tracker.models import Meeting
 
 from .checks import check_ics
-from .child import child_database, child_env, drop_schema
+from .child import (
+    child_database,
+    child_env,
+    drop_schema,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_ready,
+)
 
 MEETINGS = 2000  # the archive feed is about 1.6 MB: streamed, not built in memory
 WORKERS, THREADS, CLIENTS = 2, 4, 8
@@ -52,7 +55,6 @@ FEEDS = (
     "/calendar/all.ics",
 )
 SCHEMA = "adversarial_feeds"
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 BASE_URL = "https://rakor.example.id"
 END = b"END:VCALENDAR\r\n"
 
@@ -98,23 +100,6 @@ def database(backend: str, tmp_path: Path) -> Iterator[tuple[str, Flask]]:
     drop_schema(backend, SCHEMA)
 
 
-def _wait_ready(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        assert proc.poll() is None, log.read_text(errors="replace")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/static/css/app.css")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        finally:
-            conn.close()
-        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
-        time.sleep(0.2)
-
-
 @pytest.fixture
 def server(database: tuple[str, Flask], tmp_path: Path) -> Iterator[tuple[int, Path]]:
     """gunicorn with 2 threaded workers on a socket bound here to a free port."""
@@ -137,30 +122,14 @@ def server(database: tuple[str, Flask], tmp_path: Path) -> Iterator[tuple[int, P
         decoy = where / f"{number:040x}.ics"
         decoy.write_bytes(b"BEGIN:VCALENDAR\r\n" + END)
         os.utime(decoy, (ahead, ahead))
-    listener = socket.create_server(("127.0.0.1", 0), backlog=64)
-    port = listener.getsockname()[1]
     log = tmp_path / "gunicorn.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(GUNICORN), "--workers", str(WORKERS), "--threads", str(THREADS)]
-            + ["--bind", f"fd://{listener.fileno()}", "--timeout", "60", "tracker:create_app()"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            pass_fds=(listener.fileno(),),
-            start_new_session=True,
-        )
-    listener.close()
+    options = ["--workers", str(WORKERS), "--threads", str(THREADS)]
+    proc, port = start_gunicorn(options, env, log)
     try:
-        _wait_ready(port, proc, log)
+        wait_ready(proc, port, log)
         yield port, log
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop_gunicorn(proc)
 
 
 def _fetch(port: int, path: str, compressed: bool) -> Answer:

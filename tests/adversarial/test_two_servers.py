@@ -9,12 +9,8 @@ between the servers but the database: no cache, no files, no process.
 from __future__ import annotations
 
 import http.client
-import os
 import re
-import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,13 +27,19 @@ from tracker.extensions import db
 from tracker.meetings.synth import synthesize
 from tracker.models import Meeting
 
-from .child import child_database, child_env, drop_schema
+from .child import (
+    child_database,
+    child_env,
+    drop_schema,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_ready,
+)
 from .conftest import page_token
 
 SCHEMA = "two_servers"
 HOST = "rakor.example.id"
 BASE_URL = f"http://{HOST}"
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 EDITOR = "editor.two@kaltim.example"
 # The documented delay of a feed on another server (the default CALENDAR_STATE_MAX_AGE).
 FEED_DELAY = 1.0
@@ -101,8 +103,6 @@ def database(tmp_path: Path) -> Iterator[tuple[str, int]]:
 
 
 def _start(url: str, instance: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    listener = socket.create_server(("127.0.0.1", 0), backlog=64)
-    port = listener.getsockname()[1]
     env = child_env(url, instance)
     env.update(
         TRACKER_PUBLIC_BASE_URL=BASE_URL,
@@ -110,40 +110,7 @@ def _start(url: str, instance: Path, log: Path) -> tuple[subprocess.Popen[bytes]
         # The synthetic meetings are past: keep a cancelled one in the feeds to see it there.
         TRACKER_CALENDAR_CANCELLED_RETENTION_DAYS="100000",
     )
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(GUNICORN), "--workers", "1", "--bind", f"fd://{listener.fileno()}"]
-            + ["--timeout", "60", "tracker:create_app()"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            pass_fds=(listener.fileno(),),
-            start_new_session=True,
-        )
-    listener.close()
-    return proc, port
-
-
-def _wait_ready(proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        assert proc.poll() is None, log.read_text(errors="replace")
-        try:
-            if Browser(port).request("GET", "/static/css/app.css")[0] == 200:
-                return
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
-        time.sleep(0.2)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
+    return start_gunicorn(["--workers", "1"], env, log)
 
 
 @pytest.fixture
@@ -155,11 +122,11 @@ def servers(database: tuple[str, int], tmp_path: Path) -> Iterator[tuple[Browser
         for name in ("a", "b"):
             log = tmp_path / f"gunicorn-{name}.log"
             started.append(_start(url, tmp_path / f"instance-{name}", log))
-            _wait_ready(*started[-1], log)
+            wait_ready(*started[-1], log, host=HOST)
         yield Browser(started[0][1]), Browser(started[1][1])
     finally:
         for proc, _port in started:
-            _stop(proc)
+            stop_gunicorn(proc)
 
 
 def _counted(html: str) -> int:
