@@ -5,9 +5,6 @@ from __future__ import annotations
 import http.client
 import logging
 import os
-import signal
-import socket
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +12,11 @@ import pytest
 from flask import Flask
 from staff_helpers import make_user
 
-from tracker import ROOT, redaction
+from tracker import redaction
 from tracker.calendar.operations import regenerate_feed_token
 from tracker.extensions import db
 
-from .test_concurrent_feeds import GUNICORN, _wait_ready
+from .child import start_gunicorn, stop_gunicorn, wait_ready
 
 BASE_URL = "https://rakor.example.id"
 
@@ -41,26 +38,13 @@ def _serve_and_request(app: Flask, tmp_path: Path, requests: list[tuple[str, dic
         TRACKER_SECRET_KEY="access-log-secret",
         TRACKER_PUBLIC_BASE_URL=BASE_URL,
     )
-    listener = socket.create_server(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
     out = tmp_path / "gunicorn.out"
     access = tmp_path / "access.log"
-    command = [str(GUNICORN), "-c", "python:tracker.gunicorn_conf", "--workers", "1"]
     # The same settings as `make serve`, with the access log in a file instead of stdout.
-    command += ["--bind", f"fd://{listener.fileno()}", "--access-logfile", str(access)]
-    with out.open("wb") as sink:
-        proc = subprocess.Popen(
-            [*command, "tracker:create_app()"],
-            cwd=ROOT,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            pass_fds=(listener.fileno(),),
-            start_new_session=True,
-        )
-    listener.close()
+    options = ["-c", "python:tracker.gunicorn_conf", "--workers", "1"]
+    proc, port = start_gunicorn([*options, "--access-logfile", str(access)], env, out)
     try:
-        _wait_ready(port, proc, out)
+        wait_ready(proc, port, out)
         for path, headers in requests:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             conn.request("GET", path, headers=headers)
@@ -69,8 +53,7 @@ def _serve_and_request(app: Flask, tmp_path: Path, requests: list[tuple[str, dic
             assert response.status in (200, 308), (path, response.status)
             conn.close()
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
+        stop_gunicorn(proc)
     return access.read_text()
 
 
