@@ -88,6 +88,24 @@ def test_index_follows_edits_of_meetings_releases_and_aliases(client, make_meeti
     assert _found(client, "intel benua") == ["Rakor Perdana"]
 
 
+def test_a_rolled_back_savepoint_keeps_the_outer_transactions_edits_indexed(client, make_meeting):
+    """As a bulk import does: an edit flushed, then one record's savepoint fails."""
+    first = make_meeting(title="Rakor Awal")
+    second = make_meeting(title="Rapat Kedua")
+    update_meeting(first, {"title": "Rakor Perdana"})
+    db.session.flush()
+    nested = db.session.begin_nested()
+    update_meeting(second, {"title": "Rapat Gagal"})
+    db.session.flush()
+    nested.rollback()
+    with db.session.begin_nested():
+        update_meeting(second, {"title": "Rapat Susulan"})
+    db.session.commit()
+    assert _found(client, "perdana") == ["Rakor Perdana"]
+    assert _found(client, "susulan") == ["Rapat Susulan"]
+    assert _found(client, "gagal") == []
+
+
 def test_internal_meetings_are_never_found(client, make_meeting):
     make_meeting(title="Rapat rahasia bunglon", visibility="internal")
     assert db.session.scalar(db.select(db.func.count()).select_from(MeetingSearch)) == 1

@@ -43,7 +43,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
-from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column, selectinload
 
 from tracker import search_terms
 from tracker.extensions import Model, db
@@ -327,6 +327,8 @@ def _collect(session: Session, _flush_context: Any) -> None:
 
 def _reindex_before_commit(session: Session) -> None:
     """Rebuild the documents of the meetings touched in this transaction."""
+    if session.in_nested_transaction():
+        return  # a savepoint's release: the outer transaction's commit does the work
     if session.new or session.dirty or session.deleted:
         session.flush()  # so _collect sees the changes still pending
     dirty = session.info.pop(_DIRTY, None)
@@ -355,12 +357,18 @@ def _before_flush(session: Session, *_args: Any) -> None:
         search_terms.forget_meetings(ids)
 
 
-def _forget(session: Session, *_args: Any) -> None:
-    session.info.pop(_DIRTY, None)
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    """The outermost transaction ended: its notes are done with or undone.
+
+    A savepoint's rollback keeps them: reindexing a meeting that did not change after
+    all costs little, forgetting one that did would leave its document stale.
+    """
+    if transaction.parent is None:
+        session.info.pop(_DIRTY, None)
 
 
 if not event.contains(db.session, "after_flush", _collect):
     event.listen(db.session, "after_flush", _collect)
     event.listen(db.session, "before_flush", _before_flush)
     event.listen(db.session, "before_commit", _reindex_before_commit)
-    event.listen(db.session, "after_rollback", _forget)
+    event.listen(db.session, "after_transaction_end", _forget)
