@@ -157,3 +157,25 @@ def test_sqlite_searches_through_fts5_and_stays_in_step(client, make_meeting, ba
         db.session.execute(
             text("INSERT INTO meeting_search_fts(meeting_search_fts) VALUES ('integrity-check')")
         )
+
+
+def test_a_search_counts_to_the_cap_and_says_more(client, make_meeting, monkeypatch):
+    """A common word's exact count costs more than its page: past the cap it says "more"."""
+    from tracker.meetings import queries
+
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 2)
+    for n in range(4):
+        make_meeting(title=f"Rakor Pengamanan {n}")
+    make_meeting(title="Apel Siaga")
+    html = client.get("/meetings/", query_string={"q": "rakor"}).get_data(as_text=True)
+    assert "lebih dari 2 rapat" in html
+    body = client.get("/api/v1/meetings", query_string={"q": "rakor", "per_page": 1}).get_json()
+    assert body["meta"]["total"] == 2 and body["meta"]["total_capped"] is True
+    assert body["meta"]["pages"] == 2 and len(body["data"]) == 1
+    # Under the cap, and without a text search, the count is exact.
+    body = client.get("/api/v1/meetings", query_string={"q": "apel"}).get_json()
+    assert body["meta"]["total"] == 1 and body["meta"]["total_capped"] is False
+    body = client.get("/api/v1/meetings").get_json()
+    assert body["meta"]["total"] == 5 and body["meta"]["total_capped"] is False
+    english = client.get("/meetings/", query_string={"q": "rakor", "lang": "en"})
+    assert "more than 2 meetings" in english.get_data(as_text=True)

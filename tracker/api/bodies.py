@@ -34,6 +34,11 @@ class Meta(Schema):
     per_page: int
     total: int
     pages: int
+    total_capped: bool = Field(
+        default=False,
+        description="True when total is a lower bound: a text search (q) counts its "
+        "matches to 1,000 and no further.",
+    )
 
 
 class Links(Schema):

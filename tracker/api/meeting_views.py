@@ -36,14 +36,19 @@ def meetings(csv: bool = False) -> Response:
             csv_rows.MEETING_CSV_HEADER,
             map(csv_rows.meeting_csv_row, rows),
         )
-    page = paging.paginate(meeting_queries.filtered_meetings(filters))
+    total = meeting_queries.count_meetings(filters)
+    capped = meeting_queries.count_is_capped(filters, total)
+    page = paging.paginate(
+        meeting_queries.filtered_meetings(filters),
+        meeting_queries.SEARCH_COUNT_CAP if capped else total,
+    )
     # A better spelling of q when it finds little ("balikpapn" -> "balikpapan"), else null.
-    suggestion = search_suggest.for_filters(filters, page.total or 0)
+    suggestion = search_suggest.for_filters(filters, total)
     return paging.json_response(
         bodies.MeetingList(
             data=[serializers.meeting_summary(m) for m in page.items],
             suggestion=suggestion,
-            **paging.envelope(page, "api.meetings", meeting_queries.FILTER_KEYS),
+            **paging.envelope(page, "api.meetings", meeting_queries.FILTER_KEYS, capped),
         )
     )
 

@@ -40,15 +40,19 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
-def paginate(stmt: Any) -> Pagination:
-    """The page of ``stmt`` that ?page and ?per_page ask for."""
-    return db.paginate(
+def paginate(stmt: Any, total: int | None = None) -> Pagination:
+    """The page of ``stmt`` that ?page and ?per_page ask for (counted unless ``total`` is given)."""
+    page = db.paginate(
         stmt,
         page=int_arg("page", 1, 1, MAX_PAGE),
         per_page=int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
         max_per_page=MAX_PER_PAGE,
         error_out=False,
+        count=total is None,
     )
+    if total is not None:
+        page.total = total
+    return page
 
 
 def json_response(body: BaseModel) -> Response:
@@ -61,7 +65,11 @@ def json_response(body: BaseModel) -> Response:
 
 
 def envelope(
-    page: Pagination, endpoint: str, keys: tuple[str, ...] = (), **view_args: Any
+    page: Pagination,
+    endpoint: str,
+    keys: tuple[str, ...] = (),
+    capped: bool = False,
+    **view_args: Any,
 ) -> dict[str, Any]:
     """A list's meta and links; the links keep the query's filters (``keys``)."""
     # Only the endpoint's own filters are carried; anything else the visitor typed is dropped.
@@ -74,7 +82,9 @@ def envelope(
         return url_with_query(endpoint, query, external=True, **view_args)
 
     pages = max(page.pages, 1)
-    meta = bodies.Meta(page=page.page, per_page=page.per_page, total=page.total, pages=pages)
+    meta = bodies.Meta(
+        page=page.page, per_page=page.per_page, total=page.total, pages=pages, total_capped=capped
+    )
     links = bodies.Links(
         self=link(page.page),
         first=link(1),

@@ -95,6 +95,8 @@ __all__ = [
 
 # The one visibility rule every public query starts from.
 PUBLIC = Meeting.visibility == "public"
+# A text search counts its matches up to this many, then says "more than" (count_meetings).
+SEARCH_COUNT_CAP = 1000
 
 
 def list_options() -> list[Any]:
@@ -204,6 +206,11 @@ def _compute_choices() -> dict[str, list[Choice]]:
     }
 
 
+def count_is_capped(filters: MeetingFilters, total: int) -> bool:
+    """Whether ``count_meetings`` stopped at the cap (a lower bound, not the count)."""
+    return bool(filters.q) and total > SEARCH_COUNT_CAP
+
+
 def filter_choices() -> dict[str, list[Choice]]:
     """Options for the filter form: elections, and agencies seen in public meetings.
 
@@ -216,14 +223,21 @@ def filter_choices() -> dict[str, list[Choice]]:
 
 
 def count_meetings(filters: MeetingFilters) -> int:
-    """How many public meetings match the filters.
+    """How many public meetings match the filters; a text search counts to one past the cap.
 
-    Kept until the next committed write, except for text searches: their documents
-    include press releases, whose writes do not move the change counter.
+    A result above ``SEARCH_COUNT_CAP`` means "more than the cap" (see
+    ``count_is_capped``). Other counts are exact and kept until the next committed write;
+    text searches are not kept: their documents include press releases, whose writes do
+    not move the change counter.
     """
-    stmt = select(func.count()).select_from(Meeting).where(PUBLIC, *filter_conditions(filters))
+    conditions = (PUBLIC, *filter_conditions(filters))
     if filters.q:
-        return int(db.session.execute(stmt).scalar_one())
+        # Counting every match of a common word cost 20x the page itself (170 ms against
+        # 8 ms for "kpu" at 100,000 meetings on PostgreSQL); one past the cap says "more".
+        matches = select(Meeting.id).where(*conditions).limit(SEARCH_COUNT_CAP + 1)
+        capped = select(func.count()).select_from(matches.subquery())
+        return int(db.session.execute(capped).scalar_one())
+    stmt = select(func.count()).select_from(Meeting).where(*conditions)
     key = ("public_meeting_total", tuple(sorted(filters.args().items())))
     return kept(key, lambda: int(db.session.execute(stmt).scalar_one()))
 

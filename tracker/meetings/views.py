@@ -25,6 +25,7 @@ def index() -> tuple[str, int]:
     filters = queries.parse_filters(request.args)
     page = None
     suggestion = None
+    capped = False
     if not filters.errors:
         page = db.paginate(
             queries.filtered_meetings(filters),
@@ -35,7 +36,9 @@ def index() -> tuple[str, int]:
             count=False,
         )
         # Counted apart: the total is kept between writes (see count_meetings).
-        page.total = total = queries.count_meetings(filters)
+        total = queries.count_meetings(filters)
+        capped = queries.count_is_capped(filters, total)
+        page.total = queries.SEARCH_COUNT_CAP if capped else total
         suggestion = search_suggest.for_filters(filters, total)
     html = render_template(
         "meetings/index.html",
@@ -44,6 +47,7 @@ def index() -> tuple[str, int]:
         choices=queries.filter_choices(),
         regions=region_queries.region_menus(),
         suggestion=suggestion,
+        count_capped=capped,
     )
     return html, 400 if filters.errors else 200
 
