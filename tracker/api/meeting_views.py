@@ -36,12 +36,8 @@ def meetings(csv: bool = False) -> Response:
             csv_rows.MEETING_CSV_HEADER,
             map(csv_rows.meeting_csv_row, rows),
         )
-    total = meeting_queries.count_meetings(filters)
-    capped = meeting_queries.count_is_capped(filters, total)
-    page = paging.paginate(
-        meeting_queries.filtered_meetings(filters),
-        meeting_queries.SEARCH_COUNT_CAP if capped else total,
-    )
+    total, capped = meeting_queries.list_total(filters)
+    page = paging.paginate(meeting_queries.filtered_meetings(filters), total)
     # A better spelling of q when it finds little ("balikpapn" -> "balikpapan"), else null.
     suggestion = search_suggest.for_filters(filters, total)
     return paging.json_response(

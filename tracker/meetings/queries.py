@@ -79,6 +79,7 @@ __all__ = [
     "filtered_meetings",
     "find_agency",
     "list_options",
+    "list_total",
     "meeting_detail",
     "meetings_for_export",
     "numbered_evidence",
@@ -206,9 +207,12 @@ def _compute_choices() -> dict[str, list[Choice]]:
     }
 
 
-def count_is_capped(filters: MeetingFilters, total: int) -> bool:
-    """Whether ``count_meetings`` stopped at the cap (a lower bound, not the count)."""
-    return bool(filters.q) and total > SEARCH_COUNT_CAP
+def list_total(filters: MeetingFilters) -> tuple[int, bool]:
+    """(total a list shows, whether it is capped): a capped total is the cap, a lower bound."""
+    total = count_meetings(filters)
+    if filters.q and total > SEARCH_COUNT_CAP:
+        return SEARCH_COUNT_CAP, True
+    return total, False
 
 
 def filter_choices() -> dict[str, list[Choice]]:
@@ -226,7 +230,7 @@ def count_meetings(filters: MeetingFilters) -> int:
     """How many public meetings match the filters; a text search counts to one past the cap.
 
     A result above ``SEARCH_COUNT_CAP`` means "more than the cap" (see
-    ``count_is_capped``). Other counts are exact and kept until the next committed write;
+    ``list_total``). Other counts are exact and kept until the next committed write;
     text searches are not kept: their documents include press releases, whose writes do
     not move the change counter.
     """

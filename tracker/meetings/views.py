@@ -36,10 +36,8 @@ def index() -> tuple[str, int]:
             count=False,
         )
         # Counted apart: the total is kept between writes (see count_meetings).
-        total = queries.count_meetings(filters)
-        capped = queries.count_is_capped(filters, total)
-        page.total = queries.SEARCH_COUNT_CAP if capped else total
-        suggestion = search_suggest.for_filters(filters, total)
+        page.total, capped = queries.list_total(filters)
+        suggestion = search_suggest.for_filters(filters, page.total)
     html = render_template(
         "meetings/index.html",
         page=page,
