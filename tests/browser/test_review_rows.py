@@ -19,7 +19,10 @@ def _review(page: Any, server: LiveServer) -> Any:
     page.get_by_label("Teks siaran pers").fill(seed)
     page.get_by_label("Media atau penerbit").fill("kaltimfaktual.co")
     page.get_by_role("button", name="Usulkan rapat").click()
-    return page.locator("form.review-form")
+    form = page.locator("form.review-form")
+    # The click only starts the POST; counting rows before the review page arrives would count none.
+    expect(form.locator("details.review-row").first).to_be_attached()
+    return form
 
 
 def test_a_line_added_then_removed_leaves_no_empty_line(page: Any, live_server: LiveServer):
