@@ -13,7 +13,10 @@ response included) for the full archive of public meetings:
 
 - floor: the same rows fetched by one raw SQL query (sqlite3 or psycopg, no ORM) and
   written by a minimal string formatter (no folding, no VTIMEZONE, no description);
-- cold: no stored VEVENT and no cached body: every event is written from Core rows;
+- from nothing: no stored VEVENT and no cached body: every event is written from Core
+  rows (after a deploy that changed the event format; a request stores 1,000 of them);
+- cold: no cached body, every VEVENT stored (as the commits that made the meetings, or
+  ``flask calendar-refresh``, leave them): assembly only;
 - warm: the same request again (the body cached for this feed generation);
 - 304: a revalidation with the warm answer's ETag, against a 200 for a static file
   (``/static/css/app.css``) through the same app: requests per second of each, measured
@@ -22,7 +25,7 @@ response included) for the full archive of public meetings:
   reports how much its peak resident set (VmHWM) grew.
 
 Each time is the best of ``--repeat`` runs (cold: one run per repeat, caches dropped
-before each). Prints a markdown table with the targets of issue 7.
+before each). Prints a markdown table with the targets of issues 7 and 18.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from urllib.parse import urlsplit, urlunsplit
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tracker import create_app  # noqa: E402
-from tracker.calendar import cache  # noqa: E402
+from tracker.calendar import bodies, cache  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 
 URL = "/calendar/all.ics?archive=1"
@@ -264,6 +267,7 @@ class Figures:
     t_cold: float
     t_warm: float
     t_floor: float
+    t_assembled: float = 0.0
     r_304: float = 0.0
     r_static: float = 0.0
     rss: dict[str, Any] | None = None
@@ -301,7 +305,25 @@ def _feed_times(app: Any, client: Any, repeat: int, database: Database) -> tuple
     if floor_events != events:
         raise SystemExit(f"row mismatch: feed {events}, floor {floor_events}")
     figures = Figures(events, len(body), len(cold_times), min(cold_times), t_warm, t_floor)
+    figures.t_assembled = _assembled(app, client, repeat, body)
     return figures, warm.headers["ETag"]
+
+
+def _assembled(app: Any, client: Any, repeat: int, body: bytes) -> float:
+    """Best time with every VEVENT stored and no cached body (checked byte for byte)."""
+    result = app.test_cli_runner().invoke(args=["calendar-refresh"])
+    if result.exit_code != 0:
+        raise SystemExit(result.output)
+
+    def once() -> bytes:
+        with app.app_context():
+            bodies.clear()
+        return client.get(URL).get_data()
+
+    t_assembled, assembled = _best(repeat, once)
+    if assembled != body:
+        raise SystemExit("the feed assembled from stored VEVENTs differs from the built one")
+    return t_assembled
 
 
 def _rates(client: Any, etag: str, requests: int) -> tuple[float, float]:
@@ -329,13 +351,17 @@ def _print_table(label: str, args: argparse.Namespace, f: Figures) -> None:
     print("| --- | --- | --- | --- | --- | --- |")
     print(f"| floor (raw SQL + minimal formatter) | {f.t_floor * 1000:.0f} ms | | 1.00x | | |")
     ref = f"floor {f.t_floor * 1000:.0f} ms"
+    print(
+        f"| from nothing (no stored piece, no cached body) | {f.t_cold * 1000:.0f} ms | {ref} "
+        f"| {f.t_cold / f.t_floor:.2f}x | for information | |"
+    )
     _row(
-        "cold (no stored piece, no cached body)",
-        f"{f.t_cold * 1000:.0f} ms",
+        "cold (stored pieces, no cached body)",
+        f"{f.t_assembled * 1000:.0f} ms",
         ref,
-        f.t_cold / f.t_floor,
-        "≤ 2x floor",
-        f.t_cold <= 2 * f.t_floor,
+        f.t_assembled / f.t_floor,
+        "≤ 3x floor",
+        f.t_assembled <= 3 * f.t_floor,
     )
     _row(
         "warm (cached body)",

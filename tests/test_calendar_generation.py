@@ -62,11 +62,23 @@ def test_agency_rename_reaches_stored_events_and_etag(client, meetings):
     polda = db.session.execute(db.select(Agency).filter_by(slug="polda-kaltim")).scalar_one()
     polda.short_name = "Polda Kalimantan Timur"
     db.session.commit()
-    assert state.read().reference_generation == references + 1
+    # Renamed in a flush: its events are rebuilt, the others are not made stale.
+    assert state.read().reference_generation == references
     again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 200
     (event,) = Calendar.from_ical(again.get_data()).with_uid(meetings["seed"].uid)
     assert "Polda Kalimantan Timur" in str(event["DESCRIPTION"])
+
+
+def test_a_bulk_rename_outside_the_orm_makes_every_stored_event_stale(client, meetings):
+    references = state.read().reference_generation
+    db.session.execute(
+        update(Agency).where(Agency.slug == "polda-kaltim").values(short_name="Polda (Core)")
+    )
+    db.session.commit()
+    assert state.read().reference_generation == references + 1
+    body = client.get("/calendar/agency/polda-kaltim.ics").get_data(as_text=True)
+    assert "Polda (Core)" in body
 
 
 def test_bodies_are_cached_per_generation_in_the_instance_folder(client, meetings, app):

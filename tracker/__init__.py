@@ -149,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(press_bp)
     app.register_blueprint(api_bp)
+    from tracker.calendar import upkeep  # noqa: F401 (its session listeners keep VEVENTs fresh)
     from tracker.calendar.views import bp as calendar_bp
 
     app.register_blueprint(calendar_bp)

@@ -5,19 +5,21 @@ the ``Meeting.version`` it was built from. The stamp is the settings fingerprint
 the feed state's ``reference_generation`` (``tracker/calendar/state.py``), so a piece is
 stale when the meeting was edited (``version`` moved on), the settings changed (another
 base URL or organizer), or a name it quotes (agency, person, venue, region, election)
-was changed since. Stale pieces are rebuilt from plain rows (two Core queries per chunk
-of meetings: the meetings with venue, city, region and election joined, then their
-participations with agency and person names) by the hand-written writer, and up to
-``STORE_PER_REQUEST`` of them are written back with a Core UPDATE, which leaves
-``version`` alone (an ORM write would bump it) and is marked silent (it changes no feed).
+was changed outside the ORM since. The transaction that edits a meeting or a name it
+quotes builds or clears its piece (``upkeep.py``), so feeds mostly only assemble: one
+Core query of the store's columns alone, in feed order. Stale pieces are rebuilt from
+plain rows (per chunk of stale meetings: the meetings with venue, city, region and
+election joined, then their participations with person names, agency names fetched once
+per feed) by the hand-written writer, and up to ``STORE_PER_REQUEST`` of them are
+written back with a Core UPDATE, which leaves ``version`` alone (an ORM write would bump
+it) and is marked silent (it changes no feed).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
@@ -38,19 +40,6 @@ CHUNK = 1000
 # is stored by later requests or ahead of time by `flask calendar-refresh`.
 STORE_PER_REQUEST = 1000
 _PATH_MARKER = 918273645
-
-
-@dataclass(frozen=True)
-class Piece:
-    """One meeting's VEVENT with what the feed needs to order and wrap it."""
-
-    id: int
-    uid: str
-    starts_at: datetime
-    timezone: str
-    time_unknown: bool
-    updated_at: datetime
-    text: str
 
 
 def settings() -> CalendarSettings:
@@ -133,18 +122,13 @@ def _meeting_columns() -> tuple[Any, ...]:
         region.name.label("region_name"),
         election.name.label("election_name"),
         m.version,
-        m.ical_version,
-        m.ical_event,
     )
 
 
 def meeting_rows(conditions: Sequence[ColumnElement[bool]], executor: Any = None) -> Any:
-    """The meetings matching ``conditions`` with everything their VEVENT shows, in order.
+    """The meetings matching ``conditions`` with everything their VEVENT shows.
 
-    One Core statement (no ORM objects), streamed (a server-side cursor on PostgreSQL).
-    Ordered by start, then UID compared code point by code point (COLLATE "C" on
-    PostgreSQL, SQLite's default), the order Python's sort gives, so both databases
-    write the same bytes.
+    One Core statement (no ORM objects); callers select at most a chunk of meetings.
     """
     columns = _meeting_columns()
     m = Meeting.__table__
@@ -152,10 +136,6 @@ def meeting_rows(conditions: Sequence[ColumnElement[bool]], executor: Any = None
     city = _CITY
     region = Region.__table__
     election = Election.__table__
-    uid: Any = m.c.uid
-    executor = executor or db.session
-    if db.engine.dialect.name == "postgresql":
-        uid = uid.collate("C")
     stmt = (
         select(*columns)
         .select_from(
@@ -165,10 +145,29 @@ def meeting_rows(conditions: Sequence[ColumnElement[bool]], executor: Any = None
             .outerjoin(election, election.c.id == m.c.election_id)
         )
         .where(*conditions)
-        .order_by(m.c.starts_at, uid)
+    )
+    return (executor or db.session).execute(stmt)
+
+
+def stored_rows(conditions: Sequence[ColumnElement[bool]], executor: Any = None) -> Any:
+    """Id, versions and stored VEVENT of the selected meetings, in feed order, streamed.
+
+    Only the store's columns and no joins: a feed whose pieces are fresh is assembly.
+    Ordered by start, then UID compared code point by code point (COLLATE "C" on
+    PostgreSQL, SQLite's default), the order Python's sort gives, so both databases
+    write the same bytes. A server-side cursor on PostgreSQL.
+    """
+    m = Meeting.__table__.c
+    uid: Any = m.uid
+    if db.engine.dialect.name == "postgresql":
+        uid = uid.collate("C")
+    stmt = (
+        select(m.id, m.version, m.ical_version, m.ical_event)
+        .where(*conditions)
+        .order_by(m.starts_at, uid)
         .execution_options(yield_per=CHUNK)
     )
-    return executor.execute(stmt)
+    return (executor or db.session).execute(stmt)
 
 
 _ROLES: dict[str | None, frozenset[str]] = {}
@@ -182,10 +181,17 @@ def _roles(text: str | None) -> frozenset[str]:
     return found
 
 
-def agency_names(executor: Any = None) -> dict[int, str]:
-    """Every agency's short name by id (a few thousand rows; cheaper than a join per row)."""
+def _add_agency_names(names: dict[int, str], wanted: set[int], executor: Any) -> None:
+    """Fill ``names`` (short name by agency id) with the wanted ids it lacks.
+
+    Kept across a feed's chunks: a few hundred distinct agencies serve thousands of
+    participations, cheaper than joining the agency to every row.
+    """
+    missing = sorted(wanted.difference(names))
     a = Agency.__table__.c
-    return {i: name for i, name in (executor or db.session).execute(select(a.id, a.short_name))}
+    for start in range(0, len(missing), CHUNK):
+        part = missing[start : start + CHUNK]
+        names.update(executor.execute(select(a.id, a.short_name).where(a.id.in_(part))).all())
 
 
 def participants(
@@ -196,7 +202,7 @@ def participants(
     if not ids:
         return grouped
     executor = executor or db.session
-    names = agency_names(executor) if agencies is None else agencies
+    names = {} if agencies is None else agencies
     p = Participation.__table__.c
     person = Person.__table__
     stmt = (
@@ -217,6 +223,8 @@ def participants(
         .where(p.meeting_id.in_(ids))
         .order_by(p.meeting_id, p.order, p.id)
     )
+    rows = executor.execute(stmt).all()
+    _add_agency_names(names, {r[4] for r in rows if r[4] is not None}, executor)
     make = Participant._make
     for (
         mid,
@@ -229,7 +237,7 @@ def participants(
         honorific,
         degrees,
         group,
-    ) in executor.execute(stmt):
+    ) in rows:
         display = None
         if name is not None:
             # Person.display_name, from columns.
@@ -264,61 +272,59 @@ def _store(built: list[dict[str, object]], executor: Any = None) -> None:
     executor.execute(stmt, built, execution_options=options)
 
 
+def build_texts(
+    ids: Sequence[int], conf: CalendarSettings, names: dict[int, str], executor: Any = None
+) -> dict[int, tuple[int, str]]:
+    """Write the VEVENTs of these meetings (at most a chunk): (version, text) by id."""
+    people = participants(ids, names, executor)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return {
+            r.id: (r.version, event_text(_record(r, people.get(r.id, ())), conf))
+            for r in meeting_rows([Meeting.id.in_(ids)], executor)
+        }
+
+
 def stream_pieces(
     conditions: Sequence[ColumnElement[bool]],
     conf: CalendarSettings,
     references: int,
     store_limit: int = STORE_PER_REQUEST,
     executor: Any = None,
-) -> Iterator[list[Piece]]:
-    """Yield the VEVENTs of the selected meetings in feed order, chunk by chunk.
+) -> Iterator[list[str]]:
+    """Yield the VEVENT texts of the selected meetings in feed order, chunk by chunk.
 
-    Fresh stored pieces are reused; stale ones are built (their participations read
-    per chunk) and the first ``store_limit`` of them written back once the meeting
-    cursor is exhausted (SQLite must not write a table under an open cursor).
+    Fresh stored pieces are reused; stale ones are built and the first ``store_limit``
+    of them written back once the cursor is exhausted (SQLite must not write a table
+    under an open cursor).
     """
     if not conf.shared:
         store_limit = 0  # built for one request's host: never stored for everyone
-    stamp = piece_stamp(conf, references)
-    prefix = stamp + "\n"
+    prefix = piece_stamp(conf, references) + "\n"
     cut = len(prefix)
     to_store: list[dict[str, object]] = []
-    agencies: dict[int, str] | None = None
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        result = meeting_rows(conditions, executor)
-        for rows in result.partitions():
-            stale = [
-                r.id
-                for r in rows
-                if r.ical_version != r.version or not (r.ical_event or "").startswith(prefix)
-            ]
-            people: dict[int, list[Participant]] = {}
-            if stale:
-                if agencies is None:
-                    agencies = agency_names(executor)
-                people = participants(stale, agencies, executor)
-            stale_ids = set(stale)
-            chunk: list[Piece] = []
-            for r in rows:
-                if r.id in stale_ids:
-                    text = event_text(_record(r, people.get(r.id, ())), conf)
-                    if len(to_store) < store_limit:
-                        to_store.append(
-                            {"b_id": r.id, "b_version": r.version, "b_text": prefix + text}
-                        )
-                else:
-                    text = r.ical_event[cut:]
-                chunk.append(
-                    Piece(r.id, r.uid, r.starts_at, r.timezone, r.time_unknown, r.updated_at, text)
-                )
-            yield chunk
+    names: dict[int, str] = {}
+    for rows in stored_rows(conditions, executor).partitions():
+        stale = [
+            r.id
+            for r in rows
+            if r.ical_version != r.version or not (r.ical_event or "").startswith(prefix)
+        ]
+        if not stale:
+            yield [r.ical_event[cut:] for r in rows]
+            continue
+        built = build_texts(stale, conf, names, executor)
+        for mid in stale[: max(0, store_limit - len(to_store))]:
+            version, text = built[mid]
+            to_store.append({"b_id": mid, "b_version": version, "b_text": prefix + text})
+        yield [built[r.id][1] if r.id in built else r.ical_event[cut:] for r in rows]
     _store(to_store, executor)
 
 
-def pieces(conditions: Sequence[ColumnElement[bool]], conf: CalendarSettings) -> list[Piece]:
-    """Every selected meeting's VEVENT, in feed order (for small selections)."""
+def event_texts(ids: Sequence[int], conf: CalendarSettings) -> list[str]:
+    """These meetings' VEVENTs, in feed order (for small selections), stale ones stored."""
     references = state.read().reference_generation
-    return [p for chunk in stream_pieces(conditions, conf, references) for p in chunk]
+    conditions = [Meeting.id.in_(list(ids))]
+    return [text for chunk in stream_pieces(conditions, conf, references) for text in chunk]
 
 
 def forget_events(ids: Iterable[int] | None = None) -> int:

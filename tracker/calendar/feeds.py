@@ -253,5 +253,5 @@ def build_chunks(
     """The calendar text of a feed in pieces: header, events chunk by chunk, footer."""
     yield calendar_head(info, conf, zone_spans(where, conf, connection))
     for chunk in cache.stream_pieces(where, conf, references, executor=connection):
-        yield "".join(p.text for p in chunk)
+        yield "".join(chunk)
     yield CALENDAR_FOOTER

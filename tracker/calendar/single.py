@@ -64,7 +64,7 @@ def _event_text(row: Any, prefix: str, conf: CalendarSettings) -> str:
     stored = row.ical_event or ""
     if row.ical_version == row.version and stored.startswith(prefix):
         return stored[len(prefix) :]
-    text = cache.pieces([Meeting.id == row.id], conf)[0].text
+    text = cache.event_texts([row.id], conf)[0]
     db.session.commit()
     return text
 

@@ -11,9 +11,11 @@ elections). The writes are noticed on the engine, below the ORM, so bulk Core wr
 Bumping as the very last statement before COMMIT keeps the row lock for an instant: two
 editors never wait on it while holding other rows (no deadlocks on PostgreSQL).
 
-``reference_generation`` moves only when rows that many VEVENTs quote (agency, person,
-venue, region or election names) are changed or deleted: every stored VEVENT built
-before then is stale. ``changed_at`` (whole seconds) feeds ``Last-Modified``; each bump
+``reference_generation`` moves when any of those tables is updated or deleted from
+outside an ORM flush (bulk UPDATEs, raw SQL) and the statement is not marked ``NOTED``:
+which events such a write reaches is unknown, so every stored VEVENT built before then
+is stale. Within a flush the changed objects are known, and ``upkeep.py`` makes stale
+only the events that quote them. ``changed_at`` (whole seconds) feeds ``Last-Modified``; each bump
 moves it at least one second on, so a date served before a change is always older than
 the date after it, even within the same second.
 """
@@ -45,13 +47,15 @@ STATE_ID = 1
 FEED_TABLES = frozenset(
     {"meeting", "participation", "venue", "agency", "person", "region", "election"}
 )
-# Tables whose names are quoted inside many stored VEVENTs.
-REFERENCE_TABLES = FEED_TABLES - {"meeting", "participation"}
 # Execution option marking writes that change no feed (the VEVENT store itself).
 SILENT = "calendar_silent"
+# Execution option marking a bulk write whose meetings were noted for upkeep.
+NOTED = "calendar_noted"
 _DML = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _FEEDS = "calendar_feeds_changed"
 _REFS = "calendar_references_changed"
+# Set on the connection while the session flushes (``upkeep.py``), cleared after it.
+IN_FLUSH = "calendar_in_flush"
 
 
 class CalendarState(_Model):
@@ -108,10 +112,14 @@ def _notice_writes(
     table = match.group(2).lower()
     if table not in FEED_TABLES:
         return
-    if context is not None and context.execution_options.get(SILENT):
+    options = context.execution_options if context is not None else {}
+    if options.get(SILENT):
         return
     conn.info[_FEEDS] = True
-    if table in REFERENCE_TABLES and not match.group(1).upper().startswith("INSERT"):
+    if match.group(1).upper().startswith("INSERT") or conn.info.get(IN_FLUSH):
+        return  # a new row is in no stored event yet; a flush's changes are noted (upkeep)
+    if not options.get(NOTED):
+        # A bulk or raw change: which events it reaches is unknown, so all are stale.
         conn.info[_REFS] = True
 
 
@@ -132,6 +140,7 @@ def _bump_on_commit(conn: Any) -> None:
 def _forget(info: dict[str, Any]) -> None:
     info.pop(_FEEDS, None)
     info.pop(_REFS, None)
+    info.pop(IN_FLUSH, None)
 
 
 @event.listens_for(Engine, "rollback")
@@ -183,6 +192,12 @@ def remember(reading: State) -> None:
     _recent[str(db.engine.url)] = (time.monotonic(), reading)
 
 
+def read_existing(connection: Any) -> State | None:
+    """The counter row through this connection, or None before it exists (never writes)."""
+    row = connection.exec_driver_sql(_READ).first()
+    return None if row is None else State(row[0], int(row[1]), int(row[2]), int(row[3]))
+
+
 def read(connection: Any = None) -> State:
     """The current counter row, creating it (with a fresh epoch) if it is missing.
 
@@ -190,9 +205,9 @@ def read(connection: Any = None) -> State:
     costs one tiny query, and the request's teardown ends the read transaction.
     """
     if connection is not None:
-        row = connection.exec_driver_sql(_READ).first()
-        if row is not None:
-            return State(row[0], int(row[1]), int(row[2]), int(row[3]))
+        found = read_existing(connection)
+        if found is not None:
+            return found
     row = db.session.connection().exec_driver_sql(_READ).first()
     if row is None:
         # A new or emptied database: draw the epoch now, for every later reader.

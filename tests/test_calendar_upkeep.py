@@ -1,0 +1,136 @@
+"""Stored VEVENTs kept fresh at commit: only what a change reaches is rebuilt (both databases)."""
+
+from __future__ import annotations
+
+import pytest
+from calendar_check import data as calendar_data
+from icalendar import Calendar
+
+from tracker.agencies import operations as agency_ops
+from tracker.calendar import cache, state, upkeep
+from tracker.extensions import db
+from tracker.meetings import operations as ops
+from tracker.models import Agency, Meeting, Region, Venue
+
+
+@pytest.fixture
+def meetings(make_meeting, region, agency):
+    """The shared set of meetings, each stored by the commit that made it."""
+    return calendar_data.build(make_meeting, region, agency)
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The ids of the meetings whose VEVENT is written, in order."""
+    built: list[int] = []
+    real = cache.event_text
+
+    def counting(meeting, conf):
+        built.append(meeting.id)
+        return real(meeting, conf)
+
+    monkeypatch.setattr(cache, "event_text", counting)
+    return built
+
+
+def _stored() -> dict[int, tuple[int | None, str | None]]:
+    rows = db.session.execute(db.select(Meeting.id, Meeting.ical_version, Meeting.ical_event))
+    return {mid: (version, text) for mid, version, text in rows}
+
+
+def _fresh(mid: int) -> bool:
+    row = db.session.execute(
+        db.select(Meeting.version, Meeting.ical_version).where(Meeting.id == mid)
+    ).one()
+    return row.version == row.ical_version
+
+
+def test_every_meeting_is_stored_by_its_commit(meetings):
+    stored = _stored()
+    assert set(stored) == {m.id for m in meetings.values()}
+    assert all(_fresh(mid) for mid in stored)
+    assert all("BEGIN:VEVENT" in (text or "") for _v, text in stored.values())
+
+
+def test_an_agency_rename_rebuilds_only_the_events_naming_it(client, meetings, counted):
+    before = _stored()
+    references = state.read().reference_generation
+    polda = db.session.execute(db.select(Agency).filter_by(slug="polda-kaltim")).scalar_one()
+    agency_ops.update_agency(polda, {"short_name": "Polda Kalimantan Timur"})
+    db.session.commit()
+    seed = meetings["seed"].id
+    assert counted == [seed]
+    assert state.read().reference_generation == references
+    after = _stored()
+    assert "Polda Kalimantan Timur" in (after[seed][1] or "")
+    assert {k: v for k, v in after.items() if k != seed} == {
+        k: v for k, v in before.items() if k != seed
+    }
+    body = client.get("/calendar/all.ics").get_data()
+    assert counted == [seed]  # the feed assembled what the commit stored
+    (event,) = Calendar.from_ical(body).with_uid(meetings["seed"].uid)
+    assert "Polda Kalimantan Timur" in str(event["DESCRIPTION"])
+
+
+def test_a_venue_edit_and_a_removed_participant_reach_their_meeting(meetings, counted):
+    seed = meetings["seed"]
+    venue = db.session.get(Venue, seed.venue_id)
+    venue.name = "Hotel Baru Balikpapan"
+    db.session.commit()
+    assert counted == [seed.id]
+    assert "Hotel Baru Balikpapan" in (_stored()[seed.id][1] or "")
+    counted.clear()
+    bawaslu = next(p for p in seed.participations if p.agency.slug == "bawaslu-kaltim")
+    ops.remove_participation(bawaslu)
+    db.session.commit()
+    assert counted == [seed.id]
+    assert "Bawaslu" not in (_stored()[seed.id][1] or "")
+
+
+def test_a_region_rename_past_the_commit_limit_leaves_the_rest_for_the_feed(
+    client, meetings, counted, monkeypatch
+):
+    monkeypatch.setattr(upkeep, "BUILD_AT_COMMIT", 1)
+    kaltim = db.session.execute(db.select(Region).filter_by(code="64")).scalar_one()
+    kaltim.name = "Provinsi Kalimantan Timur"
+    db.session.commit()
+    assert len(counted) == 1
+    naming = set(
+        db.session.execute(db.select(Meeting.id).where(Meeting.region_id == kaltim.id)).scalars()
+    )
+    assert len(naming) > 1
+    assert sum(_fresh(mid) for mid in naming) == 1  # the others are marked stale
+    body = client.get("/calendar/all.ics?archive=1").get_data().decode()
+    assert set(counted) <= naming and len(counted) > 1
+    assert "Provinsi Kalimantan Timur" in body
+    assert all(_fresh(mid) for mid in naming if mid != meetings["internal"].id)
+
+
+def test_a_savepoint_rolled_back_keeps_the_outer_edit_stored(meetings):
+    seed, papua = meetings["seed"], meetings["papua"]
+    ops.update_meeting(seed, {"title": "Judul yang disimpan"})
+    nested = db.session.begin_nested()
+    ops.update_meeting(papua, {"title": "Judul yang dibatalkan"})
+    db.session.flush()
+    nested.rollback()
+    db.session.commit()
+    stored = _stored()
+    assert "Judul yang disimpan" in (stored[seed.id][1] or "") and _fresh(seed.id)
+    assert "Judul yang dibatalkan" not in (stored[papua.id][1] or "") and _fresh(papua.id)
+
+
+def test_without_a_public_base_url_nothing_is_built_at_commit(app, make_meeting, region, counted):
+    app.config["PUBLIC_BASE_URL"] = None
+    meeting = make_meeting(title="Rapat tanpa alamat publik", region_id=region("64").id)
+    assert counted == []
+    assert _stored()[meeting.id] == (None, None)
+
+
+def test_a_failed_commit_leaves_no_flush_mark_behind(app, meetings):
+    seed = db.session.get(Meeting, meetings["seed"].id)
+    seed.title = None  # NOT NULL: the flush fails
+    with pytest.raises(Exception):  # noqa: B017 (either database's IntegrityError)
+        db.session.commit()
+    db.session.rollback()
+    assert state.IN_FLUSH not in db.session.connection().info
+    db.session.rollback()
