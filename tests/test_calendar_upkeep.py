@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from calendar_check import data as calendar_data
 from icalendar import Calendar
+from sql_helpers import statements
 
 from tracker.agencies import operations as agency_ops
 from tracker.calendar import cache, state, upkeep
@@ -134,3 +137,29 @@ def test_a_failed_commit_leaves_no_flush_mark_behind(app, meetings):
     db.session.rollback()
     assert state.IN_FLUSH not in db.session.connection().info
     db.session.rollback()
+
+
+def _edit_and_feed(client, meeting: Meeting, count: int) -> tuple[int, int]:
+    """Statements of one edit's commit and of the archive feed assembled after it."""
+    # A new end time: unlike a new title, it adds no word to the search vocabulary.
+    ends_at = meeting.starts_at + timedelta(minutes=60 + count)
+    with statements() as edit:
+        ops.update_meeting(meeting, {"ends_at": ends_at})
+        db.session.commit()
+    with statements() as feed:
+        body = client.get("/calendar/all.ics?archive=1").get_data()
+    assert body.count(b"BEGIN:VEVENT") == count
+    # Assembly reads the store alone: no meeting row is joined to its places and names.
+    (select_meetings,) = [s for s in feed if "ical_event" in s]
+    assert "JOIN" not in select_meetings.upper()
+    return len(edit), len(feed)
+
+
+def test_statement_counts_of_an_edit_and_an_assembled_feed_are_constant(
+    client, make_meeting, region
+):
+    kaltim = region("64").id
+    made = [make_meeting(title=f"Rakor ke-{n}", region_id=kaltim) for n in range(5)]
+    at_five = _edit_and_feed(client, made[0], 5)
+    made += [make_meeting(title=f"Rakor ke-{n}", region_id=kaltim) for n in range(5, 50)]
+    assert _edit_and_feed(client, made[0], 50) == at_five
