@@ -8,6 +8,7 @@ import pytest
 from calendar_check import data as calendar_data
 from icalendar import Calendar
 from sql_helpers import statements
+from sqlalchemy import update
 
 from tracker.agencies import operations as agency_ops
 from tracker.calendar import cache, state, upkeep
@@ -42,10 +43,14 @@ def _stored() -> dict[int, tuple[int | None, str | None]]:
 
 
 def _fresh(mid: int) -> bool:
+    """Whether the stored piece is at the meeting's version and carries today's stamp."""
     row = db.session.execute(
-        db.select(Meeting.version, Meeting.ical_version).where(Meeting.id == mid)
+        db.select(Meeting.version, Meeting.ical_version, Meeting.ical_event).where(
+            Meeting.id == mid
+        )
     ).one()
-    return row.version == row.ical_version
+    stamp = cache.piece_stamp(cache.settings(), state.read().reference_generation)
+    return row.version == row.ical_version and (row.ical_event or "").startswith(stamp + "\n")
 
 
 def test_every_meeting_is_stored_by_its_commit(meetings):
@@ -88,6 +93,87 @@ def test_a_venue_edit_and_a_removed_participant_reach_their_meeting(meetings, co
     db.session.commit()
     assert counted == [seed.id]
     assert "Bawaslu" not in (_stored()[seed.id][1] or "")
+
+
+def test_a_person_or_election_renamed_in_the_orm_rebuilds_only_their_meetings(meetings, counted):
+    seed = meetings["seed"]
+    chair = next(p for p in seed.participations if p.person is not None).person
+    references = state.read().reference_generation
+    chair.name = "Akmal Malik Piliang"
+    db.session.commit()
+    assert counted == [seed.id]
+    assert "Akmal Malik Piliang" in (_stored()[seed.id][1] or "")
+    counted.clear()
+    election = db.session.get(Meeting, seed.id).election
+    election.name = "Pemilu Serentak 2024"
+    db.session.commit()
+    assert counted == [seed.id]
+    assert "Pemilu Serentak 2024" in (_stored()[seed.id][1] or "")
+    assert state.read().reference_generation == references
+    assert _fresh(seed.id)
+
+
+def test_a_participation_changed_without_a_version_bump_is_rebuilt(meetings, counted):
+    seed = meetings["seed"]
+    version = seed.version
+    speaker = next(p for p in seed.participations if "speaker" in (p.roles or ()))
+    speaker.position = "Kapolda Kalimantan Timur"
+    db.session.commit()
+    assert db.session.get(Meeting, seed.id).version == version
+    assert counted == [seed.id]
+    assert "Kapolda Kalimantan Timur" in (_stored()[seed.id][1] or "")
+
+
+def test_an_edit_no_event_shows_rebuilds_nothing(meetings, counted):
+    before = _stored()
+    polda = db.session.execute(db.select(Agency).filter_by(slug="polda-kaltim")).scalar_one()
+    polda.full_name = "Kepolisian Daerah Kalimantan Timur (nama lengkap)"
+    db.session.commit()
+    assert counted == []
+    assert _stored() == before
+
+
+def test_a_piece_built_before_another_commit_is_not_stored(meetings, counted):
+    seed = meetings["seed"]
+    cache.forget_events([seed.id])
+    db.session.commit()
+    reading = state.read()
+    where = [Meeting.id == seed.id]
+    conf = cache.settings()
+    # Read at an older generation: a commit (a rename, say) landed while it was built.
+    stale_generation = reading.generation - 1
+    texts = [
+        t
+        for chunk in cache.stream_pieces(
+            where, conf, reading.reference_generation, generation=stale_generation
+        )
+        for t in chunk
+    ]
+    db.session.commit()
+    assert len(texts) == 1 and counted == [seed.id]
+    assert _stored()[seed.id] == (None, None)
+    list(
+        cache.stream_pieces(
+            where, conf, reading.reference_generation, generation=reading.generation
+        )
+    )
+    db.session.commit()
+    assert _fresh(seed.id)
+
+
+def test_a_flush_failed_in_a_savepoint_leaves_bulk_writes_counted(meetings):
+    references = state.read().reference_generation
+    polda = db.session.execute(db.select(Agency).filter_by(slug="polda-kaltim")).scalar_one()
+    nested = db.session.begin_nested()
+    polda.short_name = None  # NOT NULL: the flush fails inside the savepoint
+    with pytest.raises(Exception):  # noqa: B017 (either database's IntegrityError)
+        db.session.flush()
+    nested.rollback()
+    db.session.execute(
+        update(Agency).where(Agency.slug == "polda-kaltim").values(short_name="Polda (Core)")
+    )
+    db.session.commit()
+    assert state.read().reference_generation == references + 1
 
 
 def test_a_region_rename_past_the_commit_limit_leaves_the_rest_for_the_feed(

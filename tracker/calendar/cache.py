@@ -255,8 +255,18 @@ def _record(row: Any, people: Sequence[Participant]) -> EventRecord:
     return EventRecord._make((*row[:24], tuple(people)))
 
 
-def _store(built: list[dict[str, object]], executor: Any = None) -> None:
-    """Write pieces back, only where the meeting is still at the version they came from."""
+def _store(
+    built: list[dict[str, object]], executor: Any = None, generation: int | None = None
+) -> None:
+    """Write pieces back, only where the meeting is still at the version they came from.
+
+    ``generation`` is the feed generation the pieces were read at: when another commit
+    moved it meanwhile, a piece may quote a name that commit changed (a rename moves
+    no ``version``), so the write is undone; the pieces stay stale and are built again.
+    The UPDATE takes the rows' locks first, so a commit that changed them before is seen
+    by the check, and one after waits and writes its own pieces last. Rows are written
+    in id order, as upkeep marks them, so two writers never wait on each other in turn.
+    """
     if not built:
         return
     table = Meeting.__table__
@@ -269,7 +279,17 @@ def _store(built: list[dict[str, object]], executor: Any = None) -> None:
     if executor is None:
         executor = db.session
         options["synchronize_session"] = False
+    built.sort(key=lambda b: int(str(b["b_id"])))
+    savepoint = executor.begin_nested() if generation is not None else None
     executor.execute(stmt, built, execution_options=options)
+    if savepoint is None:
+        return
+    connection = executor.connection() if executor is db.session else executor
+    now = state.read_existing(connection)
+    if now is None or now.generation != generation:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
 
 
 def build_texts(
@@ -290,12 +310,14 @@ def stream_pieces(
     references: int,
     store_limit: int = STORE_PER_REQUEST,
     executor: Any = None,
+    generation: int | None = None,
 ) -> Iterator[list[str]]:
     """Yield the VEVENT texts of the selected meetings in feed order, chunk by chunk.
 
     Fresh stored pieces are reused; stale ones are built and the first ``store_limit``
     of them written back once the cursor is exhausted (SQLite must not write a table
-    under an open cursor).
+    under an open cursor), if the feed generation is still ``generation`` (see
+    ``_store``; None: built inside the committing transaction itself, no check).
     """
     if not conf.shared:
         store_limit = 0  # built for one request's host: never stored for everyone
@@ -313,18 +335,27 @@ def stream_pieces(
             yield [r.ical_event[cut:] for r in rows]
             continue
         built = build_texts(stale, conf, names, executor)
-        for mid in stale[: max(0, store_limit - len(to_store))]:
+        for mid in [m for m in stale if m in built][: max(0, store_limit - len(to_store))]:
             version, text = built[mid]
             to_store.append({"b_id": mid, "b_version": version, "b_text": prefix + text})
-        yield [built[r.id][1] if r.id in built else r.ical_event[cut:] for r in rows]
-    _store(to_store, executor)
+        stale_ids = set(stale)
+        # A stale row missing from ``built`` was deleted since the cursor started.
+        yield [
+            built[r.id][1] if r.id in built else r.ical_event[cut:]
+            for r in rows
+            if r.id in built or r.id not in stale_ids
+        ]
+    _store(to_store, executor, generation)
 
 
 def event_texts(ids: Sequence[int], conf: CalendarSettings) -> list[str]:
     """These meetings' VEVENTs, in feed order (for small selections), stale ones stored."""
-    references = state.read().reference_generation
+    reading = state.read()
     conditions = [Meeting.id.in_(list(ids))]
-    return [text for chunk in stream_pieces(conditions, conf, references) for text in chunk]
+    chunks = stream_pieces(
+        conditions, conf, reading.reference_generation, generation=reading.generation
+    )
+    return [text for chunk in chunks for text in chunk]
 
 
 def forget_events(ids: Iterable[int] | None = None) -> int:
@@ -350,7 +381,8 @@ def build_stale(conf: CalendarSettings) -> int:
     """
     built = 0
     while True:
-        references = state.read().reference_generation
+        reading = state.read()
+        references = reading.reference_generation
         prefix = piece_stamp(conf, references) + "\n"
         stale = (
             (Meeting.ical_version.is_(None))
@@ -364,6 +396,7 @@ def build_stale(conf: CalendarSettings) -> int:
         )
         if not ids:
             return built
-        for chunk in stream_pieces([Meeting.id.in_(ids)], conf, references, len(ids)):
+        where = [Meeting.id.in_(ids)]
+        for chunk in stream_pieces(where, conf, references, len(ids), None, reading.generation):
             built += len(chunk)
         db.session.commit()

@@ -183,7 +183,7 @@ def _built_now(
     connection = db.engine.connect()
     closers.append(connection.close)
     where = conditions(scope, moment)
-    text = build_chunks(info, conf, where, reading.reference_generation, connection)
+    text = build_chunks(info, conf, where, reading, connection)
 
     def check() -> bool:
         # Keep the VEVENTs stored for this answer; cache the body only if nothing
@@ -247,11 +247,18 @@ def build_chunks(
     info: FeedInfo,
     conf: CalendarSettings,
     where: Sequence[ColumnElement[bool]],
-    references: int,
+    reading: state.State,
     connection: Any = None,
 ) -> Iterator[str]:
     """The calendar text of a feed in pieces: header, events chunk by chunk, footer."""
     yield calendar_head(info, conf, zone_spans(where, conf, connection))
-    for chunk in cache.stream_pieces(where, conf, references, executor=connection):
+    chunks = cache.stream_pieces(
+        where,
+        conf,
+        reading.reference_generation,
+        executor=connection,
+        generation=reading.generation,
+    )
+    for chunk in chunks:
         yield "".join(chunk)
     yield CALENDAR_FOOTER

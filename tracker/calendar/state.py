@@ -54,7 +54,7 @@ NOTED = "calendar_noted"
 _DML = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _FEEDS = "calendar_feeds_changed"
 _REFS = "calendar_references_changed"
-# Set on the connection while the session flushes (``upkeep.py``), cleared after it.
+# Set on the connection while a flush writes a feed table's rows (``upkeep.py``).
 IN_FLUSH = "calendar_in_flush"
 
 
@@ -147,6 +147,16 @@ def _forget(info: dict[str, Any]) -> None:
 def _forget_on_rollback(conn: Any) -> None:
     if not conn.closed and not conn.invalidated:
         _forget(conn.info)
+
+
+@event.listens_for(Engine, "rollback_savepoint")
+def _forget_flush_on_savepoint_rollback(conn: Any, name: str, context: Any) -> None:
+    conn.info.pop(IN_FLUSH, None)  # a flush that failed inside a savepoint
+
+
+def references_pending(connection: Any) -> bool:
+    """Whether this transaction's commit will make every stored VEVENT stale."""
+    return bool(connection.info.get(_REFS))
 
 
 @event.listens_for(Pool, "reset")

@@ -3,11 +3,15 @@
 At COMMIT of a session transaction, the VEVENTs of the meetings it touched are built
 and stored in that same transaction (up to ``BUILD_AT_COMMIT``; any more stay stale for
 ``flask calendar-refresh`` or the next feed, which builds and stores a bounded number),
-so a cold feed is assembly, not formatting. An agency, person, venue, region or election
-changed or deleted in a flush makes stale only the events that quote it; the engine
-listener in ``state.py`` leaves the reference generation (which makes every stored event
-stale) to writes made outside a flush, whose rows cannot be known.
+so a cold feed is assembly, not formatting. A change in a flush to a column a VEVENT
+quotes (an agency's short name, a person's name, a venue, a region's or an election's
+name), or the deletion of such a row, makes stale only the events that quote it. The
+engine listener in ``state.py`` leaves the reference generation (which makes every
+stored event stale) to writes made outside a flush, whose rows cannot be known.
 
+The quoting meetings are looked up at commit under a lock every such commit takes
+(PostgreSQL; SQLite has one writer), so a participation another transaction adds
+meanwhile is either seen by the lookup or built by its own commit after this one.
 Pieces are built here only with a configured ``PUBLIC_BASE_URL``: without it feeds are
 written for each request's own host and never read the store.
 """
@@ -18,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Connection, Select, event, or_, select, update
+from sqlalchemy import Connection, Select, event, func, inspect, or_, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from tracker import urls
@@ -29,9 +33,22 @@ from tracker.models import Agency, Election, Meeting, Participation, Person, Reg
 # A commit that touched more meetings (an import, a region renamed) builds this many and
 # leaves the rest stale: a save stays quick whatever it changed.
 BUILD_AT_COMMIT = 500
+# Past this many meetings quoting a changed name, every stored event is made stale at
+# once (one counter) rather than row by row.
+MARK_OVER = 10_000
+# The advisory lock's key ("rakor" + 2 in ASCII), held to commit (PostgreSQL).
+_LOCK_KEY = 0x72616B6F7202
 _TOUCHED = "calendar_touched"  # session.info: meetings whose events this transaction changes
 _UNVERSIONED = "calendar_unversioned"  # ... of which these without a version bump
-_REFERENCES = (Agency, Person, Venue, Region, Election)
+_CHANGED = "calendar_changed_references"  # ... and (kind, id) of changed quoted rows
+# The columns of each referenced row that VEVENTs quote.
+QUOTED: dict[type, tuple[str, ...]] = {
+    Agency: ("short_name",),
+    Person: ("name", "rank", "honorific", "degrees"),
+    Venue: ("name", "address", "city_id", "latitude", "longitude"),
+    Region: ("name",),
+    Election: ("name",),
+}
 
 
 def _quoting(kind: type, ids: Sequence[int]) -> Select[Any]:
@@ -51,51 +68,58 @@ def _quoting(kind: type, ids: Sequence[int]) -> Select[Any]:
     return select(m.id).where(or_(m.region_id.in_(ids), m.venue_id.in_(cities)))
 
 
-def _notes(session: Session) -> tuple[set[int], set[int]]:
+def _notes(session: Session) -> tuple[set[int], set[int], set[tuple[type, int]]]:
     touched: set[int] = session.info.setdefault(_TOUCHED, set())
     unversioned: set[int] = session.info.setdefault(_UNVERSIONED, set())
-    return touched, unversioned
+    changed: set[tuple[type, int]] = session.info.setdefault(_CHANGED, set())
+    return touched, unversioned, changed
 
 
-def _note_references(session: Session, objects: Iterable[object]) -> None:
-    """Note the meetings quoting these reference rows (read before the flush writes)."""
+def _lookup(connection: Connection, rows: Iterable[tuple[type, int]]) -> set[int]:
+    """The meetings quoting any of these (kind, id) rows."""
     by_kind: dict[type, list[int]] = {}
-    for obj in objects:
-        if isinstance(obj, _REFERENCES) and obj.id is not None:
-            by_kind.setdefault(type(obj), []).append(obj.id)
-    if not by_kind:
-        return
-    touched, unversioned = _notes(session)
-    connection = session.connection()
+    for kind, row_id in rows:
+        by_kind.setdefault(kind, []).append(row_id)
+    found: set[int] = set()
     for kind, ids in by_kind.items():
         for start in range(0, len(ids), cache.CHUNK):
-            found = connection.execute(_quoting(kind, ids[start : start + cache.CHUNK]))
-            meeting_ids = set(found.scalars())
-            touched.update(meeting_ids)
-            unversioned.update(meeting_ids)
+            part = ids[start : start + cache.CHUNK]
+            found.update(connection.execute(_quoting(kind, part)).scalars())
+    return found
+
+
+def _quotes_changed(obj: object) -> bool:
+    """Whether a flushed object's change reaches what VEVENTs show of it."""
+    attrs = inspect(obj).attrs
+    return any(attrs[name].history.has_changes() for name in QUOTED[type(obj)])
 
 
 def _before_flush(session: Session, *_args: Any) -> None:
-    """Mark the flush for the engine listener; note what changed references are quoted by."""
-    session.connection().info[state.IN_FLUSH] = True
-    changed = [o for o in session.dirty if session.is_modified(o)]
-    _note_references(session, [*changed, *session.deleted])
+    """Note changed quoted rows; a deleted one's meetings are read now, before it goes."""
+    touched, unversioned, changed = _notes(session)
+    for obj in session.dirty:
+        if type(obj) in QUOTED and obj.id is not None and _quotes_changed(obj):
+            changed.add((type(obj), obj.id))
+    deleted = [(type(o), o.id) for o in session.deleted if type(o) in QUOTED and o.id]
+    if deleted:
+        found = _lookup(session.connection(), deleted)
+        touched.update(found)
+        unversioned.update(found)
 
 
 def _after_flush(session: Session, _context: Any) -> None:
     """Note the meetings whose own rows or participations were written."""
-    touched, unversioned = _notes(session)
+    touched, unversioned, _changed = _notes(session)
     changed = [o for o in session.dirty if session.is_modified(o)]
     for obj in [*session.new, *changed, *session.deleted]:
         if isinstance(obj, Meeting) and obj not in session.deleted:
             touched.add(obj.id)
-        elif isinstance(obj, Participation) and obj.meeting_id is not None:
-            touched.add(obj.meeting_id)
-            unversioned.add(obj.meeting_id)
-
-
-def _after_flush_postexec(session: Session, _context: Any) -> None:
-    session.connection().info.pop(state.IN_FLUSH, None)
+        elif isinstance(obj, Participation):
+            # Its meeting now and, if it moved, the one it left.
+            history = inspect(obj).attrs.meeting_id.history
+            ids = {i for i in (*history.deleted, obj.meeting_id) if i is not None}
+            touched.update(ids)
+            unversioned.update(ids)
 
 
 def note_meetings(ids: Iterable[int]) -> None:
@@ -103,9 +127,15 @@ def note_meetings(ids: Iterable[int]) -> None:
 
     The statement then carries ``state.NOTED``, so it does not make every event stale.
     """
-    touched, unversioned = _notes(db.session())
+    touched, unversioned, _changed = _notes(db.session())
     touched.update(ids)
     unversioned.update(ids)
+
+
+def _take_turns(session: Session) -> None:
+    """On PostgreSQL, one committing transaction at a time looks up and builds."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_LOCK_KEY)))
 
 
 def _mark_stale(session: Session, ids: Sequence[int]) -> None:
@@ -120,8 +150,8 @@ def _mark_stale(session: Session, ids: Sequence[int]) -> None:
 
 def _build(connection: Connection, ids: Sequence[int]) -> None:
     """Build and store the pieces of these meetings, in this transaction."""
-    if not ids or urls.configured_base(current_app) is None:
-        return
+    if not ids or urls.configured_base(current_app) is None or state.references_pending(connection):
+        return  # nothing reads them, or this commit makes every stored event stale anyway
     reading = state.read_existing(connection)
     if reading is None:
         return  # a database without its counter row yet: nothing reads the store
@@ -139,22 +169,46 @@ def _before_commit(session: Session) -> None:
         session.flush()
     touched = session.info.pop(_TOUCHED, set())
     unversioned = session.info.pop(_UNVERSIONED, set())
-    if not touched:
+    changed = session.info.pop(_CHANGED, set())
+    if not (touched or changed):
         return
-    _mark_stale(session, sorted(unversioned))
-    _build(session.connection(), sorted(touched)[:BUILD_AT_COMMIT])
+    _take_turns(session)
+    connection = session.connection()
+    quoting = _lookup(connection, changed)
+    if len(quoting) > MARK_OVER:
+        state.mark_changed(references=True)
+        return
+    touched |= quoting
+    _mark_stale(session, sorted(unversioned | quoting))
+    _build(connection, sorted(touched)[:BUILD_AT_COMMIT])
+
+
+def _writing(_mapper: Any, connection: Connection, _target: Any) -> None:
+    """A flush is about to write this mapper's rows: its statements are noted here."""
+    connection.info[state.IN_FLUSH] = True
+
+
+def _written(_mapper: Any, connection: Connection, _target: Any) -> None:
+    connection.info.pop(state.IN_FLUSH, None)
 
 
 def _forget(session: Session, transaction: SessionTransaction) -> None:
     """The outermost transaction ended: its notes are done with or undone."""
     if transaction.parent is None:
-        session.info.pop(_TOUCHED, None)
-        session.info.pop(_UNVERSIONED, None)
+        for key in (_TOUCHED, _UNVERSIONED, _CHANGED):
+            session.info.pop(key, None)
 
 
 if not event.contains(db.session, "before_commit", _before_commit):
+    # Mapper events bracket exactly the statements a flush emits for each feed table.
+    for _model in (Meeting, Participation, *QUOTED):
+        for _before, _after in (
+            ("before_update", "after_update"),
+            ("before_delete", "after_delete"),
+        ):
+            event.listen(_model, _before, _writing)
+            event.listen(_model, _after, _written)
     event.listen(db.session, "before_flush", _before_flush)
     event.listen(db.session, "after_flush", _after_flush)
-    event.listen(db.session, "after_flush_postexec", _after_flush_postexec)
     event.listen(db.session, "before_commit", _before_commit)
     event.listen(db.session, "after_transaction_end", _forget)
