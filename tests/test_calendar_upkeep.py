@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -249,3 +250,29 @@ def test_statement_counts_of_an_edit_and_an_assembled_feed_are_constant(
     at_five = _edit_and_feed(client, made[0], 5)
     made += [make_meeting(title=f"Rakor ke-{n}", region_id=kaltim) for n in range(5, 50)]
     assert _edit_and_feed(client, made[0], 50) == at_five
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_participation_added_while_an_agency_is_renamed_gets_the_new_name(app, meetings, agency):
+    """The other commit builds with the old name; the rename's commit finds and rebuilds it."""
+    papua_id, polda_id, failures = meetings["papua"].id, agency("polda-kaltim").id, []
+
+    def add_polda_elsewhere() -> None:
+        try:
+            with app.app_context():
+                other = db.session.get(Meeting, papua_id)
+                ops.add_participation(other, {"agency_id": polda_id, "roles": {"attendee"}})
+                db.session.commit()
+        except Exception as error:  # reported below, with the test's own failure
+            failures.append(error)
+
+    polda = db.session.get(Agency, polda_id)
+    polda.short_name = "Polda Kalimantan Timur"
+    db.session.flush()  # renamed, not committed: the other transaction reads the old name
+    other = threading.Thread(target=add_polda_elsewhere)
+    other.start()
+    other.join(timeout=60)
+    assert not other.is_alive() and failures == []
+    db.session.commit()
+    stored = _stored()[papua_id][1] or ""
+    assert "Polda Kalimantan Timur" in stored and _fresh(papua_id)

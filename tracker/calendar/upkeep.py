@@ -9,8 +9,8 @@ name), or the deletion of such a row, makes stale only the events that quote it.
 engine listener in ``state.py`` leaves the reference generation (which makes every
 stored event stale) to writes made outside a flush, whose rows cannot be known.
 
-The quoting meetings are looked up at commit under a lock every such commit takes
-(PostgreSQL; SQLite has one writer), so a participation another transaction adds
+The quoting meetings are looked up at commit under the lock every such commit takes
+(``tracker/turns.py``; SQLite has one writer), so a participation another transaction adds
 meanwhile is either seen by the lookup or built by its own commit after this one.
 Pieces are built here only with a configured ``PUBLIC_BASE_URL``: without it feeds are
 written for each request's own host and never read the store.
@@ -22,13 +22,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Connection, Select, event, func, inspect, or_, select, update
+from sqlalchemy import Connection, Select, event, inspect, or_, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from tracker import urls
 from tracker.calendar import cache, state
 from tracker.extensions import db
 from tracker.models import Agency, Election, Meeting, Participation, Person, Region, Venue
+from tracker.turns import take_turns
 
 # A commit that touched more meetings (an import, a region renamed) builds this many and
 # leaves the rest stale: a save stays quick whatever it changed.
@@ -36,8 +37,6 @@ BUILD_AT_COMMIT = 500
 # Past this many meetings quoting a changed name, every stored event is made stale at
 # once (one counter) rather than row by row.
 MARK_OVER = 10_000
-# The advisory lock's key ("rakor" + 2 in ASCII), held to commit (PostgreSQL).
-_LOCK_KEY = 0x72616B6F7202
 _TOUCHED = "calendar_touched"  # session.info: meetings whose events this transaction changes
 _UNVERSIONED = "calendar_unversioned"  # ... of which these without a version bump
 _CHANGED = "calendar_changed_references"  # ... and (kind, id) of changed quoted rows
@@ -132,12 +131,6 @@ def note_meetings(ids: Iterable[int]) -> None:
     unversioned.update(ids)
 
 
-def _take_turns(session: Session) -> None:
-    """On PostgreSQL, one committing transaction at a time looks up and builds."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(_LOCK_KEY)))
-
-
 def _mark_stale(session: Session, ids: Sequence[int]) -> None:
     """Clear the stored versions of these meetings: their pieces are rebuilt when next read."""
     table = Meeting.__table__
@@ -172,7 +165,7 @@ def _before_commit(session: Session) -> None:
     changed = session.info.pop(_CHANGED, set())
     if not (touched or changed):
         return
-    _take_turns(session)
+    take_turns(session)
     connection = session.connection()
     quoting = _lookup(connection, changed)
     if len(quoting) > MARK_OVER:

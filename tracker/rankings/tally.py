@@ -38,6 +38,7 @@ from tracker.labels import ROLE_ORDER
 from tracker.meetings.queries import PUBLIC, attendance_condition, role_condition
 from tracker.models import Meeting, Participation
 from tracker.models.tally import FORUM_KIND, TALLY_FLAGS, BodyTally, BodyTotal
+from tracker.turns import take_turns
 
 # session.info keys of the meeting ids to re-tally at commit, and of bodies to re-total
 # whose rows leave by cascade (a deleted meeting's).
@@ -49,8 +50,6 @@ _REBUILD = "body_tally_rebuild"
 Rows = Select[*tuple[Any, ...]]
 # Meetings per DELETE / INSERT ... SELECT (bound parameters stay well under the limits).
 _CHUNK = 500
-# The advisory lock's key ("rakor" + 1 in ASCII): one per database, held to commit.
-_LOCK_KEY = 0x72616B6F7201
 # Past this many touched meetings a transaction rebuilds the whole tally instead.
 _REBUILD_OVER = 20_000
 # Meeting columns whose change can change a tally (through ``counted``).
@@ -97,12 +96,11 @@ def _take_turns() -> None:
 
     Two transactions deleting and inserting the same body's total (two edits sharing a
     body) would otherwise both insert it: the second's DELETE skips the row the first
-    already replaced, and its INSERT breaks the primary key. The lock ends with the
-    transaction; each statement after it sees what the previous holder committed.
-    SQLite has one writer at a time already.
+    already replaced, and its INSERT breaks the primary key. The lock (``turns.py``)
+    ends with the transaction; each statement after it sees what the previous holder
+    committed.
     """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(func.pg_advisory_xact_lock(_LOCK_KEY)))
+    take_turns(db.session())
 
 
 def refresh(meeting_ids: Iterable[int], agency_ids: Iterable[int] = ()) -> None:
