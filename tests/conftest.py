@@ -315,3 +315,19 @@ def make_meeting(app: Flask, region: Callable[[str], Any]) -> Callable[..., Any]
         return meeting
 
     return make
+
+
+@pytest.fixture
+def built_events(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ids of the meetings whose VEVENT the calendar store writes, in order."""
+    from tracker.calendar import cache
+
+    built: list[int] = []
+    real = cache.event_text
+
+    def counting(meeting: Any, conf: Any) -> str:
+        built.append(meeting.id)
+        return real(meeting, conf)
+
+    monkeypatch.setattr(cache, "event_text", counting)
+    return built

@@ -246,15 +246,8 @@ def test_made_internal_is_not_a_false_304_for_if_modified_since(client, meetings
     assert m.uid not in uids(answer.get_data())
 
 
-def test_vevents_are_built_at_commit_and_reused(client, meetings, monkeypatch):
-    built: list[int] = []
-    real = cache.event_text
-
-    def counting(meeting, conf):
-        built.append(meeting.id)
-        return real(meeting, conf)
-
-    monkeypatch.setattr(cache, "event_text", counting)
+def test_vevents_are_built_at_commit_and_reused(client, meetings, built_events):
+    built = built_events
     # The commits that made the meetings stored their events: feeds only assemble.
     first = client.get("/calendar/all.ics").get_data()
     assert built == []

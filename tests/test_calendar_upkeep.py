@@ -25,17 +25,9 @@ def meetings(make_meeting, region, agency):
 
 
 @pytest.fixture
-def counted(monkeypatch):
+def counted(built_events):
     """The ids of the meetings whose VEVENT is written, in order."""
-    built: list[int] = []
-    real = cache.event_text
-
-    def counting(meeting, conf):
-        built.append(meeting.id)
-        return real(meeting, conf)
-
-    monkeypatch.setattr(cache, "event_text", counting)
-    return built
+    return built_events
 
 
 def _stored() -> dict[int, tuple[int | None, str | None]]:
