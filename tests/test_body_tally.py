@@ -18,8 +18,8 @@ from tracker.meetings.operations import (
     update_meeting,
     update_participation,
 )
-from tracker.models import BodyTally, BodyTotal, Meeting, Participation
-from tracker.models.tally import TALLY_FLAGS
+from tracker.models import Agency, BodyPairTotal, BodyTally, BodyTotal, Meeting, Participation
+from tracker.models.tally import FORUM_FLAGS, TALLY_FLAGS
 from tracker.rankings import tally
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -27,17 +27,20 @@ WITA = ZoneInfo("Asia/Makassar")
 
 def _rows() -> list[tuple]:
     columns = [BodyTally.meeting_id, BodyTally.agency_id, BodyTally.counted, BodyTally.forum]
-    columns += [getattr(BodyTally, name) for name in TALLY_FLAGS]
+    columns += [getattr(BodyTally, name) for name in (*TALLY_FLAGS, "seat")]
     stmt = select(*columns).order_by(BodyTally.meeting_id, BodyTally.agency_id)
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
 def _totals() -> list[tuple]:
     columns = [BodyTotal.agency_id, BodyTotal.meetings]
-    columns += [getattr(BodyTotal, name) for name in TALLY_FLAGS]
+    columns += [getattr(BodyTotal, name) for name in (*TALLY_FLAGS, *FORUM_FLAGS)]
     # A body whose meetings all left keeps no row, or a row of zeros: both mean none.
     stmt = select(*columns).where(BodyTotal.meetings > 0).order_by(BodyTotal.agency_id)
-    return [tuple(row) for row in db.session.execute(stmt)]
+    pairs = select(BodyPairTotal.agency_id, BodyPairTotal.partner_id, BodyPairTotal.meetings)
+    found = [tuple(row) for row in db.session.execute(stmt)]
+    ordered = pairs.order_by(BodyPairTotal.agency_id, BodyPairTotal.partner_id)
+    return found + [("pair", *row) for row in db.session.execute(ordered)]
 
 
 def _rebuilt() -> tuple[list[tuple], list[tuple]]:
@@ -76,7 +79,8 @@ def test_flags_of_a_new_meeting(two_meetings, agency):
     first, _second = two_meetings
     rows = {(r[0], r[1]): r[2:] for r in _in_step()}
     polda, kpu = agency("polda-kaltim").id, agency("kpu-kaltim").id
-    flags = dict(zip(("counted", "forum", *TALLY_FLAGS), rows[(first.id, polda)], strict=True))
+    names = ("counted", "forum", *TALLY_FLAGS, "seat")
+    flags = dict(zip(names, rows[(first.id, polda)], strict=True))
     assert flags == {
         "counted": True,
         "forum": 0,
@@ -89,8 +93,9 @@ def test_flags_of_a_new_meeting(two_meetings, agency):
         "represented": 0,
         "unknown": 0,
         "absent": 0,
+        "seat": 0,
     }
-    absent = dict(zip(("counted", "forum", *TALLY_FLAGS), rows[(first.id, kpu)], strict=True))
+    absent = dict(zip(names, rows[(first.id, kpu)], strict=True))
     # Absent: its role (none, so attendee) is not counted as attended.
     assert (absent["attended"], absent["attendee"], absent["absent"]) == (0, 0, 1)
 
@@ -119,6 +124,88 @@ def test_totals_are_the_sums_of_counted_meetings(two_meetings, agency):
     assert (polda.meetings, polda.attended, polda.chair, polda.speaker) == (2, 2, 1, 1)
     kpu = db.session.get(BodyTotal, agency("kpu-kaltim").id)
     assert (kpu.meetings, kpu.attended, kpu.absent) == (1, 0, 1)
+
+
+def _pairs() -> dict[tuple[str, str], int]:
+    found = db.session.execute(select(BodyPairTotal))
+    slugs = {a.id: a.slug for a in db.session.scalars(select(Agency))}
+    return {(slugs[p.agency_id], slugs[p.partner_id]): p.meetings for (p,) in found}
+
+
+def _forum(meeting, agency) -> None:
+    """Make ``meeting`` a Kaltim Forkopimda with statutory members and one other body."""
+    update_meeting(meeting, {"kind": "rakor_forkopimda"})
+    for slug, mark in (
+        ("pemprov-kaltim", "represented"),
+        ("kodam-vi-mulawarman", "absent"),
+        ("bawaslu-kaltim", "present"),
+    ):
+        add_participation(
+            meeting, {"agency_id": agency(slug).id, "roles": frozenset(), "attendance": mark}
+        )
+    db.session.commit()
+
+
+def test_forum_seats_and_partner_pairs(two_meetings, agency):
+    first, second = two_meetings
+    _forum(first, agency)
+    seated = {r[1] for r in _in_step() if r[0] == first.id and r[-1] == 1}
+    # Polda, Pemprov and the Kodam covering Kaltim sit as of right; KPU and Bawaslu do not.
+    assert seated == {
+        agency(s).id for s in ("polda-kaltim", "pemprov-kaltim", "kodam-vi-mulawarman")
+    }
+    totals = {
+        slug: db.session.get(BodyTotal, agency(slug).id)
+        for slug in ("pemprov-kaltim", "kodam-vi-mulawarman", "kpu-kaltim")
+    }
+    assert (totals["pemprov-kaltim"].forum_represented, totals["pemprov-kaltim"].forum_absent) == (
+        1,
+        0,
+    )
+    assert totals["kodam-vi-mulawarman"].forum_absent == 1
+    assert totals["kpu-kaltim"].forum_absent == 0  # absent, but no seat
+    # Attended together: Polda, Pemprov (represented) and Bawaslu; absent bodies pair with none.
+    assert _pairs() == {
+        (a, b): 1
+        for a in ("polda-kaltim", "pemprov-kaltim", "bawaslu-kaltim")
+        for b in ("polda-kaltim", "pemprov-kaltim", "bawaslu-kaltim")
+        if a != b
+    }
+    add_participation(
+        second,
+        {"agency_id": agency("bawaslu-kaltim").id, "roles": frozenset(), "attendance": "present"},
+    )
+    db.session.commit()
+    _in_step()
+    assert _pairs()[("polda-kaltim", "bawaslu-kaltim")] == 2
+
+
+def test_an_agency_edit_decides_its_seats_again(two_meetings, agency):
+    first, _second = two_meetings
+    _forum(first, agency)
+    bawaslu = agency("bawaslu-kaltim")
+    bawaslu.kind = "police"  # now a top-level body of that kind in the province
+    db.session.commit()
+    assert (first.id, bawaslu.id) in {(r[0], r[1]) for r in _in_step() if r[-1] == 1}
+    kodam = agency("kodam-vi-mulawarman")
+    kodam.valid_until = first.starts_at.date().replace(year=2000)
+    db.session.commit()
+    assert (first.id, kodam.id) not in {(r[0], r[1]) for r in _in_step() if r[-1] == 1}
+
+
+def test_a_deleted_meeting_takes_its_pairs(two_meetings, agency):
+    first, _second = two_meetings
+    _forum(first, agency)
+    with db.session.begin_nested() as nested:
+        db.session.delete(first)
+        db.session.flush()
+        nested.rollback()
+    db.session.commit()
+    assert _pairs() and _in_step()
+    db.session.delete(first)
+    db.session.commit()
+    _in_step()
+    assert _pairs() == {}
 
 
 def test_cancelling_and_deleting_stay_in_step(two_meetings):

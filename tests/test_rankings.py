@@ -236,6 +236,8 @@ def test_national_totals_agree_with_the_tally(meetings):
     # A filter every meeting passes takes the other path: summing the tally rows.
     everything, _rows_by_slug = _rows({"date_from": "2000-01-01"})
     assert national.rows == everything.rows and national.meetings == everything.meetings
+    # Partners too: kept pairs on one side, pairs counted from the tally on the other.
+    assert national.partners == everything.partners and national.partners
     assert {row.slug for row in national.rows} >= {"polda-kaltim", "polda-jatim"}
 
 
@@ -336,7 +338,6 @@ def test_constant_statements(app, make_meeting, agency):
     small = [count_statements(PERIOD), count_statements({})]
     add(45)
     large = [count_statements(PERIOD), count_statements({})]
-    # Bodies, Forkopimda absences (the province's own bodies, the Kodam), partners, the
-    # meeting count: whatever the archive's size, filtered (from the tally) or national
-    # (from the kept totals).
-    assert small == large == [5, 5]
+    # Bodies with their Forkopimda flags, partners, the meeting count: whatever the
+    # archive's size, filtered (from the tally) or national (from the kept totals and pairs).
+    assert small == large == [3, 3]

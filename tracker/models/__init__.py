@@ -24,7 +24,7 @@ from tracker.models.press_release import (
 from tracker.models.region import ELECTION_KINDS, INDONESIAN_ZONES, Election, Region
 from tracker.models.region_name import REGION_NAME_KINDS, RegionName
 from tracker.models.subscription import Subscription
-from tracker.models.tally import TALLY_FLAGS, BodyTally, BodyTotal
+from tracker.models.tally import TALLY_FLAGS, BodyPairTotal, BodyTally, BodyTotal
 from tracker.models.types import UTCDateTime, utcnow
 from tracker.models.user import USER_ROLES, User
 from tracker.models.venue import Venue
@@ -47,6 +47,7 @@ __all__ = [
     "Agency",
     "AgencyAlias",
     "AgencySlugRedirect",
+    "BodyPairTotal",
     "BodyTally",
     "BodyTotal",
     "ChangeLog",

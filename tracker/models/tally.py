@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, SmallInteger, text
+from sqlalchemy import ForeignKey, Index, SmallInteger
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.extensions import Model
@@ -23,20 +23,9 @@ TALLY_FLAGS = (
 
 # The meetings whose statutory members' absences the rankings flag (PP 12/2022).
 FORUM_KIND = "rakor_forkopimda"
-
-
-def flagged(table: str = "") -> str:
-    """SQL for counted Forkopimda rows with an absence or a representation.
-
-    ``counted`` is part of it: a query stating it apart would lead SQLite to the
-    (larger) counted index instead of this one.
-    """
-    p = f"{table}." if table else ""
-    return f"({p}counted AND {p}forum = 1 AND ({p}absent = 1 OR {p}represented = 1))"
-
-
-# A partial index holds only those rows; queries must state the same condition to use it.
-FLAGGED = flagged()
+# Each body's absences and representations as a statutory member of its province's
+# Forkopimda: the products ``seat * absent`` and ``seat * represented`` summed.
+FORUM_FLAGS = ("forum_absent", "forum_represented")
 
 
 class BodyTally(Model):
@@ -45,21 +34,16 @@ class BodyTally(Model):
     Derived data, rebuilt at commit for every meeting a transaction touches
     (``tracker/rankings/tally.py``), so a ranking sums one narrow row per body and
     meeting instead of grouping participations and matching role codes. ``counted``
-    copies the meeting's public, not-cancelled state and ``forum`` whether it is a
-    Forkopimda. Flags are small integers, which both databases can sum.
+    copies the meeting's public, not-cancelled state, ``forum`` whether it is a
+    Forkopimda and ``seat`` whether the body sat there as a statutory member of the
+    meeting's province that day (``tracker/rankings/seats.py``). Flags are small
+    integers, which both databases can sum.
     """
 
     __table_args__ = (
-        # Covering: a ranking reads its sums from the index alone, already in body order.
-        Index("ix_body_tally_counted_agency", "counted", "agency_id", *TALLY_FLAGS),
-        # The few rows the Forkopimda absence flags read.
-        Index(
-            "ix_body_tally_forum_flagged",
-            "meeting_id",
-            "agency_id",
-            sqlite_where=text(FLAGGED),
-            postgresql_where=text(FLAGGED),
-        ),
+        # Covering: a ranking reads its sums (forum flags too) from the index alone,
+        # already in body order.
+        Index("ix_body_tally_counted_agency", "counted", "agency_id", *TALLY_FLAGS, "seat"),
         # SQLite keeps the rows in key order (meeting, body): a meeting's rows, which
         # partner counts and rebuilds read, come from the key alone.
         {"sqlite_with_rowid": False},
@@ -74,6 +58,8 @@ class BodyTally(Model):
     counted: Mapped[bool]
     # 1 in a Forkopimda meeting (FORUM_KIND).
     forum: Mapped[int] = mapped_column(SmallInteger)
+    # 1 for a statutory member of the meeting's province's Forkopimda (only when forum).
+    seat: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     attended: Mapped[int] = mapped_column(SmallInteger)
     chair: Mapped[int] = mapped_column(SmallInteger)
     host: Mapped[int] = mapped_column(SmallInteger)
@@ -108,3 +94,22 @@ class BodyTotal(Model):
     represented: Mapped[int]
     unknown: Mapped[int]
     absent: Mapped[int]
+    forum_absent: Mapped[int] = mapped_column(default=0, server_default="0")
+    forum_represented: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class BodyPairTotal(Model):
+    """How many counted meetings two bodies both attended: the national ranking's partners.
+
+    Kept in step at commit by adding what a re-tallied meeting's pairs changed
+    (``tracker/rankings/pairs.py``); one row per ordered pair, so each body's partners
+    are an index range. A pair that no longer meets has no row.
+    """
+
+    agency_id: Mapped[int] = mapped_column(
+        ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True
+    )
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True
+    )
+    meetings: Mapped[int]

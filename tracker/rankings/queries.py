@@ -10,27 +10,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Subquery, func, select, text, true
+from sqlalchemy import ColumnElement, Subquery, func, select, true
 from sqlalchemy.orm import aliased
 
-from tracker import reference
 from tracker.extensions import db
 from tracker.kept import kept
 from tracker.labels import ROLE_ORDER
 from tracker.meetings.queries import PUBLIC, MeetingFilters, filter_conditions
-from tracker.models import Agency, BodyTally, BodyTotal, Meeting, Region
-from tracker.models.tally import TALLY_FLAGS, flagged
-from tracker.rankings.tally import Rows  # importing tally installs the listeners it keeps
+from tracker.models import Agency, BodyPairTotal, BodyTally, BodyTotal, Meeting
+from tracker.models.tally import FORUM_FLAGS, TALLY_FLAGS
+
+# Importing tally installs the listeners that keep the tables read here.
+from tracker.rankings.tally import tally_sums
 
 # Attendance columns, in the order the table shows them.
 ATTENDANCE_COLUMNS = ("present", "represented", "unknown", "absent")
-# Statutory seats of a provincial Forkopimda (PP 12/2022 Pasal 3) recognised by kind, as
-# on the election pages; the military seat is the Kodam covering the province.
-SEAT_KINDS = ("regional_government", "legislature", "police", "prosecutor")
+# The per-body sums a ranking reads, in the order of ``tally_sums``.
+SUMMED = (*TALLY_FLAGS, *FORUM_FLAGS)
 # Bodies whose frequent partners the ranking page lists, and partners per body.
 PARTNER_BODIES = 10
 PARTNERS_EACH = 3
@@ -90,10 +87,10 @@ def _per_body(filters: MeetingFilters) -> Subquery:
     Summed per body first (in index order), then joined to the few bodies found.
     """
     if not filter_conditions(filters):
-        totals = [getattr(BodyTotal, name) for name in TALLY_FLAGS]
+        totals = [getattr(BodyTotal, name) for name in SUMMED]
         kept = select(BodyTotal.agency_id, *totals).where(BodyTotal.meetings > 0)
         return kept.subquery()
-    sums = [func.sum(getattr(BodyTally, name)).label(name) for name in TALLY_FLAGS]
+    sums = [total.label(name) for total, name in zip(tally_sums(), SUMMED, strict=True)]
     grouped = select(BodyTally.agency_id, *sums).where(*_within(filters))
     return grouped.group_by(BodyTally.agency_id).subquery()
 
@@ -105,7 +102,7 @@ def _aggregate(filters: MeetingFilters, limit: int | None) -> list[RankRow]:
     per meeting however many of its people came.
     """
     per_body = _per_body(filters)
-    totals = [per_body.c[name] for name in TALLY_FLAGS]
+    totals = [per_body.c[name] for name in SUMMED]
     stmt = (
         select(Agency.id, Agency.slug, Agency.short_name, *totals)
         .join(per_body, per_body.c.agency_id == Agency.id)
@@ -122,8 +119,12 @@ def _aggregate(filters: MeetingFilters, limit: int | None) -> list[RankRow]:
             int(n),
             tuple(zip(ROLE_ORDER, map(int, counts[:roles]), strict=True)),
             tuple(zip(ATTENDANCE_COLUMNS, map(int, counts[roles:]), strict=True)),
+            int(forum_absent),
+            int(forum_represented),
         )
-        for agency_id, slug, name, n, *counts in db.session.execute(stmt)
+        for agency_id, slug, name, n, *counts, forum_absent, forum_represented in (
+            db.session.execute(stmt)
+        )
     ]
 
 
@@ -133,115 +134,22 @@ def _count(filters: MeetingFilters) -> int:
     return int(db.session.execute(stmt).scalar_one())
 
 
-def _kodam_covers(
-    name: str, valid_from: date | None, until: date | None, code: str, day: date
-) -> bool:
-    """Whether a Kodam (by name and validity) covered a province on a day."""
-    if code not in reference.kodam_coverage().get(name, ()):
-        return False
-    return not (valid_from and day < valid_from) and not (until and day > until)
-
-
-def _flagged_rows(filters: MeetingFilters, province: Any, *columns: Any) -> Rows:
-    """Counted Forkopimda tally rows with an absence or representation, joined to the
-    meeting's ``province`` (an alias of Region the caller also selects from)."""
-    return (
-        select(*columns)
-        .select_from(BodyTally)
-        .join(Meeting, Meeting.id == BodyTally.meeting_id)
-        .join(Agency, Agency.id == BodyTally.agency_id)
-        .join(Region, Region.id == Meeting.region_id)
-        .join(province, province.id == func.coalesce(Region.parent_id, Region.id))
-        .where(
-            # The partial index's own condition (counted included), so the database uses it.
-            text(flagged("body_tally")),
-            *_within(filters)[1:],
+def _pair_totals(filters: MeetingFilters, agency_ids: list[int]) -> Subquery:
+    """(body, partner, shared meetings): kept pairs without a filter, else from the tally."""
+    if not filter_conditions(filters):
+        return (
+            select(
+                BodyPairTotal.agency_id,
+                BodyPairTotal.partner_id,
+                BodyPairTotal.meetings.label("n"),
+            )
+            .where(BodyPairTotal.agency_id.in_(agency_ids))
+            .subquery()
         )
-    )
-
-
-def forum_absences(filters: MeetingFilters) -> dict[int, dict[str, int]]:
-    """{agency id: {"absent": n, "represented": n}} at its own province's Forkopimda.
-
-    Only what the record says: a statutory member (the province's Pemprov, DPRD, Polda,
-    Kejati, or the Kodam covering it that day) recorded absent or represented at a
-    Forkopimda meeting of that province. A member the sources do not mention is not
-    absent, so it is never flagged. The rows read are those absences alone: the
-    province's own bodies counted in SQL, the Kodam rows checked against the Kodam
-    table one by one (which Kodam covered a province changed over time).
-    """
-    province = aliased(Region, name="province")
-    own = (
-        _flagged_rows(
-            filters,
-            province,
-            Agency.id,
-            func.sum(BodyTally.absent),
-            func.sum(BodyTally.represented),
-        )
-        .where(
-            Agency.kind.in_(SEAT_KINDS),
-            Agency.region_id == province.id,
-            Agency.parent_id.is_(None),
-        )
-        .group_by(Agency.id)
-    )
-    found = {
-        agency_id: {"absent": int(absent), "represented": int(represented)}
-        for agency_id, absent, represented in db.session.execute(own)
-    }
-    for agency_id, marks in _kodam_absences(filters).items():
-        found[agency_id] = marks
-    return {a: {k: n for k, n in marks.items() if n} for a, marks in found.items()}
-
-
-def _kodam_absences(filters: MeetingFilters) -> dict[int, dict[str, int]]:
-    """The Kodam rows of forum_absences: each meeting's day against the Kodam table."""
-    province = aliased(Region, name="province")
-    stmt = _flagged_rows(
-        filters,
-        province,
-        BodyTally.absent,
-        BodyTally.represented,
-        Agency.id,
-        Agency.short_name,
-        Agency.valid_from,
-        Agency.valid_until,
-        province.code,
-        Meeting.starts_at,
-        Meeting.timezone,
-    ).where(Agency.kind == "military")
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: {"absent": 0, "represented": 0})
-    for (
-        absent,
-        represented,
-        agency_id,
-        name,
-        start,
-        until,
-        code,
-        starts_at,
-        zone,
-    ) in db.session.execute(stmt):
-        day = starts_at.astimezone(ZoneInfo(zone)).date()
-        if _kodam_covers(name, start, until, code, day):
-            counts[agency_id]["absent"] += absent
-            counts[agency_id]["represented"] += represented
-    return dict(counts)
-
-
-def partners(filters: MeetingFilters, agency_ids: list[int]) -> dict[int, Partners]:
-    """For each body, the bodies it attended the most counted meetings with.
-
-    One grouped statement over pairs of tally rows of the same meeting, both attended;
-    each body keeps its ``PARTNERS_EACH`` most frequent, ties by name.
-    """
-    if not agency_ids:
-        return {}
     other = aliased(BodyTally)
     # Tally rows are one per body and meeting: counting pairs counts shared meetings.
     # Pairs are counted first and named after, so the bodies are read once per partner.
-    pairs = (
+    return (
         select(BodyTally.agency_id, other.agency_id.label("partner_id"), func.count().label("n"))
         .join(other, other.meeting_id == BodyTally.meeting_id)
         .where(
@@ -254,6 +162,18 @@ def partners(filters: MeetingFilters, agency_ids: list[int]) -> dict[int, Partne
         .group_by(BodyTally.agency_id, other.agency_id)
         .subquery()
     )
+
+
+def partners(filters: MeetingFilters, agency_ids: list[int]) -> dict[int, Partners]:
+    """For each body, the bodies it attended the most counted meetings with.
+
+    Pairs of tally rows of the same meeting, both attended (kept in ``body_pair_total``
+    for the national ranking); each body keeps its ``PARTNERS_EACH`` most frequent,
+    ties by name.
+    """
+    if not agency_ids:
+        return {}
+    pairs = _pair_totals(filters, agency_ids)
     stmt = (
         select(pairs.c.agency_id, Agency.slug, Agency.short_name, pairs.c.n)
         .join(Agency, Agency.id == pairs.c.partner_id)
@@ -268,17 +188,6 @@ def partners(filters: MeetingFilters, agency_ids: list[int]) -> dict[int, Partne
 
 def _compute(filters: MeetingFilters, limit: int | None, with_partners: bool) -> Ranking:
     rows = _aggregate(filters, limit)
-    flags = forum_absences(filters)
-    rows = [
-        RankRow(
-            **{
-                **row.__dict__,
-                "forum_absent": flags.get(row.agency_id, {}).get("absent", 0),
-                "forum_represented": flags.get(row.agency_id, {}).get("represented", 0),
-            }
-        )
-        for row in rows
-    ]
     ids = [row.agency_id for row in rows[:PARTNER_BODIES]] if with_partners else []
     return Ranking(tuple(rows), _count(filters), partners(filters, ids))
 
@@ -286,7 +195,7 @@ def _compute(filters: MeetingFilters, limit: int | None, with_partners: bool) ->
 def ranking(
     filters: MeetingFilters, limit: int | None = None, with_partners: bool = True
 ) -> Ranking:
-    """The bodies ranked by meetings attended within the filters, in five statements.
+    """The bodies ranked by meetings attended within the filters, in three statements.
 
     Kept until the next committed write (as the meeting counts are), except for text
     searches: their documents include press releases, which do not move the counter.

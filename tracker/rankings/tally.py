@@ -8,11 +8,14 @@ same transaction as the change itself.
 
 Touched means: a Meeting or Participation flushed through the ORM, or a bulk statement
 executed through the session on either table (agency merges, synthetic loads), whose
-meetings are read before it runs.
+meetings are read before it runs; and the Forkopimda meetings of an agency whose seat
+there may have changed (``seats.py``). Each re-tally also keeps the bodies' totals and
+the partner pairs (``pairs.py``) in step.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -36,14 +39,20 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from tracker.extensions import db
 from tracker.labels import ROLE_ORDER
 from tracker.meetings.queries import PUBLIC, attendance_condition, role_condition
-from tracker.models import Meeting, Participation
-from tracker.models.tally import FORUM_KIND, TALLY_FLAGS, BodyTally, BodyTotal
+from tracker.models import Agency, Meeting, Participation, Region
+from tracker.models.tally import FORUM_FLAGS, FORUM_KIND, TALLY_FLAGS, BodyTally, BodyTotal
+from tracker.rankings import pairs, seats
+from tracker.rankings.pairs import Pair
 from tracker.turns import take_turns
 
 # session.info keys of the meeting ids to re-tally at commit, and of bodies to re-total
 # whose rows leave by cascade (a deleted meeting's).
 _TOUCHED = "body_tally_touched"
 _BODIES = "body_tally_bodies"
+# Agencies whose seat at a Forkopimda may have changed, and the partner pairs of
+# meetings deleted (their rows leave by cascade, so their pairs are taken off apart).
+_AGENCIES = "body_tally_agencies"
+_PAIRS_GONE = "body_tally_pairs_gone"
 # Set by a bulk statement whose meetings cannot be read beforehand: rebuild all at commit.
 _REBUILD = "body_tally_rebuild"
 # A SELECT of any columns (SQLAlchemy 2.1 types a Select by its column types).
@@ -54,6 +63,10 @@ _CHUNK = 500
 _REBUILD_OVER = 20_000
 # Meeting columns whose change can change a tally (through ``counted``).
 _MEETING_COLUMNS = frozenset({"visibility", "status", "kind"})
+# Agency columns a seat depends on: kind and place, and for a Kodam its name and validity
+# (the Kodam table covers provinces by name and date).
+_SEAT_COLUMNS = ("kind", "region_id", "parent_id")
+_KODAM_COLUMNS = ("short_name", "valid_from", "valid_until")
 
 
 def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -103,10 +116,15 @@ def _take_turns() -> None:
     take_turns(db.session())
 
 
-def refresh(meeting_ids: Iterable[int], agency_ids: Iterable[int] = ()) -> None:
+def refresh(
+    meeting_ids: Iterable[int],
+    agency_ids: Iterable[int] = (),
+    gone: dict[int, Counter[Pair]] | None = None,
+) -> None:
     """Rebuild the tally rows of these meetings, then the totals of every body they name.
 
-    ``agency_ids`` adds bodies whose rows went another way (a deleted meeting's, by cascade).
+    ``agency_ids`` adds bodies whose rows went another way (a deleted meeting's, by
+    cascade), and ``gone`` the partner pairs of deleted meetings' rows, by meeting.
     """
     _take_turns()
     wanted = sorted(set(meeting_ids))
@@ -114,13 +132,32 @@ def refresh(meeting_ids: Iterable[int], agency_ids: Iterable[int] = ()) -> None:
         rebuild_all()  # a bulk load: one pass over everything beats chunks of IN lists
         return
     bodies = set(agency_ids)
+    change = _gone_pairs(gone or {})
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         bodies.update(_bodies_of(chunk))
+        change.subtract(pairs.counts(db.session(), chunk))
         db.session.execute(delete(BodyTally).where(BodyTally.meeting_id.in_(chunk)))
         db.session.execute(_fill(tally_rows().where(Participation.meeting_id.in_(chunk))))
+        seats.mark(db.session(), chunk)
+        change.update(pairs.counts(db.session(), chunk))
         bodies.update(_bodies_of(chunk))
     _retotal(sorted(bodies))
+    pairs.apply(db.session(), change)
+
+
+def _gone_pairs(gone: dict[int, Counter[Pair]]) -> Counter[Pair]:
+    """Minus the pairs of the deleted meetings that are still gone.
+
+    A delete undone by a savepoint's rollback left its rows, which the re-tally counts.
+    """
+    alive = select(Meeting.id).where(Meeting.id.in_(sorted(gone)))
+    kept = set(db.session.execute(alive).scalars()) if gone else set()
+    change: Counter[Pair] = Counter()
+    for meeting_id, made in gone.items():
+        if meeting_id not in kept:
+            change.subtract(made)
+    return change
 
 
 def _bodies_of(meeting_ids: list[int]) -> set[int]:
@@ -128,15 +165,24 @@ def _bodies_of(meeting_ids: list[int]) -> set[int]:
     return set(db.session.execute(found).scalars())
 
 
-def _totals(rows: Rows) -> Insert:
-    """INSERT INTO body_total each body's sums over its counted tally rows."""
+def tally_sums() -> list[ColumnElement[Any]]:
+    """A body's sums over tally rows: TALLY_FLAGS, then FORUM_FLAGS (the seat's marks)."""
     sums = [func.sum(getattr(BodyTally, name)) for name in TALLY_FLAGS]
+    return [
+        *sums,
+        func.sum(BodyTally.seat * BodyTally.absent),
+        func.sum(BodyTally.seat * BodyTally.represented),
+    ]
+
+
+def totals(rows: Rows) -> Insert:
+    """INSERT INTO body_total each body's sums over its counted tally rows."""
     grouped = (
-        rows.add_columns(BodyTally.agency_id, func.count(), *sums)
+        rows.add_columns(BodyTally.agency_id, func.count(), *tally_sums())
         .where(BodyTally.counted == true())
         .group_by(BodyTally.agency_id)
     )
-    columns = ["agency_id", "meetings", *TALLY_FLAGS]
+    columns = ["agency_id", "meetings", *TALLY_FLAGS, *FORUM_FLAGS]
     return insert(BodyTotal.__table__).from_select(columns, grouped)
 
 
@@ -145,7 +191,7 @@ def _retotal(agency_ids: list[int]) -> None:
     for start in range(0, len(agency_ids), _CHUNK):
         chunk = agency_ids[start : start + _CHUNK]
         db.session.execute(delete(BodyTotal.__table__).where(BodyTotal.agency_id.in_(chunk)))
-        db.session.execute(_totals(select().where(BodyTally.agency_id.in_(chunk))))
+        db.session.execute(totals(select().where(BodyTally.agency_id.in_(chunk))))
 
 
 def rebuild_all() -> None:
@@ -153,8 +199,10 @@ def rebuild_all() -> None:
     _take_turns()
     db.session.execute(delete(BodyTally))
     db.session.execute(_fill(tally_rows()))
+    seats.mark(db.session(), None)
     db.session.execute(delete(BodyTotal.__table__))
-    db.session.execute(_totals(select()))
+    db.session.execute(totals(select()))
+    pairs.rebuild(db.session())
 
 
 def _touched(session: Session) -> set[int]:
@@ -167,15 +215,21 @@ def _bodies(session: Session) -> set[int]:
     return bodies
 
 
+def _note_gone(session: Session, meeting_ids: list[int]) -> None:
+    """Deleted meetings' tally rows go by cascade: note their bodies and pairs first."""
+    _bodies(session).update(_bodies_of(meeting_ids))
+    gone: dict[int, Counter[Pair]] = session.info.setdefault(_PAIRS_GONE, {})
+    gone.update(pairs.by_meeting(session, meeting_ids))
+
+
 def _before_flush(session: Session, *_args: Any) -> None:
-    """A deleted meeting's tally rows go by cascade: note their bodies first."""
     ids = [o.id for o in session.deleted if isinstance(o, Meeting) and o.id is not None]
     if ids:
-        _bodies(session).update(_bodies_of(ids))
+        _note_gone(session, ids)
 
 
 def _collect_flushed(session: Session, _context: Any) -> None:
-    """Note the meetings of flushed meetings and participations."""
+    """Note the meetings of flushed meetings and participations, and edited agencies."""
     touched = _touched(session)
     for obj in [*session.new, *session.dirty, *session.deleted]:
         if isinstance(obj, Meeting) and obj.id is not None:
@@ -183,6 +237,22 @@ def _collect_flushed(session: Session, _context: Any) -> None:
         elif isinstance(obj, Participation):
             history = db.inspect(obj).attrs.meeting_id.history
             touched.update(i for i in (*history.deleted, obj.meeting_id) if i is not None)
+    for obj in session.dirty:  # a new agency or region is in no tally row yet
+        if isinstance(obj, Agency) and _seat_may_change(obj):
+            session.info.setdefault(_AGENCIES, set()).add(obj.id)
+        elif isinstance(obj, Region) and _changed(obj, ("parent_id",)):
+            session.info[_REBUILD] = True  # every meeting below it has another province
+
+
+def _seat_may_change(agency: Agency) -> bool:
+    if _changed(agency, _SEAT_COLUMNS):
+        return True
+    return agency.kind == seats.MILITARY and _changed(agency, _KODAM_COLUMNS)
+
+
+def _changed(obj: object, names: tuple[str, ...]) -> bool:
+    attrs = db.inspect(obj).attrs
+    return any(attrs[name].history.has_changes() for name in names)
 
 
 def _collect_bulk(state: ORMExecuteState) -> None:
@@ -211,7 +281,7 @@ def _collect_bulk(state: ORMExecuteState) -> None:
     ids = list(state.session.execute(found).scalars())
     touched.update(ids)
     if isinstance(statement, Delete) and table == Meeting.__tablename__ and ids:
-        _bodies(state.session).update(_bodies_of(ids))
+        _note_gone(state.session, ids)
 
 
 def _note_inserted(state: ORMExecuteState, touched: set[int]) -> None:
@@ -241,12 +311,25 @@ def _refresh_before_commit(session: Session) -> None:
         return  # a savepoint's release: the outer transaction's commit does the work
     if session.new or session.dirty or session.deleted:
         session.flush()  # so _collect_flushed sees what is still pending
-    touched = session.info.pop(_TOUCHED, None)
+    touched = session.info.pop(_TOUCHED, None) or set()
     bodies = session.info.pop(_BODIES, None)
+    gone = session.info.pop(_PAIRS_GONE, None)
+    agencies = session.info.pop(_AGENCIES, None)
     if session.info.pop(_REBUILD, False):
         rebuild_all()
-    elif touched or bodies:
-        refresh(touched or (), bodies or ())
+        return
+    if agencies:
+        touched |= _forum_meetings(sorted(agencies))
+    if touched or bodies:
+        refresh(touched, bodies or (), gone)
+
+
+def _forum_meetings(agency_ids: list[int]) -> set[int]:
+    """The Forkopimda meetings these agencies took part in (their seats to decide again)."""
+    found = select(BodyTally.meeting_id).where(
+        BodyTally.agency_id.in_(agency_ids), BodyTally.forum == 1
+    )
+    return set(db.session.execute(found).scalars())
 
 
 def _forget(session: Session, transaction: SessionTransaction) -> None:
@@ -256,7 +339,7 @@ def _forget(session: Session, transaction: SessionTransaction) -> None:
     after all costs little, forgetting one that did would leave it stale.
     """
     if transaction.parent is None:
-        for key in (_TOUCHED, _BODIES, _REBUILD):
+        for key in (_TOUCHED, _BODIES, _AGENCIES, _PAIRS_GONE, _REBUILD):
             session.info.pop(key, None)
 
 
