@@ -10,7 +10,14 @@ from typing import Any
 from databases import PUBLIC_BASE_URL
 from results import Row, log, ms, percentile
 from sqlalchemy import event
-from urls import CONDITIONAL_PATH, PICKER_URL, STATIC_PATH, after_write_cases, latency_cases
+from urls import (
+    CONDITIONAL_PATH,
+    PICKER_URL,
+    STATIC_PATH,
+    after_write_cases,
+    latency_cases,
+    sample_meeting,
+)
 
 from tracker.extensions import db
 
@@ -182,7 +189,7 @@ def _after_write_rows(
 ) -> list[Row]:
     """The pages kept between writes, each timed on the first request after a write."""
     rows = []
-    for label, path, limit in after_write_cases(slug):
+    for label, path, limit in after_write_cases(slug, sample_meeting(app)):
         found = latency(app, counter, path, count, before_each=lambda: touch_meeting(app))
         log(f"  after a write {path}: p50 {ms(found.p50)}, p95 {ms(found.p95)}")
         rows.append(_case_row(f"{label}, first request after a write,", found, reference, limit))

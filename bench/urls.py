@@ -50,13 +50,15 @@ def latency_cases(slug: str) -> list[tuple[str, str, float]]:
     ]
 
 
-def after_write_cases(slug: str) -> list[tuple[str, str, float]]:
+def after_write_cases(slug: str, meeting_id: int) -> list[tuple[str, str, float]]:
     """(label, URL, p95 target) timed on the first request after a committed write.
 
     A write moves the change counter, so whatever pages keep between writes
     (tracker/kept.py) is computed again by exactly these requests.
     """
     return [
+        # Kept for anonymous readers (tracker/page_cache.py): after a write, rendered anew.
+        ("meeting page", f"/meetings/{meeting_id}", 0.100),
         ("agency page", f"/agencies/{slug}", 0.100),
         ("province page (Jawa Timur)", "/regions/35", 0.100),
         ("national ranking of bodies", "/meetings/rankings", 0.100),

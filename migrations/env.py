@@ -5,6 +5,7 @@ import click
 from flask import current_app
 
 from alembic import context
+from tracker.calendar.state import MIGRATING
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -118,10 +119,15 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
-
-        with context.begin_transaction():
-            context.run_migrations()
+        # The change counter's newer columns may not exist yet (tracker/calendar/state.py).
+        # The mark is on the pooled connection: it must not outlive the migrations.
+        connection.info[MIGRATING] = True
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            connection.info.pop(MIGRATING, None)
 
 
 if context.is_offline_mode():

@@ -116,11 +116,13 @@ def _fresh_epoch() -> None:
     Results kept in the process are keyed by (epoch, generation): two copies of one
     template must never share an epoch (``tracker/kept.py``).
     """
+    from tracker import page_cache
     from tracker.kept import forget
 
     db.session.execute(text("DELETE FROM calendar_state"))
     db.session.commit()
     forget()
+    page_cache.forget()
 
 
 def _sqlite_reference() -> None:

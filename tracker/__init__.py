@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = dict(
     # Host used in calendar UIDs and absolute links built outside a request.
     PUBLIC_HOST="rakor-tracker.local",
     PAGE_SIZE=25,
+    # Bytes of public pages' HTML each process keeps between writes (tracker/page_cache.py);
+    # 0 turns the cache off.
+    PAGE_CACHE_BYTES=32 * 1024 * 1024,
     SESSION_COOKIE_HTTPONLY=True,
     SESSION_COOKIE_SAMESITE="Lax",
     REMEMBER_COOKIE_HTTPONLY=True,

@@ -18,6 +18,11 @@ is stale. Within a flush the changed objects are known, and ``upkeep.py`` makes 
 only the events that quote them. ``changed_at`` (whole seconds) feeds ``Last-Modified``; each bump
 moves it at least one second on, so a date served before a change is always older than
 the date after it, even within the same second.
+
+``page_generation`` moves instead when a transaction wrote only to the other tables a
+public meeting page shows (press releases, their quotes and snapshots, corrections, the
+change log): pages kept between writes (``tracker/page_cache.py``) key on both counters,
+while feeds, which show none of these, keep their ETag.
 """
 
 from __future__ import annotations
@@ -47,6 +52,10 @@ STATE_ID = 1
 FEED_TABLES = frozenset(
     {"meeting", "participation", "venue", "agency", "person", "region", "election"}
 )
+# Tables a public meeting page shows besides the feed tables: writes move page_generation.
+PAGE_TABLES = frozenset(
+    {"press_release", "coverage", "evidence", "release_snapshot", "correction", "change_log"}
+)
 # Execution option marking writes that change no feed (the VEVENT store itself).
 SILENT = "calendar_silent"
 # Execution option marking a bulk write whose meetings were noted for upkeep.
@@ -54,8 +63,12 @@ NOTED = "calendar_noted"
 _DML = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _FEEDS = "calendar_feeds_changed"
 _REFS = "calendar_references_changed"
+_PAGES = "calendar_pages_changed"
 # Set on the connection while a flush writes a feed table's rows (``upkeep.py``).
 IN_FLUSH = "calendar_in_flush"
+# Set on the migrations' connection (``migrations/env.py``): the counter row may not have
+# its newer columns yet, and no process keeps pages across a schema change.
+MIGRATING = "calendar_migrating"
 
 
 class CalendarState(_Model):
@@ -70,6 +83,7 @@ class CalendarState(_Model):
     generation: Mapped[int] = mapped_column(BigInteger, default=0)
     reference_generation: Mapped[int] = mapped_column(BigInteger, default=0)
     changed_at: Mapped[int] = mapped_column(BigInteger, default=0)  # Unix seconds
+    page_generation: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 @dataclass(frozen=True)
@@ -80,25 +94,36 @@ class State:
     generation: int
     reference_generation: int
     changed_at: int
+    page_generation: int = 0
 
 
-def _bump_sql(references: bool) -> str:
+def _plus(column: str, moves: bool) -> str:
+    return f"calendar_state.{column} + 1" if moves else f"calendar_state.{column}"
+
+
+def _bump_sql(
+    references: bool, feeds: bool = True, pages: bool = False, migrating: bool = False
+) -> str:
     # Integers and a hex token only, formatted in: the statement runs on the raw DBAPI
     # cursor, whose parameter style differs between sqlite3 and psycopg. ON CONFLICT ...
     # DO UPDATE is spelled the same on SQLite (3.24+) and PostgreSQL.
     now = int(time.time())
-    refs = (
-        "calendar_state.reference_generation + 1"
-        if references
-        else ("calendar_state.reference_generation")
+    page_column = "" if migrating else ", page_generation"
+    page_value = "" if migrating else ", 1"
+    page_set = "" if migrating else f", page_generation = {_plus('page_generation', pages)}"
+    changed = (
+        f"CASE WHEN calendar_state.changed_at >= {now} "
+        f"THEN calendar_state.changed_at + 1 ELSE {now} END"
+        if feeds
+        else "calendar_state.changed_at"
     )
     return (
-        "INSERT INTO calendar_state (id, epoch, generation, reference_generation, changed_at) "
-        f"VALUES ({STATE_ID}, '{secrets.token_hex(16)}', 1, 1, {now}) "
-        "ON CONFLICT (id) DO UPDATE SET generation = calendar_state.generation + 1, "
-        f"reference_generation = {refs}, "
-        f"changed_at = CASE WHEN calendar_state.changed_at >= {now} "
-        f"THEN calendar_state.changed_at + 1 ELSE {now} END"
+        "INSERT INTO calendar_state "
+        f"(id, epoch, generation, reference_generation, changed_at{page_column}) "
+        f"VALUES ({STATE_ID}, '{secrets.token_hex(16)}', 1, 1, {now}{page_value}) "
+        f"ON CONFLICT (id) DO UPDATE SET generation = {_plus('generation', feeds)}, "
+        f"reference_generation = {_plus('reference_generation', references)}, "
+        f"changed_at = {changed}{page_set}"
     )
 
 
@@ -110,6 +135,9 @@ def _notice_writes(
     if match is None:
         return
     table = match.group(2).lower()
+    if table in PAGE_TABLES:
+        conn.info[_PAGES] = True
+        return
     if table not in FEED_TABLES:
         return
     options = context.execution_options if context is not None else {}
@@ -126,12 +154,14 @@ def _notice_writes(
 @event.listens_for(Engine, "commit")
 def _bump_on_commit(conn: Any) -> None:
     info = conn.info
-    if not info.pop(_FEEDS, False):
+    feeds, pages = bool(info.pop(_FEEDS, False)), bool(info.pop(_PAGES, False))
+    migrating = bool(info.get(MIGRATING))
+    if not (feeds or (pages and not migrating)):
         return
     references = bool(info.pop(_REFS, False))
     cursor = conn.connection.dbapi_connection.cursor()
     try:
-        cursor.execute(_bump_sql(references))
+        cursor.execute(_bump_sql(references, feeds, pages and not feeds, migrating))
     finally:
         cursor.close()
     _recent.clear()  # this process wrote: its next revalidation reads afresh
@@ -140,6 +170,7 @@ def _bump_on_commit(conn: Any) -> None:
 def _forget(info: dict[str, Any]) -> None:
     info.pop(_FEEDS, None)
     info.pop(_REFS, None)
+    info.pop(_PAGES, None)
     info.pop(IN_FLUSH, None)
 
 
@@ -174,9 +205,13 @@ def mark_changed(references: bool = False) -> None:
 
 
 _READ = (
-    "SELECT epoch, generation, reference_generation, changed_at FROM calendar_state "
-    f"WHERE id = {STATE_ID}"
+    "SELECT epoch, generation, reference_generation, changed_at, page_generation "
+    f"FROM calendar_state WHERE id = {STATE_ID}"
 )
+
+
+def _state(row: Any) -> State:
+    return State(row[0], int(row[1]), int(row[2]), int(row[3]), int(row[4]))
 
 
 # The last reading per database, for revalidations: {url: (monotonic time, State)}.
@@ -205,7 +240,7 @@ def remember(reading: State) -> None:
 def read_existing(connection: Any) -> State | None:
     """The counter row through this connection, or None before it exists (never writes)."""
     row = connection.exec_driver_sql(_READ).first()
-    return None if row is None else State(row[0], int(row[1]), int(row[2]), int(row[3]))
+    return None if row is None else _state(row)
 
 
 def read(connection: Any = None) -> State:
@@ -224,4 +259,4 @@ def read(connection: Any = None) -> State:
         db.session.connection().exec_driver_sql(_bump_sql(False))
         db.session.commit()
         row = db.session.connection().exec_driver_sql(_READ).one()
-    return State(row[0], int(row[1]), int(row[2]), int(row[3]))
+    return _state(row)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from tracker import search, search_suggest
+from tracker import page_cache, search, search_suggest
 from tracker.extensions import db
 from tracker.meetings import public_history, queries
 from tracker.meetings.jsonld import meeting_event, script_json
@@ -52,7 +52,11 @@ def index() -> tuple[str, int]:
 
 @bp.get("/<int:meeting_id>")
 def detail(meeting_id: int) -> str:
-    """Show one public meeting with its participants and sources."""
+    """Show one public meeting with its participants and sources (kept between writes)."""
+    return page_cache.kept_page(("meeting", meeting_id), lambda: _detail_html(meeting_id))
+
+
+def _detail_html(meeting_id: int) -> str:
     meeting = queries.meeting_detail(meeting_id)
     if meeting is None:
         abort(404)
