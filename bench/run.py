@@ -56,7 +56,7 @@ from proxy import proxy_rows, two_worker_rows  # noqa: E402
 from report import render  # noqa: E402
 from results import Section, log  # noqa: E402
 from servers import server_rows  # noqa: E402
-from urls import SEARCH_TERMS, mixed_paths, sample_meeting  # noqa: E402
+from urls import OTHER_SEARCHES, SEARCH_TERMS, mixed_paths, sample_meeting  # noqa: E402
 
 from tracker import create_app  # noqa: E402
 from tracker.extensions import db  # noqa: E402
@@ -82,7 +82,8 @@ def bench_one(backend: str, size: int, args: argparse.Namespace, wrk: str | None
             section.rows += rows
             section.context += context
             slug = busiest_agency(app)
-            section.context.append(f"busiest agency: `{slug}`; search terms: '{SEARCH_TERMS}'")
+            searched = ", ".join(f"'{term}'" for term in (SEARCH_TERMS, *OTHER_SEARCHES))
+            section.context.append(f"busiest agency: `{slug}`; search terms: {searched}")
             section.rows += latency_rows(app, slug, args.requests, section.context)
             paths = mixed_paths(app, slug)
             meeting_id = sample_meeting(app)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import pytest
+from sqlalchemy import text
+
 from tracker.agencies.operations import add_alias
 from tracker.extensions import db
 from tracker.meetings.operations import add_participation, update_meeting
@@ -179,3 +182,40 @@ def test_a_search_counts_to_the_cap_and_says_more(client, make_meeting, monkeypa
     assert body["meta"]["total"] == 5 and body["meta"]["total_capped"] is False
     english = client.get("/meetings/", query_string={"q": "rakor", "lang": "en"})
     assert "more than 2 meetings" in english.get_data(as_text=True)
+
+
+NATIONAL_STATISTICS = {
+    "ix_meeting_visibility_region_status": "100000 50000 1316 329",
+    "ix_meeting_visibility_starts_at": "100000 50000 5 1",
+    "ix_meeting_venue_id": "100000 527",
+    "ix_meeting_status": "100000 25000",
+    "ix_meeting_starts_at": "100000 6",
+    "ix_meeting_region_id": "100000 2632",
+    "ix_meeting_election_id": "100000 33334",
+    "sqlite_autoindex_meeting_1": "100000 1",
+}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_sqlite_lists_matches_in_date_order_without_sorting_them(app, make_meeting):
+    """A common word must not sort every match by date (40 ms for 'kpu' at 100,000)."""
+    from tracker.meetings.queries import filtered_meetings, parse_filters
+
+    make_meeting(title="Rakor KPU")
+    db.session.commit()
+    # The meeting statistics ANALYZE left at 100,000 synthetic meetings (synth --seed 1).
+    db.session.execute(text("ANALYZE"))
+    db.session.execute(text("DELETE FROM sqlite_stat1 WHERE tbl = 'meeting'"))
+    for index, stat in NATIONAL_STATISTICS.items():
+        db.session.execute(
+            text("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('meeting', :idx, :stat)"),
+            {"idx": index, "stat": stat},
+        )
+    db.session.execute(text("ANALYZE sqlite_schema"))  # read the statistics again
+    stmt = filtered_meetings(parse_filters({"q": "kpu"})).limit(25)
+    compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
+    plan = " | ".join(
+        row[3] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
+    )
+    # The list's date index is walked and each meeting checked against the matches.
+    assert "ix_meeting_visibility_starts_at" in plan and "TEMP B-TREE" not in plan, plan

@@ -288,7 +288,11 @@ def search_condition(q: str | None) -> ColumnElement[bool] | None:
     hits: Select[Any] = (
         select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(fts.op("MATCH")(match))
     )
-    return Meeting.id.in_(hits)
+    # "id + 0" keeps SQLite from driving the query from the matches: it walks the list's
+    # (visibility, starts_at) index and checks each meeting against the matches instead.
+    # For a common word ("kpu": 66,000 of 100,000 meetings) that is 15 ms against 40 ms
+    # for sorting every match by date; a word that matches nothing costs one index walk.
+    return (Meeting.id + 0).in_(hits)
 
 
 def apply_search(stmt: Select[Any], q: str | None) -> Select[Any]:
