@@ -18,7 +18,15 @@ from tracker.meetings.operations import (
     update_meeting,
     update_participation,
 )
-from tracker.models import Agency, BodyPairTotal, BodyTally, BodyTotal, Meeting, Participation
+from tracker.models import (
+    Agency,
+    BodyPairTotal,
+    BodyTally,
+    BodyTotal,
+    Meeting,
+    Participation,
+    Region,
+)
 from tracker.models.tally import FORUM_FLAGS, TALLY_FLAGS
 from tracker.rankings import tally
 
@@ -344,3 +352,35 @@ def test_two_commits_sharing_a_body_take_turns(app, two_meetings):
     assert not other.is_alive() and failures == []
     db.session.expire_all()
     _in_step()
+
+
+def test_a_new_kodam_table_decides_the_seats_again(two_meetings, agency, monkeypatch):
+    from tracker import reference
+    from tracker.calendar import state
+
+    first, _second = two_meetings
+    _forum(first, agency)
+    kodam = agency("kodam-vi-mulawarman")
+    assert db.session.get(BodyTotal, kodam.id).forum_absent == 1
+    generation = state.read().generation
+    # A release whose Kodam table no longer has Kodam VI covering Kaltim.
+    coverage = {**reference.kodam_coverage(), "Kodam VI/Mulawarman": ("65", "63")}
+    monkeypatch.setattr(reference, "kodam_coverage", lambda: coverage)
+    assert tally.remark_seats() == 1
+    db.session.commit()
+    _in_step()
+    assert db.session.get(BodyTotal, kodam.id).forum_absent == 0
+    assert state.read().generation > generation  # kept rankings are computed again
+    assert tally.remark_seats() == 0  # nothing more to change
+
+
+def test_a_region_moved_by_a_bulk_update_moves_its_seats(two_meetings, agency, region):
+    first, _second = two_meetings
+    _forum(first, agency)
+    update_meeting(first, {"region_id": region("64.72").id})
+    db.session.commit()
+    assert (first.id, agency("polda-kaltim").id) in {(r[0], r[1]) for r in _in_step() if r[-1]}
+    # Reference data moves Samarinda under another province (as load-regions writes).
+    db.session.execute(update(Region), [{"id": region("64.72").id, "parent_id": region("65").id}])
+    db.session.commit()
+    assert (first.id, agency("polda-kaltim").id) not in {(r[0], r[1]) for r in _in_step() if r[-1]}

@@ -1,9 +1,13 @@
 """Migrations build the schema from nothing and agree with the models."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import make_app
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select, text
 
 from tracker.extensions import db
 from tracker.search import is_fts_name
@@ -41,3 +45,66 @@ def test_postgres_schema_from_migrations_matches_models(app, backend):
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         upgrade()
     assert _drift() == []
+
+
+def _derived() -> list:
+    """Seats, forum sums and partner pairs, as the rankings read them."""
+    return [
+        db.session.execute(text(sql)).all()
+        for sql in (
+            "SELECT meeting_id, agency_id, seat FROM body_tally ORDER BY 1, 2",
+            "SELECT agency_id, meetings, forum_absent, forum_represented FROM body_total "
+            "WHERE meetings > 0 ORDER BY 1",
+            "SELECT agency_id, partner_id, meetings FROM body_pair_total ORDER BY 1, 2",
+        )
+    ]
+
+
+def _forum_meetings() -> None:
+    """Forkopimda meetings in Kaltim before and after a Kodam's dates, and one elsewhere."""
+    from tracker.meetings.operations import add_participation, create_meeting
+    from tracker.models import Agency, Region
+
+    def agency(slug):
+        return db.session.execute(select(Agency).filter_by(slug=slug)).scalar_one()
+
+    wita = ZoneInfo("Asia/Makassar")
+    for region_code, day in (("64", 6), ("64.72", 7), ("35", 8)):
+        region = db.session.execute(select(Region).filter_by(code=region_code)).scalar_one()
+        meeting = create_meeting(
+            {
+                "title": f"Rakor Forkopimda {region_code}",
+                "kind": "rakor_forkopimda",
+                "starts_at": datetime(2024, 2, day, 9, tzinfo=wita),
+                "region_id": region.id,
+            }
+        )
+        for slug, mark in (
+            ("polda-kaltim", "absent"),
+            ("pemprov-kaltim", "represented"),
+            ("kodam-vi-mulawarman", "absent"),
+            ("kpu-kaltim", "present"),
+            ("bawaslu-kaltim", "present"),
+        ):
+            add_participation(
+                meeting,
+                {"agency_id": agency(slug).id, "roles": frozenset(), "attendance": mark},
+            )
+    db.session.commit()
+
+
+def test_the_forum_seat_migration_fills_what_commits_keep(tmp_path):
+    """f3b9a2c6d871's plain SQL gives the seats, sums and pairs the app's own code keeps."""
+    from tracker.cli import _load_reference
+
+    app = make_app("sqlite", tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'f.sqlite'}")
+    with app.app_context():
+        upgrade()
+        _load_reference()
+        _forum_meetings()
+        kept = _derived()
+        assert any(seat for _m, _a, seat in kept[0]) and kept[2]
+        downgrade(revision="e5a0c4b7d913")
+        upgrade()
+        assert _derived() == kept
+        db.engine.dispose()

@@ -50,6 +50,7 @@ def _fail(error: ValidationError) -> None:
 def _load_reference() -> tuple[int, int, int]:
     from tracker.agencies.loading import load_reference_agencies
     from tracker.agencies.local_operations import refresh_local_bodies
+    from tracker.rankings import tally
     from tracker.regions.name_operations import load_region_names
     from tracker.regions.operations import load_reference_elections, load_reference_regions
 
@@ -57,6 +58,7 @@ def _load_reference() -> tuple[int, int, int]:
     load_region_names()
     elections, agencies = load_reference_elections(), load_reference_agencies()
     refresh_local_bodies()
+    tally.remark_seats()  # the Kodam table may cover provinces differently in this release
     return regions, elections, agencies
 
 

@@ -10,9 +10,14 @@ province's Forkopimda (decided at tally time, tracker/rankings/seats.py); body_t
 sums its absences and representations there; body_pair_total counts the meetings each
 two bodies both attended (tracker/rankings/pairs.py). The covering index gains seat and
 the partial index of flagged rows, which only the old per-request query read, goes.
-The new columns and table are filled here by the same code that keeps them at commit.
+The new columns and table are filled here by the same rules the code that keeps them at
+commit follows (tracker/rankings/seats.py, pairs.py), in plain SQL and a frozen copy of
+the Kodam table: migrations never import application code, which changes later.
 
 """
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from alembic import op
@@ -35,6 +40,27 @@ FLAGS = (
     "absent",
 )
 FLAGGED = "(counted AND forum = 1 AND (absent = 1 OR represented = 1))"
+SEAT_KINDS = ("regional_government", "legislature", "police", "prosecutor")
+# Which provinces each Kodam covers (tracker/data/kodam.csv of this release). Later
+# releases' tables are applied by `flask init` / `load-reference` (tally.remark_seats).
+KODAM_PROVINCES = {
+    "Kodam Iskandar Muda": ("11",),
+    "Kodam I/Bukit Barisan": ("12", "13", "14", "21"),
+    "Kodam II/Sriwijaya": ("16", "15", "17", "18", "19"),
+    "Kodam Jaya": ("31",),
+    "Kodam III/Siliwangi": ("32", "36"),
+    "Kodam IV/Diponegoro": ("33", "34"),
+    "Kodam V/Brawijaya": ("35",),
+    "Kodam VI/Mulawarman": ("64", "65", "63"),
+    "Kodam IX/Udayana": ("51", "52", "53"),
+    "Kodam XII/Tanjungpura": ("61", "62"),
+    "Kodam XIII/Merdeka": ("71", "75", "72"),
+    "Kodam XIV/Hasanuddin": ("73", "76", "74"),
+    "Kodam XVI/Pattimura": ("81", "82"),
+    "Kodam XV/Pattimura": ("81", "82"),
+    "Kodam XVII/Cenderawasih": ("91", "93", "94", "95"),
+    "Kodam XVIII/Kasuari": ("92", "96"),
+}
 
 
 def upgrade():
@@ -73,16 +99,80 @@ def upgrade():
 
 
 def _fill(bind):
-    # The code that keeps these rows at commit fills them once from what is recorded.
-    from tracker.rankings import pairs, seats, tally
-
-    seats.mark(bind, None)
-    bind.execute(sa.text("DELETE FROM body_total"))
-    bind.execute(tally.totals(sa.select()))
-    pairs.rebuild(bind)
+    _own_seats()
+    _kodam_seats(bind)
+    sums = ", ".join(f"SUM({name})" for name in FLAGS)
+    op.execute("DELETE FROM body_total")
+    op.execute(
+        f"INSERT INTO body_total (agency_id, meetings, {', '.join(FLAGS)}, forum_absent, "
+        f"forum_represented) SELECT agency_id, COUNT(*), {sums}, SUM(seat * absent), "
+        "SUM(seat * represented) FROM body_tally WHERE counted GROUP BY agency_id"
+    )
+    op.execute(
+        "INSERT INTO body_pair_total (agency_id, partner_id, meetings) "
+        "SELECT a.agency_id, b.agency_id, COUNT(*) FROM body_tally a "
+        "JOIN body_tally b ON b.meeting_id = a.meeting_id "
+        "WHERE a.counted AND a.attended = 1 AND b.attended = 1 AND b.agency_id <> a.agency_id "
+        "GROUP BY a.agency_id, b.agency_id"
+    )
     # The covering index is new: without statistics SQLite's planner passes it over.
     for table in ("body_tally", "body_total", "body_pair_total"):
-        bind.execute(sa.text(f"ANALYZE {table}"))
+        op.execute(f"ANALYZE {table}")
+
+
+# A Forkopimda meeting's own province: the region's parent, or the region itself.
+_PROVINCE = "COALESCE((SELECT r.parent_id FROM region r WHERE r.id = m.region_id), m.region_id)"
+
+
+def _own_seats():
+    """The province's own top-level Pemprov, DPRD, Polda and Kejati sit as of right."""
+    op.execute(
+        "UPDATE body_tally SET seat = 1 WHERE forum = 1 AND EXISTS ("
+        "SELECT 1 FROM meeting m JOIN agency a ON a.id = body_tally.agency_id "
+        "WHERE m.id = body_tally.meeting_id AND a.parent_id IS NULL "
+        f"AND a.kind IN ({', '.join(repr(k) for k in SEAT_KINDS)}) AND a.region_id = {_PROVINCE})"
+    )
+
+
+def _kodam_seats(bind):
+    """The Kodam covering the province on the meeting's day (the table of this release)."""
+    rows = bind.execute(
+        sa.text(
+            "SELECT t.meeting_id, t.agency_id, a.short_name, a.valid_from, a.valid_until, "
+            "p.code, m.starts_at, m.timezone FROM body_tally t "
+            "JOIN meeting m ON m.id = t.meeting_id JOIN agency a ON a.id = t.agency_id "
+            f"JOIN region p ON p.id = {_PROVINCE} "
+            "WHERE t.forum = 1 AND a.kind = 'military'"
+        )
+    )
+    seated = [
+        {"m": meeting_id, "a": agency_id}
+        for meeting_id, agency_id, name, start, until, code, starts_at, zone in rows
+        if _covers(name, _day(start), _day(until), code, _local_day(starts_at, zone))
+    ]
+    if seated:
+        bind.execute(
+            sa.text("UPDATE body_tally SET seat = 1 WHERE meeting_id = :m AND agency_id = :a"),
+            seated,
+        )
+
+
+def _day(value):
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def _local_day(starts_at, zone):
+    if isinstance(starts_at, str):  # SQLite hands back the stored text
+        starts_at = datetime.fromisoformat(starts_at)
+    if starts_at.tzinfo is None:
+        starts_at = starts_at.replace(tzinfo=timezone.utc)
+    return starts_at.astimezone(ZoneInfo(zone)).date()
+
+
+def _covers(name, start, until, code, day):
+    if code not in KODAM_PROVINCES.get(name, ()):
+        return False
+    return not (start and day < start) and not (until and day > until)
 
 
 def downgrade():

@@ -33,9 +33,11 @@ from sqlalchemy import (
     insert,
     select,
     true,
+    update,
 )
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
+from tracker.calendar import state as calendar_state
 from tracker.extensions import db
 from tracker.labels import ROLE_ORDER
 from tracker.meetings.queries import PUBLIC, attendance_condition, role_condition
@@ -61,8 +63,9 @@ Rows = Select[*tuple[Any, ...]]
 _CHUNK = 500
 # Past this many touched meetings a transaction rebuilds the whole tally instead.
 _REBUILD_OVER = 20_000
-# Meeting columns whose change can change a tally (through ``counted``).
-_MEETING_COLUMNS = frozenset({"visibility", "status", "kind"})
+# Meeting columns whose change can change a tally (``counted``, ``forum``, and the seat:
+# the meeting's province and day).
+_MEETING_COLUMNS = frozenset({"visibility", "status", "kind", "region_id", "starts_at", "timezone"})
 # Agency columns a seat depends on: kind and place, and for a Kodam its name and validity
 # (the Kodam table covers provinces by name and date).
 _SEAT_COLUMNS = ("kind", "region_id", "parent_id")
@@ -102,6 +105,26 @@ def tally_rows() -> Rows:
 def _fill(rows: Rows) -> Insert:
     columns = ["meeting_id", "agency_id", "counted", "forum", *TALLY_FLAGS]
     return insert(BodyTally).from_select(columns, rows)
+
+
+def remark_seats() -> int:
+    """Decide every Forkopimda seat again, as after new reference data (the Kodam table).
+
+    Re-totals the bodies whose seats changed and moves the change counter if any did;
+    returns how many bodies that was.
+    """
+    _take_turns()
+    table = BodyTally.__table__
+    seated = select(table.c.meeting_id, table.c.agency_id).where(table.c.seat == 1)
+    before = {tuple(row) for row in db.session.execute(seated)}
+    db.session.execute(update(table).where(table.c.seat == 1).values(seat=0))
+    seats.mark(db.session(), None)
+    after = {tuple(row) for row in db.session.execute(seated)}
+    bodies = sorted({agency_id for _meeting, agency_id in before ^ after})
+    if bodies:
+        _retotal(bodies)
+        calendar_state.mark_changed()  # kept rankings show the new flags
+    return len(bodies)
 
 
 def _take_turns() -> None:
@@ -149,9 +172,11 @@ def refresh(
 def _gone_pairs(gone: dict[int, Counter[Pair]]) -> Counter[Pair]:
     """Minus the pairs of the deleted meetings that are still gone.
 
-    A delete undone by a savepoint's rollback left its rows, which the re-tally counts.
+    A delete undone by a savepoint's rollback left its tally rows, which the re-tally
+    counts; a deleted meeting's rows went by cascade (a new meeting that took its id on
+    SQLite has none yet: it is tallied below).
     """
-    alive = select(Meeting.id).where(Meeting.id.in_(sorted(gone)))
+    alive = select(BodyTally.meeting_id).where(BodyTally.meeting_id.in_(sorted(gone)))
     kept = set(db.session.execute(alive).scalars()) if gone else set()
     change: Counter[Pair] = Counter()
     for meeting_id, made in gone.items():
@@ -216,7 +241,11 @@ def _bodies(session: Session) -> set[int]:
 
 
 def _note_gone(session: Session, meeting_ids: list[int]) -> None:
-    """Deleted meetings' tally rows go by cascade: note their bodies and pairs first."""
+    """Deleted meetings' tally rows go by cascade: note their bodies and pairs first.
+
+    Read under the lock, so no other commit re-tallies these meetings in between.
+    """
+    take_turns(session)
     _bodies(session).update(_bodies_of(meeting_ids))
     gone: dict[int, Counter[Pair]] = session.info.setdefault(_PAIRS_GONE, {})
     gone.update(pairs.by_meeting(session, meeting_ids))
@@ -275,6 +304,8 @@ def _collect_bulk(state: ORMExecuteState) -> None:
             return
         column = Meeting.id
     else:
+        if table == Region.__tablename__ and isinstance(statement, Update):
+            _note_regions(state)
         return
     where = statement.whereclause
     found = select(column).where(where) if where is not None else select(column)
@@ -282,6 +313,21 @@ def _collect_bulk(state: ORMExecuteState) -> None:
     touched.update(ids)
     if isinstance(statement, Delete) and table == Meeting.__tablename__ and ids:
         _note_gone(state.session, ids)
+
+
+def _note_regions(state: ORMExecuteState) -> None:
+    """A bulk UPDATE that moves a region under another parent moves its meetings' seats."""
+    params: Any = state.parameters
+    rows = list(params) if isinstance(params, list | tuple) else [params or {}]
+    moved = {r["id"]: r["parent_id"] for r in rows if "id" in r and "parent_id" in r}
+    if not moved and "parent_id" not in _set_columns(state.statement):  # type: ignore[arg-type]
+        return
+    if not moved:
+        state.session.info[_REBUILD] = True  # parents set by a WHERE: which moved is unknown
+        return
+    now = select(Region.id, Region.parent_id).where(Region.id.in_(sorted(moved)))
+    if any(moved[i] != parent for i, parent in state.session.execute(now)):
+        state.session.info[_REBUILD] = True
 
 
 def _note_inserted(state: ORMExecuteState, touched: set[int]) -> None:
@@ -312,6 +358,8 @@ def _refresh_before_commit(session: Session) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()  # so _collect_flushed sees what is still pending
     touched = session.info.pop(_TOUCHED, None) or set()
+    if touched or session.info.get(_AGENCIES) or session.info.get(_BODIES):
+        _take_turns()  # before reading anything the rebuild depends on
     bodies = session.info.pop(_BODIES, None)
     gone = session.info.pop(_PAIRS_GONE, None)
     agencies = session.info.pop(_AGENCIES, None)
