@@ -241,3 +241,22 @@ def test_journalist_journey_from_home_to_agency_csv(client, runner):
     assert body.startswith("meeting_id,local_date,zone,meeting")
     assert "Rakor Forkopimda se-Kaltim Menjelang Pemilu 2024" in body
     assert "speaker" in body
+
+
+def test_the_agency_filter_offers_bodies_of_public_meetings_only(client, make_meeting, agency):
+    """Counted meetings' bodies come from the kept totals; cancelled ones are read apart."""
+    from tracker.meetings.queries import filter_choices
+
+    held = make_meeting(title="Rakor Pilkada")
+    add_participation(held, {"agency_id": agency("polda-kaltim").id})
+    cancelled = make_meeting(title="Rakor yang batal")
+    add_participation(cancelled, {"agency_id": agency("kejati-kaltim").id})
+    cancel_meeting(cancelled, "Banjir")
+    internal = make_meeting(title="Rapat internal", visibility="internal")
+    add_participation(internal, {"agency_id": agency("kesbangpol-kaltim").id})
+    db.session.commit()
+    offered = {choice.value for choice in filter_choices()["agencies"]}
+    assert {"polda-kaltim", "kejati-kaltim"} <= offered
+    assert "kesbangpol-kaltim" not in offered
+    html = client.get("/meetings/").get_data(as_text=True)
+    assert '<option value="kejati-kaltim"' in html and "kesbangpol-kaltim" not in html

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, func, select, union
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -48,6 +48,7 @@ from tracker.meetings.filters import (
 )
 from tracker.models import (
     Agency,
+    BodyTotal,
     Coverage,
     Election,
     Evidence,
@@ -186,19 +187,30 @@ class Choice:
     nested: bool = False
 
 
+def _agencies_in_public_meetings() -> Any:
+    """Ids of the agencies that took part in a public meeting, cancelled ones included.
+
+    The counted meetings' bodies come from the kept totals (``tracker/rankings/tally.py``)
+    and only the few cancelled meetings are read: probing every agency of the full
+    registry (ten thousand rows) for a participation took 164 ms at 100,000 meetings on
+    PostgreSQL, on the first request after every write.
+    """
+    counted = select(BodyTotal.agency_id).where(BodyTotal.meetings > 0)
+    cancelled = (
+        select(Participation.agency_id)
+        .join(Meeting, Meeting.id == Participation.meeting_id)
+        .where(PUBLIC, Meeting.status == "cancelled", Participation.agency_id.is_not(None))
+    )
+    return union(counted, cancelled)
+
+
 def _compute_choices() -> dict[str, list[Choice]]:
     elections = db.session.execute(
         select(Election.slug, Election.name).order_by(Election.polling_day)
     ).all()
     agencies = db.session.execute(
         select(Agency.slug, Agency.short_name)
-        .where(
-            exists().where(
-                Participation.agency_id == Agency.id,
-                Participation.meeting_id == Meeting.id,
-                PUBLIC,
-            )
-        )
+        .where(Agency.id.in_(_agencies_in_public_meetings()))
         .order_by(Agency.short_name)
     ).all()
     return {
