@@ -31,11 +31,13 @@ from tracker.models.tally import FORUM_FLAGS, TALLY_FLAGS
 from tracker.rankings import tally
 
 WITA = ZoneInfo("Asia/Makassar")
+# The columns a province ranking, an agency's months and the agency menu read.
+PLACE_AND_TIME = ("province_id", "month", "called_off")
 
 
 def _rows() -> list[tuple]:
     columns = [BodyTally.meeting_id, BodyTally.agency_id, BodyTally.counted, BodyTally.forum]
-    columns += [getattr(BodyTally, name) for name in (*TALLY_FLAGS, "seat")]
+    columns += [getattr(BodyTally, name) for name in (*PLACE_AND_TIME, *TALLY_FLAGS, "seat")]
     stmt = select(*columns).order_by(BodyTally.meeting_id, BodyTally.agency_id)
     return [tuple(row) for row in db.session.execute(stmt)]
 
@@ -83,15 +85,18 @@ def two_meetings(make_meeting, agency):
     return first, second
 
 
-def test_flags_of_a_new_meeting(two_meetings, agency):
+def test_flags_of_a_new_meeting(two_meetings, agency, region):
     first, _second = two_meetings
     rows = {(r[0], r[1]): r[2:] for r in _in_step()}
     polda, kpu = agency("polda-kaltim").id, agency("kpu-kaltim").id
-    names = ("counted", "forum", *TALLY_FLAGS, "seat")
+    names = ("counted", "forum", *PLACE_AND_TIME, *TALLY_FLAGS, "seat")
     flags = dict(zip(names, rows[(first.id, polda)], strict=True))
     assert flags == {
         "counted": True,
         "forum": 0,
+        "province_id": region("64").id,
+        "month": "2024-01",
+        "called_off": 0,
         "attended": 1,
         "chair": 1,
         "host": 0,
@@ -124,6 +129,31 @@ def test_orm_edits_stay_in_step(two_meetings):
     update_meeting(first, {"visibility": "internal"})
     db.session.commit()
     assert {r[2] for r in _in_step() if r[0] == first.id} == {False}
+
+
+def _place_and_time(meeting) -> set[tuple]:
+    return {tuple(r[4:7]) for r in _in_step() if r[0] == meeting.id}
+
+
+def test_province_month_and_cancellation_follow_the_meeting(two_meetings, region):
+    first, _second = two_meetings
+    assert _place_and_time(first) == {(region("64").id, "2024-01", 0)}
+    # A regency's meeting belongs to its province; the month is the meeting's own zone's
+    # (00:30 WITA on 1 February is still 31 January in UTC).
+    update_meeting(
+        first,
+        {"region_id": region("73.71").id, "starts_at": datetime(2024, 2, 1, 0, 30, tzinfo=WITA)},
+    )
+    db.session.commit()
+    assert _place_and_time(first) == {(region("73").id, "2024-02", 0)}
+    cancel_meeting(first, "Banjir")
+    db.session.commit()
+    assert _place_and_time(first) == {(region("73").id, "2024-02", 1)}
+    assert {r[2] for r in _in_step() if r[0] == first.id} == {False}
+    # Only a public meeting's cancellation is shown anywhere.
+    update_meeting(first, {"visibility": "internal"})
+    db.session.commit()
+    assert _place_and_time(first) == {(region("73").id, "2024-02", 0)}
 
 
 def test_totals_are_the_sums_of_counted_meetings(two_meetings, agency):
@@ -247,7 +277,9 @@ def test_bulk_statements_stay_in_step(two_meetings, agency):
     )
     db.session.commit()
     rows = {(r[0], r[1]): r for r in _in_step()}
-    host = 4 + TALLY_FLAGS.index("host")  # meeting, agency, counted, forum, then the flags
+    host = (
+        4 + len(PLACE_AND_TIME) + TALLY_FLAGS.index("host")
+    )  # after meeting, agency, counted, forum
     assert rows[(second.id, kejati)][host] == 1
     db.session.execute(update(Meeting).where(Meeting.id == first.id).values(status="cancelled"))
     db.session.commit()

@@ -108,3 +108,44 @@ def test_the_forum_seat_migration_fills_what_commits_keep(tmp_path):
         upgrade()
         assert _derived() == kept
         db.engine.dispose()
+
+
+def _places_and_months() -> list:
+    return db.session.execute(
+        text(
+            "SELECT meeting_id, agency_id, province_id, month, called_off FROM body_tally "
+            "ORDER BY 1, 2"
+        )
+    ).all()
+
+
+def test_the_tally_place_migration_fills_what_commits_keep(tmp_path):
+    """c7e2a9d4b15f's plain SQL gives the provinces, local months and cancellations the
+    app keeps at commit: a regency's meeting, one whose local month is not UTC's, and a
+    cancelled public meeting."""
+    from tracker.cli import _load_reference
+    from tracker.meetings.operations import cancel_meeting, update_meeting
+    from tracker.models import Meeting
+
+    app = make_app("sqlite", tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 't.sqlite'}")
+    with app.app_context():
+        upgrade()
+        _load_reference()
+        _forum_meetings()
+        first, second, _third = db.session.execute(select(Meeting).order_by(Meeting.id)).scalars()
+        # 00:30 WITA on 1 March is still February in UTC.
+        wita = ZoneInfo("Asia/Makassar")
+        update_meeting(first, {"starts_at": datetime(2024, 3, 1, 0, 30, tzinfo=wita)})
+        cancel_meeting(second, "Banjir")
+        db.session.commit()
+        kept = _places_and_months()
+        assert {(row[3], row[4]) for row in kept} == {
+            ("2024-03", 0),
+            ("2024-02", 1),
+            ("2024-02", 0),
+        }
+        assert len({row[2] for row in kept}) == 2  # Kaltim (its regency too) and Jawa Timur
+        downgrade(revision="a4d8e6f1c2b9")
+        upgrade()
+        assert _places_and_months() == kept
+        db.engine.dispose()

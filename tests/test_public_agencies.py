@@ -144,3 +144,48 @@ def test_cancelled_meetings_are_not_counted_as_attended(client, make_meeting, ag
     history = html.split('<table class="attendance-history">', 1)[1]
     row = history.split("Rakor yang batal", 1)[1].split("</tr>", 1)[0]
     assert "Direncanakan hadir" in row and "Dibatalkan" in row
+
+
+def _facts(html: str) -> str:
+    return html.split('<dl class="facts">', 1)[1].split("</dl>", 1)[0]
+
+
+def test_figures_count_meetings_not_delegates_and_partners_who_attended(
+    client, make_meeting, agency
+):
+    shared = _meeting(make_meeting, agency, "Rakor", (1, 9), "kejati-kaltim", attendance="present")
+    # A second delegate of Polda is still one meeting; KPU was absent, so it met nobody.
+    add_participation(
+        shared,
+        {"agency_id": agency("polda-kaltim").id, "position": "Wakapolda", "attendance": "present"},
+    )
+    add_participation(shared, {"agency_id": agency("kpu-kaltim").id, "attendance": "absent"})
+    db.session.commit()
+    facts = _facts(client.get("/agencies/polda-kaltim").get_data(as_text=True))
+    assert "<dt>Rapat publik</dt><dd>1</dd>" in facts
+    assert "<dt>Peserta</dt><dd>1</dd>" in facts and "<dt>Hadir</dt><dd>1</dd>" in facts
+    data = client.get("/api/v1/agencies/polda-kaltim").get_json()["data"]
+    assert [p["agency"]["slug"] for p in data["meets_most_with"]] == ["kejati-kaltim"]
+    assert data["by_role"] == {"attendee": 1} and data["by_attendance"] == {"present": 1}
+
+
+def test_figures_read_kept_rows_in_constant_statements(app, make_meeting, agency):
+    from sql_helpers import statements
+
+    from tracker.agencies.queries import _compute_stats
+
+    polda_id = agency("polda-kaltim").id
+
+    def cost() -> list[str]:
+        with statements() as seen:
+            _compute_stats(polda_id, 10)
+        return seen
+
+    _meeting(make_meeting, agency, "Rakor 1", (1, 9), "kejati-kaltim")
+    few = cost()
+    for day in range(10, 20):
+        _meeting(make_meeting, agency, f"Rakor {day}", (1, day), "kejati-kaltim", "kpu-kaltim")
+    many = cost()
+    assert len(few) == len(many) == 3
+    # Kept rows only: no statement groups participations or joins meetings.
+    assert not any("participation" in s or "meeting." in s for s in many)

@@ -280,6 +280,24 @@ def test_province_page_shows_the_top_ten(client, meetings):
     assert len(re.findall(r"<tr", table.split("<tbody>", 1)[1])) <= 10
 
 
+def test_a_province_alone_counts_its_regencies_from_the_province_rows(
+    app, meetings, make_meeting, agency, region
+):
+    samarinda = {"region_id": region("64.72").id}
+    parts = [("kpu-kaltim", set(), "present")]
+    _meeting(make_meeting, agency, "Rakor Samarinda", (2, 7), parts, **samarinda)
+    province = queries.ranking(parse_filters({"region": "64"}))
+    # January, February, the Forkopimda, March and Samarinda; not Jawa Timur's.
+    assert province.meetings == 5
+    attended = {row.slug: row.attended for row in province.rows}
+    assert attended["kpu-kaltim"] == 3 and "polda-jatim" not in attended
+    regency = queries.ranking(parse_filters({"region": "64.72"}))
+    assert regency.meetings == 1
+    assert [(row.slug, row.attended) for row in regency.rows] == [("kpu-kaltim", 1)]
+    filters = parse_filters({"region": "64"})
+    assert _statements(lambda: queries._compute(filters, 10, False)) == 2
+
+
 def test_ranking_exports(client, meetings):
     response = client.get("/meetings/rankings.csv", query_string=PERIOD)
     text = response.get_data(as_text=True)

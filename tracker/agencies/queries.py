@@ -10,8 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
-from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.kept import kept, paginate_ids
@@ -23,6 +23,9 @@ from tracker.models import (
     INDONESIAN_ZONES,
     Agency,
     AgencyAlias,
+    BodyPairTotal,
+    BodyTally,
+    BodyTotal,
     Meeting,
     Participation,
     Region,
@@ -299,64 +302,45 @@ def agency_stats(agency: Agency, partner_limit: int = 10) -> AgencyStats:
 
 
 def _compute_stats(agency_id: int, partner_limit: int) -> AgencyStats:
-    """Aggregate an agency's public attendance in three statements.
+    """An agency's public attendance from the rows kept at commit, in three statements.
 
-    Every figure is grouped in SQL from the agency's own meetings, so the cost follows
-    the agency's record, not the size of the archive.
+    Roles and attendance are the body's totals over counted meetings (public, not
+    cancelled: ``body_total``), as its row in the rankings shows them; months and
+    cancelled meetings an index range of its tally rows; partners its kept pairs, the
+    bodies it attended most counted meetings with (``tracker/rankings/``). Each read
+    follows the agency's own record, not the size of the archive.
     """
-    called_off = Meeting.status == "cancelled"
-    base = (
-        select(Participation.roles, Participation.attendance, called_off, func.count())
-        .join(Meeting, Meeting.id == Participation.meeting_id)
-        .where(Participation.agency_id == agency_id, PUBLIC)
-        .group_by(Participation.roles, Participation.attendance, called_off)
-    )
-    roles: Counter[str] = Counter()
-    presence: Counter[str] = Counter()
-    cancelled = 0
-    for role_set, status, was_called_off, count in db.session.execute(base):
-        # Nobody attended or chaired a meeting that did not take place.
-        if was_called_off:
-            cancelled += count
-            continue
-        for role in role_set or {"attendee"}:
-            roles[role] += count
-        presence[status] += count
-    # Months in each meeting's own zone; each public meeting counted once.
-    month = local_month()
-    months: Counter[str] = Counter(
-        dict(
-            db.session.execute(
-                select(month, func.count())
-                .where(Meeting.id.in_(_own_public_meetings(agency_id)))
-                .group_by(month)
-            ).all()
-        )
-    )
-    # Partners: every other agency in the same meetings, grouped over participation
-    # rows found by meeting id (the (meeting_id, agency_id) index answers it alone).
-    other = aliased(Participation)
-    shared = func.count(func.distinct(other.meeting_id)).label("n")
-    counted = (
-        select(other.agency_id, shared)
-        .where(other.meeting_id.in_(_own_public_meetings(agency_id)), other.agency_id != agency_id)
-        .group_by(other.agency_id)
-        .subquery()
-    )
+    total = db.session.get(BodyTotal, agency_id)
+    public = or_(BodyTally.counted == true(), BodyTally.called_off == 1)
+    month_rows = db.session.execute(
+        select(BodyTally.month, func.count(), func.sum(BodyTally.called_off))
+        .where(BodyTally.agency_id == agency_id, public)
+        .group_by(BodyTally.month)
+    ).all()
+    months: Counter[str] = Counter({month: n for month, n, _off in month_rows})
     partner_rows = db.session.execute(
-        select(Agency.slug, Agency.short_name, counted.c.n)
-        .join(counted, counted.c.agency_id == Agency.id)
-        .order_by(counted.c.n.desc(), Agency.short_name, Agency.id)
+        select(Agency.slug, Agency.short_name, BodyPairTotal.meetings)
+        .join(BodyPairTotal, BodyPairTotal.partner_id == Agency.id)
+        .where(BodyPairTotal.agency_id == agency_id)
+        .order_by(BodyPairTotal.meetings.desc(), Agency.short_name, Agency.id)
         .limit(partner_limit)
     ).all()
     return AgencyStats(
         meetings=sum(months.values()),
-        by_role=tuple((r, roles[r]) for r in ROLE_ORDER if roles[r]),
-        by_attendance=tuple((a, presence[a]) for a in ATTENDANCE if presence[a]),
+        by_role=_figures(total, ROLE_ORDER),
+        by_attendance=_figures(total, ATTENDANCE),
         per_month=tuple(_month_series(months)),
         partners=tuple((Partner(slug, name), n) for slug, name, n in partner_rows),
-        cancelled=cancelled,
+        cancelled=sum(int(off or 0) for _month, _n, off in month_rows),
     )
+
+
+def _figures(total: BodyTotal | None, names: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """The non-zero counts of these ``body_total`` columns, in order."""
+    if total is None:
+        return ()
+    counts = ((name, int(getattr(total, name))) for name in names)
+    return tuple((name, n) for name, n in counts if n)
 
 
 def agencies_for_export(

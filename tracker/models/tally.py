@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, SmallInteger
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.extensions import Model
@@ -36,14 +36,33 @@ class BodyTally(Model):
     meeting instead of grouping participations and matching role codes. ``counted``
     copies the meeting's public, not-cancelled state, ``forum`` whether it is a
     Forkopimda and ``seat`` whether the body sat there as a statutory member of the
-    meeting's province that day (``tracker/rankings/seats.py``). Flags are small
-    integers, which both databases can sum.
+    meeting's province that day (``tracker/rankings/seats.py``). The province and
+    local month let province rankings and agency pages read index ranges. Flags are
+    small integers, which both databases can sum.
     """
 
     __table_args__ = (
         # Covering: a ranking reads its sums (forum flags too) from the index alone,
         # already in body order.
         Index("ix_body_tally_counted_agency", "counted", "agency_id", *TALLY_FLAGS, "seat"),
+        # The same per province: a province's ranking is one index range.
+        Index(
+            "ix_body_tally_counted_province",
+            "counted",
+            "province_id",
+            "agency_id",
+            *TALLY_FLAGS,
+            "seat",
+        ),
+        # An agency page's months and cancelled meetings, from the index alone.
+        Index("ix_body_tally_agency_month", "agency_id", "month", "counted", "called_off"),
+        # The bodies of cancelled public meetings (the meeting list's agency menu).
+        Index(
+            "ix_body_tally_called_off",
+            "agency_id",
+            sqlite_where=text("called_off = 1"),
+            postgresql_where=text("called_off = 1"),
+        ),
         # SQLite keeps the rows in key order (meeting, body): a meeting's rows, which
         # partner counts and rebuilds read, come from the key alone.
         {"sqlite_with_rowid": False},
@@ -56,6 +75,12 @@ class BodyTally(Model):
         ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True
     )
     counted: Mapped[bool]
+    # The meeting's province (its region's parent, or its region when that is one).
+    province_id: Mapped[int] = mapped_column(server_default="0")
+    # 'YYYY-MM' of the meeting's start in its own zone.
+    month: Mapped[str] = mapped_column(String(7), server_default="")
+    # 1 for a public meeting that was cancelled (``counted`` is then false).
+    called_off: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     # 1 in a Forkopimda meeting (FORUM_KIND).
     forum: Mapped[int] = mapped_column(SmallInteger)
     # 1 for a statutory member of the meeting's province's Forkopimda (only when forum).

@@ -9,7 +9,7 @@ apart and shown, never added to the total.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import ColumnElement, Subquery, func, select, true
 from sqlalchemy.orm import aliased
@@ -18,11 +18,13 @@ from tracker.extensions import db
 from tracker.kept import kept
 from tracker.labels import ROLE_ORDER
 from tracker.meetings.queries import PUBLIC, MeetingFilters, filter_conditions
-from tracker.models import Agency, BodyPairTotal, BodyTally, BodyTotal, Meeting
+from tracker.models import Agency, BodyPairTotal, BodyTally, BodyTotal, Meeting, Region
 from tracker.models.tally import FORUM_FLAGS, TALLY_FLAGS
 
 # Importing tally installs the listeners that keep the tables read here.
 from tracker.rankings.tally import tally_sums
+from tracker.regions.queries import NONE as NO_MEETINGS
+from tracker.regions.queries import meeting_counts
 
 # Attendance columns, in the order the table shows them.
 ATTENDANCE_COLUMNS = ("present", "represented", "unknown", "absent")
@@ -73,12 +75,28 @@ def counted_meetings(filters: MeetingFilters) -> list[ColumnElement[bool]]:
 
 
 def _within(filters: MeetingFilters) -> list[ColumnElement[bool]]:
-    """The tally rows a ranking sums: counted meetings matching the filters (counted first)."""
-    conditions = filter_conditions(filters)
+    """The tally rows a ranking sums: counted meetings matching the filters (counted first).
+
+    A province alone is one range of the tally's province index. With other filters
+    the matching meetings come first: narrowing by province as well led PostgreSQL to
+    walk the whole province's rows (17,000 for two months of Jawa Timur at 100,000
+    meetings) and test each one's meeting.
+    """
     within = [BodyTally.counted == true()]
+    region = _region_alone(filters)
+    if region is not None and region.parent_id is None:
+        return [*within, BodyTally.province_id == region.id]
+    conditions = filter_conditions(filters)
     if conditions:
         within.append(BodyTally.meeting_id.in_(select(Meeting.id).where(*conditions)))
     return within
+
+
+def _region_alone(filters: MeetingFilters) -> Region | None:
+    """The filters' region when they name nothing else."""
+    if filters.region is None or filter_conditions(replace(filters, region=None)):
+        return None
+    return filters.region
 
 
 def _per_body(filters: MeetingFilters) -> Subquery:
@@ -129,7 +147,11 @@ def _aggregate(filters: MeetingFilters, limit: int | None) -> list[RankRow]:
 
 
 def _count(filters: MeetingFilters) -> int:
-    """How many meetings the ranking counts."""
+    """How many meetings the ranking counts (a region alone: from the kept region counts)."""
+    region = _region_alone(filters)
+    if region is not None:
+        counts = meeting_counts().get(region.id, NO_MEETINGS)
+        return counts.meetings - counts.cancelled
     stmt = select(func.count()).select_from(Meeting).where(*counted_meetings(filters))
     return int(db.session.execute(stmt).scalar_one())
 

@@ -23,10 +23,7 @@ from sqlalchemy import (
     ColumnElement,
     Delete,
     Insert,
-    Select,
     Update,
-    and_,
-    case,
     delete,
     event,
     func,
@@ -39,12 +36,11 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from tracker.calendar import state as calendar_state
 from tracker.extensions import db
-from tracker.labels import ROLE_ORDER
-from tracker.meetings.queries import PUBLIC, attendance_condition, role_condition
 from tracker.models import Agency, Meeting, Participation, Region
-from tracker.models.tally import FORUM_FLAGS, FORUM_KIND, TALLY_FLAGS, BodyTally, BodyTotal
+from tracker.models.tally import FORUM_FLAGS, TALLY_FLAGS, BodyTally, BodyTotal
 from tracker.rankings import pairs, seats
 from tracker.rankings.pairs import Pair
+from tracker.rankings.rows import Rows, fill, tally_rows
 from tracker.turns import take_turns
 
 # session.info keys of the meeting ids to re-tally at commit, and of bodies to re-total
@@ -57,54 +53,17 @@ _AGENCIES = "body_tally_agencies"
 _PAIRS_GONE = "body_tally_pairs_gone"
 # Set by a bulk statement whose meetings cannot be read beforehand: rebuild all at commit.
 _REBUILD = "body_tally_rebuild"
-# A SELECT of any columns (SQLAlchemy 2.1 types a Select by its column types).
-Rows = Select[*tuple[Any, ...]]
 # Meetings per DELETE / INSERT ... SELECT (bound parameters stay well under the limits).
 _CHUNK = 500
 # Past this many touched meetings a transaction rebuilds the whole tally instead.
 _REBUILD_OVER = 20_000
-# Meeting columns whose change can change a tally (``counted``, ``forum``, and the seat:
-# the meeting's province and day).
+# Meeting columns whose change can change a tally (``counted``, ``forum``, ``called_off``,
+# the province, the month and the seat: the meeting's province and day).
 _MEETING_COLUMNS = frozenset({"visibility", "status", "kind", "region_id", "starts_at", "timezone"})
 # Agency columns a seat depends on: kind and place, and for a Kodam its name and validity
 # (the Kodam table covers provinces by name and date).
 _SEAT_COLUMNS = ("kind", "region_id", "parent_id")
 _KODAM_COLUMNS = ("short_name", "valid_from", "valid_until")
-
-
-def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    """1 when any of a body's participation rows in a meeting passes ``condition``."""
-    return func.max(case((condition, 1), else_=0))
-
-
-def tally_rows() -> Rows:
-    """Every body's tally row per meeting, from participations (no meeting filter yet)."""
-    attended = attendance_condition("attended")
-    flags = [
-        _flag(attended),
-        *(_flag(attended & role_condition(role)) for role in ROLE_ORDER),
-        *(_flag(attendance_condition(mark)) for mark in ("present", "represented", "unknown")),
-        _flag(attendance_condition("absent")),
-    ]
-    counted = and_(PUBLIC, Meeting.status != "cancelled")
-    forum = case((Meeting.kind == FORUM_KIND, 1), else_=0)
-    return (
-        select(Participation.meeting_id, Participation.agency_id, counted, forum, *flags)
-        .join(Meeting, Meeting.id == Participation.meeting_id)
-        .where(Participation.agency_id.is_not(None))
-        .group_by(
-            Participation.meeting_id,
-            Participation.agency_id,
-            Meeting.visibility,
-            Meeting.status,
-            Meeting.kind,
-        )
-    )
-
-
-def _fill(rows: Rows) -> Insert:
-    columns = ["meeting_id", "agency_id", "counted", "forum", *TALLY_FLAGS]
-    return insert(BodyTally).from_select(columns, rows)
 
 
 def remark_seats() -> int:
@@ -161,7 +120,7 @@ def refresh(
         bodies.update(_bodies_of(chunk))
         change.subtract(pairs.counts(db.session(), chunk))
         db.session.execute(delete(BodyTally).where(BodyTally.meeting_id.in_(chunk)))
-        db.session.execute(_fill(tally_rows().where(Participation.meeting_id.in_(chunk))))
+        db.session.execute(fill(tally_rows().where(Participation.meeting_id.in_(chunk))))
         seats.mark(db.session(), chunk)
         change.update(pairs.counts(db.session(), chunk))
         bodies.update(_bodies_of(chunk))
@@ -223,7 +182,7 @@ def rebuild_all() -> None:
     """Rebuild every tally row and total (after loads that went past the session)."""
     _take_turns()
     db.session.execute(delete(BodyTally))
-    db.session.execute(_fill(tally_rows()))
+    db.session.execute(fill(tally_rows()))
     seats.mark(db.session(), None)
     db.session.execute(delete(BodyTotal.__table__))
     db.session.execute(totals(select()))
