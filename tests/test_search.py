@@ -219,3 +219,35 @@ def test_sqlite_lists_matches_in_date_order_without_sorting_them(app, make_meeti
     )
     # The list's date index is walked and each meeting checked against the matches.
     assert "ix_meeting_visibility_starts_at" in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_postgres_names_a_rare_words_matches_by_id_and_walks_a_common_words(
+    client, make_meeting, monkeypatch
+):
+    from sql_helpers import statements
+
+    from tracker import search_ids
+
+    monkeypatch.setattr(search_ids, "FEW", 2)
+    for day in (3, 1, 2):
+        make_meeting(title=f"Rakor Banjir {day}", starts_at=datetime(2024, 2, day, 2, tzinfo=UTC))
+    make_meeting(title="Apel Gempa", starts_at=datetime(2024, 2, 4, 2, tzinfo=UTC))
+    make_meeting(title="Rakor Gempa internal", visibility="internal")
+    db.session.commit()
+
+    def search(q: str) -> tuple[list[str], list[str]]:
+        with statements() as seen:
+            found = _found(client, q)
+        return found, [s for s in seen if "meeting_search" in s or "ANY" in s]
+
+    # "gempa": two matches, fetched once for the count and the page, then read by key.
+    found, searched = search("gempa")
+    assert found == ["Apel Gempa"]
+    assert len([s for s in searched if "@@" in s]) == 1
+    assert sum("ANY" in s for s in searched) == 2
+    # "banjir": more than FEW, so the list walks its index against the matches.
+    found, searched = search("banjir")
+    assert found == ["Rakor Banjir 3", "Rakor Banjir 2", "Rakor Banjir 1"]
+    assert not any("ANY" in s for s in searched)
+    assert _found(client, "tsunami") == []

@@ -45,7 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column, selectinload
 
-from tracker import search_terms
+from tracker import search_ids, search_terms
 from tracker.extensions import Model, db
 from tracker.models import (
     Agency,
@@ -278,9 +278,12 @@ def search_condition(q: str | None) -> ColumnElement[bool] | None:
         # 'simple' keeps words as written: PostgreSQL ships no Indonesian stemmer,
         # and English or other stemmers would mangle Indonesian affixes. The
         # tsquery text is built from [a-z0-9] words only, so it cannot be malformed.
-        query = func.to_tsquery(SIMPLE, " & ".join(f"{t}:*" for t in terms))
-        matched = MeetingSearch.tsv.op("@@")(query)
-        return Meeting.id.in_(select(MeetingSearch.meeting_id).where(matched))
+        text = " & ".join(f"{t}:*" for t in terms)
+        matches = select(MeetingSearch.meeting_id).where(
+            MeetingSearch.tsv.op("@@")(func.to_tsquery(SIMPLE, text))
+        )
+        few = search_ids.few_matches(matches, text)
+        return Meeting.id.in_(matches) if few is None else search_ids.among(few)
     # FTS5: every term as a word prefix. Terms are [a-z0-9] only after normalising,
     # so quoting them is enough to keep FTS5 query syntax out.
     match = " ".join(f'"{t}"*' for t in terms)
