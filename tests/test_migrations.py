@@ -132,17 +132,24 @@ def test_the_tally_place_migration_fills_what_commits_keep(tmp_path):
         upgrade()
         _load_reference()
         _forum_meetings()
-        first, second, _third = db.session.execute(select(Meeting).order_by(Meeting.id)).scalars()
-        # 00:30 WITA on 1 March is still February in UTC.
-        wita = ZoneInfo("Asia/Makassar")
+        first, second, third = db.session.execute(select(Meeting).order_by(Meeting.id)).scalars()
+        # 00:30 on the 1st, local time, is still the month before in UTC.
+        wita, pontianak = ZoneInfo("Asia/Makassar"), ZoneInfo("Asia/Pontianak")
         update_meeting(first, {"starts_at": datetime(2024, 3, 1, 0, 30, tzinfo=wita)})
+        update_meeting(
+            third,
+            {
+                "timezone": "Asia/Pontianak",
+                "starts_at": datetime(2024, 4, 1, 0, 30, tzinfo=pontianak),
+            },
+        )
         cancel_meeting(second, "Banjir")
         db.session.commit()
         kept = _places_and_months()
         assert {(row[3], row[4]) for row in kept} == {
             ("2024-03", 0),
             ("2024-02", 1),
-            ("2024-02", 0),
+            ("2024-04", 0),
         }
         assert len({row[2] for row in kept}) == 2  # Kaltim (its regency too) and Jawa Timur
         downgrade(revision="a4d8e6f1c2b9")

@@ -33,7 +33,12 @@ FLAGS = (
     "absent",
 )
 # Indonesia's fixed offsets (no daylight saving time), for SQLite's date modifiers.
-ZONE_MINUTES = {"Asia/Jakarta": 420, "Asia/Makassar": 480, "Asia/Jayapura": 540}
+ZONE_MINUTES = {
+    "Asia/Jakarta": 420,
+    "Asia/Pontianak": 420,
+    "Asia/Makassar": 480,
+    "Asia/Jayapura": 540,
+}
 CALLED_OFF = "called_off = 1"
 
 
