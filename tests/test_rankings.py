@@ -294,8 +294,9 @@ def test_a_province_alone_counts_its_regencies_from_the_province_rows(
     regency = queries.ranking(parse_filters({"region": "64.72"}))
     assert regency.meetings == 1
     assert [(row.slug, row.attended) for row in regency.rows] == [("kpu-kaltim", 1)]
+    # The counter, the province's rows and its regencies (the meeting count is kept).
     filters = parse_filters({"region": "64"})
-    assert _statements(lambda: queries._compute(filters, 10, False)) == 2
+    assert _statements(lambda: queries._compute(filters, 10, False)) == 3
 
 
 def test_ranking_exports(client, meetings):
@@ -356,6 +357,7 @@ def test_constant_statements(app, make_meeting, agency):
     small = [count_statements(PERIOD), count_statements({})]
     add(45)
     large = [count_statements(PERIOD), count_statements({})]
-    # Bodies with their Forkopimda flags, partners, the meeting count: whatever the
-    # archive's size, filtered (from the tally) or national (from the kept totals and pairs).
-    assert small == large == [3, 3]
+    # Bodies with their Forkopimda flags, partners, the meeting count (and, filtered by a
+    # province, its regencies, loaded once per session): whatever the archive's size,
+    # filtered (from the tally) or national (from the kept totals and pairs).
+    assert small == large == [4, 3]

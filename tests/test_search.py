@@ -186,6 +186,7 @@ def test_a_search_counts_to_the_cap_and_says_more(client, make_meeting, monkeypa
 
 NATIONAL_STATISTICS = {
     "ix_meeting_visibility_region_status": "100000 50000 1316 329",
+    "ix_meeting_visibility_region_starts_at": "100000 50000 1316 2",
     "ix_meeting_visibility_starts_at": "100000 50000 5 1",
     "ix_meeting_venue_id": "100000 527",
     "ix_meeting_status": "100000 25000",
@@ -197,12 +198,8 @@ NATIONAL_STATISTICS = {
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_sqlite_lists_matches_in_date_order_without_sorting_them(app, make_meeting):
-    """A common word must not sort every match by date (40 ms for 'kpu' at 100,000)."""
-    from tracker.meetings.queries import filtered_meetings, parse_filters
-
-    make_meeting(title="Rakor KPU")
-    db.session.commit()
+def _national_plan(stmt) -> str:
+    """SQLite's plan for ``stmt`` under the statistics of a 100,000-meeting archive."""
     # The meeting statistics ANALYZE left at 100,000 synthetic meetings (synth --seed 1).
     db.session.execute(text("ANALYZE"))
     db.session.execute(text("DELETE FROM sqlite_stat1 WHERE tbl = 'meeting'"))
@@ -212,13 +209,38 @@ def test_sqlite_lists_matches_in_date_order_without_sorting_them(app, make_meeti
             {"idx": index, "stat": stat},
         )
     db.session.execute(text("ANALYZE sqlite_schema"))  # read the statistics again
-    stmt = filtered_meetings(parse_filters({"q": "kpu"})).limit(25)
     compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
-    plan = " | ".join(
-        row[3] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
-    )
+    rows = db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
+    return " | ".join(row[3] for row in rows)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_sqlite_lists_matches_in_date_order_without_sorting_them(app, make_meeting):
+    """A common word must not sort every match by date (40 ms for 'kpu' at 100,000)."""
+    from tracker.meetings.queries import filtered_meetings, parse_filters
+
+    make_meeting(title="Rakor KPU")
+    db.session.commit()
+    plan = _national_plan(filtered_meetings(parse_filters({"q": "kpu"})).limit(25))
     # The list's date index is walked and each meeting checked against the matches.
     assert "ix_meeting_visibility_starts_at" in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_provinces_meetings_within_dates_are_one_range_per_region(app, make_meeting):
+    """Two months of a province: its regions' ranges, not every region's days (issue 18)."""
+    from sqlalchemy import func, select
+
+    from tracker.meetings.queries import parse_filters
+    from tracker.models import Meeting
+    from tracker.rankings.queries import counted_meetings
+
+    make_meeting(title="Rakor")
+    db.session.commit()
+    filters = parse_filters({"region": "35", "date_from": "2024-01-01", "date_to": "2024-02-29"})
+    count = select(func.count()).select_from(Meeting).where(*counted_meetings(filters))
+    plan = _national_plan(count)
+    assert "ix_meeting_visibility_region_starts_at (visibility=? AND region_id=?" in plan, plan
 
 
 @pytest.mark.parametrize("backend", ["postgres"])

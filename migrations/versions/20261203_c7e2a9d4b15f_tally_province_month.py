@@ -8,7 +8,8 @@ Issue 18, goal 3: body_tally gains each meeting's province, its local month and 
 it is a public meeting that was cancelled, so a province's ranking, an agency page's
 months and the meeting list's agency menu read index ranges instead of joining every
 meeting on the first request after a write. Filled here in plain SQL by the rules
-tracker/rankings/rows.py keeps at commit.
+tracker/rankings/rows.py keeps at commit. Meetings gain an index by region and start,
+so a region's meetings within dates are one range per region.
 
 """
 
@@ -82,11 +83,18 @@ def upgrade():
         sqlite_where=sa.text(CALLED_OFF),
         postgresql_where=sa.text(CALLED_OFF),
     )
+    op.create_index(
+        "ix_meeting_visibility_region_starts_at",
+        "meeting",
+        ["visibility", "region_id", "starts_at"],
+    )
     # New indexes: without statistics SQLite's planner passes them over.
     op.execute("ANALYZE body_tally")
+    op.execute("ANALYZE meeting")
 
 
 def downgrade():
+    op.drop_index("ix_meeting_visibility_region_starts_at", table_name="meeting")
     for name in (
         "ix_body_tally_called_off",
         "ix_body_tally_agency_month",

@@ -253,6 +253,17 @@ def local_day_bound(day: date, op: str) -> ColumnElement[bool]:
     return and_(Meeting.starts_at < max(bounds.values()), or_(*exact))
 
 
+def region_ids(region: Region) -> list[int]:
+    """A region's id and its regencies' and cities' (a province includes them).
+
+    Named as a list, both databases read their (visibility, region, start) index one
+    region at a time; given a subquery, PostgreSQL walked every meeting within the
+    dates instead (14 ms against 1 ms for two months of Jawa Timur at 100,000
+    meetings). The children load once per session.
+    """
+    return [region.id, *sorted(child.id for child in region.children)]
+
+
 def filter_conditions(filters: MeetingFilters) -> list[ColumnElement[bool]]:
     """SQL conditions for the filters (visibility is added by the caller)."""
     conditions: list[ColumnElement[bool]] = []
@@ -261,11 +272,7 @@ def filter_conditions(filters: MeetingFilters) -> list[ColumnElement[bool]]:
     if filters.date_to:
         conditions.append(local_day_bound(filters.date_to, "le"))
     if filters.region is not None:
-        # A province includes its regencies and cities.
-        inside = select(Region.id).where(
-            or_(Region.id == filters.region.id, Region.parent_id == filters.region.id)
-        )
-        conditions.append(Meeting.region_id.in_(inside))
+        conditions.append(Meeting.region_id.in_(region_ids(filters.region)))
     if filters.agency is not None:
         conditions.append(
             exists().where(

@@ -56,6 +56,9 @@ class Meeting(Model):
         # Counting public meetings by region (region pages) and those a ranking counts
         # (not cancelled, within a region or not) from the index alone.
         Index("ix_meeting_visibility_region_status", "visibility", "region_id", "status"),
+        # A region's meetings within dates (the list, rankings): one range per region,
+        # where the date index alone reads every region's meetings of those days.
+        Index("ix_meeting_visibility_region_starts_at", "visibility", "region_id", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

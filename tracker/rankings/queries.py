@@ -88,7 +88,10 @@ def _within(filters: MeetingFilters) -> list[ColumnElement[bool]]:
         return [*within, BodyTally.province_id == region.id]
     conditions = filter_conditions(filters)
     if conditions:
-        within.append(BodyTally.meeting_id.in_(select(Meeting.id).where(*conditions)))
+        # PUBLIC adds nothing to ``counted`` but lets the meetings come from the
+        # (visibility, region, start) index: one range per region within the dates.
+        matching = select(Meeting.id).where(PUBLIC, *conditions)
+        within.append(BodyTally.meeting_id.in_(matching))
     return within
 
 
