@@ -5,12 +5,12 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.extensions import db
@@ -20,7 +20,6 @@ from tracker.meetings.queries import PUBLIC, parse_date
 from tracker.models import (
     AGENCY_KINDS,
     ATTENDANCE,
-    INDONESIAN_ZONES,
     Agency,
     AgencyAlias,
     BodyPairTotal,
@@ -268,24 +267,6 @@ def _own_public_meetings(agency_id: int) -> Select[int]:
         .join(Meeting, Meeting.id == Participation.meeting_id)
         .where(Participation.agency_id == agency_id, PUBLIC)
     )
-
-
-def _zone_offsets() -> dict[str, str]:
-    """SQLite date modifiers for Indonesia's zones, e.g. '+8 hours' for Asia/Makassar."""
-    offsets = {}
-    for zone in INDONESIAN_ZONES:
-        # Fixed offsets: Indonesia has no daylight saving time.
-        offset = datetime(2024, 1, 1, tzinfo=ZoneInfo(zone)).utcoffset() or timedelta(0)
-        offsets[zone] = f"{int(offset.total_seconds()) // 60:+d} minutes"
-    return offsets
-
-
-def local_month() -> ColumnElement[str]:
-    """'YYYY-MM' of each meeting's start in its own zone, computed by the database."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone(Meeting.timezone, Meeting.starts_at), "YYYY-MM")
-    shift = case(_zone_offsets(), value=Meeting.timezone, else_="+0 minutes")
-    return func.strftime("%Y-%m", Meeting.starts_at, shift)
 
 
 def agency_stats(agency: Agency, partner_limit: int = 10) -> AgencyStats:

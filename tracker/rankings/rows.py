@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Insert, Select, and_, case, func, insert, select
 
-from tracker.agencies.queries import local_month
 from tracker.labels import ROLE_ORDER
+from tracker.meetings.local_time import local_month
 from tracker.meetings.queries import PUBLIC, attendance_condition, role_condition
 from tracker.models import Meeting, Participation, Region
 from tracker.models.tally import FORUM_KIND, TALLY_FLAGS, BodyTally
