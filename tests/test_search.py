@@ -273,3 +273,19 @@ def test_postgres_names_a_rare_words_matches_by_id_and_walks_a_common_words(
     assert found == ["Rakor Banjir 3", "Rakor Banjir 2", "Rakor Banjir 1"]
     assert not any("ANY" in s for s in searched)
     assert _found(client, "tsunami") == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_sqlite_counts_a_search_from_its_matches(app, make_meeting):
+    """The capped count has no order: it reads the matches, not the date index (issue 18)."""
+    from sqlalchemy import select
+
+    from tracker.meetings.queries import PUBLIC, filter_conditions, parse_filters
+    from tracker.models import Meeting
+
+    make_meeting(title="Rakor Ambon")
+    db.session.commit()
+    conditions = filter_conditions(parse_filters({"q": "ambon"}), in_date_order=False)
+    plan = _national_plan(select(Meeting.id).where(PUBLIC, *conditions).limit(1001))
+    assert "SEARCH meeting USING INTEGER PRIMARY KEY" in plan, plan
+    assert "ix_meeting_visibility" not in plan, plan

@@ -264,8 +264,13 @@ def region_ids(region: Region) -> list[int]:
     return [region.id, *sorted(child.id for child in region.children)]
 
 
-def filter_conditions(filters: MeetingFilters) -> list[ColumnElement[bool]]:
-    """SQL conditions for the filters (visibility is added by the caller)."""
+def filter_conditions(
+    filters: MeetingFilters, in_date_order: bool = True
+) -> list[ColumnElement[bool]]:
+    """SQL conditions for the filters (visibility is added by the caller).
+
+    A count passes ``in_date_order=False``: its text search may start from the matches.
+    """
     conditions: list[ColumnElement[bool]] = []
     if filters.date_from:
         conditions.append(local_day_bound(filters.date_from, "ge"))
@@ -286,7 +291,7 @@ def filter_conditions(filters: MeetingFilters) -> list[ColumnElement[bool]]:
         conditions.append(Meeting.kind == filters.kind)
     if filters.status:
         conditions.append(Meeting.status == filters.status)
-    if (matched := search_condition(filters.q)) is not None:
+    if (matched := search_condition(filters.q, in_date_order)) is not None:
         conditions.append(matched)
     conditions.extend(participation_conditions(filters))
     return conditions

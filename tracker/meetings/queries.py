@@ -247,14 +247,15 @@ def count_meetings(filters: MeetingFilters) -> int:
     text searches are not kept: their documents include press releases, whose writes do
     not move the change counter.
     """
-    conditions = (PUBLIC, *filter_conditions(filters))
     if filters.q:
         # Counting every match of a common word cost 20x the page itself (170 ms against
         # 8 ms for "kpu" at 100,000 meetings on PostgreSQL); one past the cap says "more".
-        matches = select(Meeting.id).where(*conditions).limit(SEARCH_COUNT_CAP + 1)
+        # Unordered, SQLite reads the FTS matches and stops there (34 ms to 3 ms for "kpu").
+        unordered = (PUBLIC, *filter_conditions(filters, in_date_order=False))
+        matches = select(Meeting.id).where(*unordered).limit(SEARCH_COUNT_CAP + 1)
         capped = select(func.count()).select_from(matches.subquery())
         return int(db.session.execute(capped).scalar_one())
-    stmt = select(func.count()).select_from(Meeting).where(*conditions)
+    stmt = select(func.count()).select_from(Meeting).where(PUBLIC, *filter_conditions(filters))
     key = ("public_meeting_total", tuple(sorted(filters.args().items())))
     return kept(key, lambda: int(db.session.execute(stmt).scalar_one()))
 
