@@ -295,7 +295,8 @@ def search_condition(q: str | None, in_date_order: bool = True) -> ColumnElement
         select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(fts.op("MATCH")(match))
     )
     if not in_date_order:
-        # A capped count reads the matches themselves and stops at the cap.
+        # A count has no order: it reads the matches' meetings by key instead of walking
+        # the date index against the matches.
         return Meeting.id.in_(hits)
     # "id + 0" keeps SQLite from driving the query from the matches: it walks the list's
     # (visibility, starts_at) index and checks each meeting against the matches instead.
