@@ -156,3 +156,39 @@ def test_the_tally_place_migration_fills_what_commits_keep(tmp_path):
         upgrade()
         assert _places_and_months() == kept
         db.engine.dispose()
+
+
+def _fts_sql() -> list:
+    return db.session.execute(
+        text(
+            "SELECT type, name, sql FROM sqlite_master "
+            "WHERE name LIKE 'meeting_search_fts%' ORDER BY name"
+        )
+    ).all()
+
+
+def test_the_fts_prefix_migration_builds_what_create_all_builds(tmp_path):
+    """d5f1b8e3a620 makes the FTS5 index the models' DDL makes, with its prefix indexes,
+    and rebuilds it from the documents on the way up and down."""
+    from tracker.cli import _load_reference
+    from tracker.meetings.queries import count_meetings, parse_filters
+
+    app = make_app("sqlite", tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 's.sqlite'}")
+    with app.app_context():
+        upgrade()
+        _load_reference()
+        _forum_meetings()
+        migrated = _fts_sql()
+        assert any("prefix='2 3 4 5 6'" in (sql or "") for _t, _n, sql in migrated)
+        downgrade(revision="c7e2a9d4b15f")
+        assert not any("prefix=" in (sql or "") for _t, _n, sql in _fts_sql())
+        assert count_meetings(parse_filters({"q": "forkop"})) == 3
+        upgrade()
+        assert _fts_sql() == migrated
+        assert count_meetings(parse_filters({"q": "forkop"})) == 3
+        db.engine.dispose()
+    fresh = make_app("sqlite", tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'c.sqlite'}")
+    with fresh.app_context():
+        db.create_all()
+        assert _fts_sql() == migrated
+        db.engine.dispose()

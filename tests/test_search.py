@@ -133,11 +133,29 @@ def test_reindex_command(runner, make_meeting):
     assert "1 meetings indexed, ranking tallies rebuilt" in result.output
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_compacting_merges_the_fts5_index_into_one_segment(client, make_meeting):
+    """After a bulk load the index is one segment, and still answers and checks out."""
+    from tracker.search import compact_index
+
+    segments = text("SELECT count(DISTINCT segid) FROM meeting_search_fts_idx")
+    for name in ("Tenggarong", "Sangatta", "Bontang"):
+        make_meeting(title=f"Rakor {name}")  # one commit, so one new segment, each
+    assert db.session.execute(segments).scalar_one() >= 3
+    compact_index()
+    db.session.commit()
+    assert db.session.execute(segments).scalar_one() == 1
+    assert _found(client, "rakor bont") == ["Rakor Bontang"]
+    db.session.execute(
+        text("INSERT INTO meeting_search_fts(meeting_search_fts) VALUES ('integrity-check')")
+    )
+
+
 def test_sqlite_searches_through_fts5_and_stays_in_step(client, make_meeting, backend):
     from sqlalchemy import event, text
 
     from tracker.models import Meeting
-    from tracker.search import search_condition
+    from tracker.search_query import search_condition
 
     meeting = make_meeting(title="Rakor Zamrud Khatulistiwa")
     statements: list[str] = []
@@ -215,10 +233,12 @@ def _national_plan(stmt) -> str:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_sqlite_lists_matches_in_date_order_without_sorting_them(app, make_meeting):
+def test_sqlite_lists_matches_in_date_order_without_sorting_them(app, make_meeting, monkeypatch):
     """A common word must not sort every match by date (40 ms for 'kpu' at 100,000)."""
+    from tracker import search_query
     from tracker.meetings.queries import filtered_meetings, parse_filters
 
+    monkeypatch.setattr(search_query, "FEW", 0)  # "kpu" is common
     make_meeting(title="Rakor KPU")
     db.session.commit()
     plan = _national_plan(filtered_meetings(parse_filters({"q": "kpu"})).limit(25))
@@ -243,49 +263,85 @@ def test_a_provinces_meetings_within_dates_are_one_range_per_region(app, make_me
     assert "ix_meeting_visibility_region_starts_at (visibility=? AND region_id=?" in plan, plan
 
 
-@pytest.mark.parametrize("backend", ["postgres"])
-def test_postgres_names_a_rare_words_matches_by_id_and_walks_a_common_words(
-    client, make_meeting, monkeypatch
+def test_a_rare_words_matches_are_named_by_id_and_a_common_words_walked(
+    client, make_meeting, monkeypatch, backend
 ):
     from sql_helpers import statements
 
-    from tracker import search_ids
+    from tracker import search_query
 
-    monkeypatch.setattr(search_ids, "FEW", 2)
+    monkeypatch.setattr(search_query, "FEW", 2)
     for day in (3, 1, 2):
         make_meeting(title=f"Rakor Banjir {day}", starts_at=datetime(2024, 2, day, 2, tzinfo=UTC))
     make_meeting(title="Apel Gempa", starts_at=datetime(2024, 2, 4, 2, tzinfo=UTC))
     make_meeting(title="Rakor Gempa internal", visibility="internal")
     db.session.commit()
+    probe = "@@" if backend == "postgres" else "MATCH"
 
     def search(q: str) -> tuple[list[str], list[str]]:
         with statements() as seen:
             found = _found(client, q)
-        return found, [s for s in seen if "meeting_search" in s or "ANY" in s]
+        return found, [s for s in seen if probe in s or "FROM meeting" in s]
 
     # "gempa": two matches, fetched once for the count and the page, then read by key.
     found, searched = search("gempa")
     assert found == ["Apel Gempa"]
-    assert len([s for s in searched if "@@" in s]) == 1
-    assert sum("ANY" in s for s in searched) == 2
+    assert len([s for s in searched if probe in s]) == 1
+    assert all(probe not in s for s in searched if "count(" in s)
     # "banjir": more than FEW, so the list walks its index against the matches.
     found, searched = search("banjir")
     assert found == ["Rakor Banjir 3", "Rakor Banjir 2", "Rakor Banjir 1"]
-    assert not any("ANY" in s for s in searched)
+    assert len([s for s in searched if probe in s]) == 3  # probe, page, count
     assert _found(client, "tsunami") == []
+    assert client.get("/api/v1/meetings?q=banjir").get_json()["meta"]["total"] == 3
+    assert client.get("/api/v1/meetings?q=gempa").get_json()["meta"]["total"] == 1
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_sqlite_counts_a_search_from_its_matches(app, make_meeting):
-    """The capped count has no order: it reads the matches, not the date index (issue 18)."""
+def test_sqlite_counts_a_common_search_by_reading_its_matches_to_the_cap(
+    app, make_meeting, monkeypatch
+):
+    """A search and nothing else is counted by reading the FTS5 matches until the cap,
+    each meeting by key, not by gathering every match first (issue 18)."""
     from sqlalchemy import select
 
-    from tracker.meetings.queries import PUBLIC, filter_conditions, parse_filters
+    from tracker import search_query
+    from tracker.meetings.queries import PUBLIC
     from tracker.models import Meeting
 
+    monkeypatch.setattr(search_query, "FEW", 0)
     make_meeting(title="Rakor Ambon")
     db.session.commit()
-    conditions = filter_conditions(parse_filters({"q": "ambon"}), in_date_order=False)
-    plan = _national_plan(select(Meeting.id).where(PUBLIC, *conditions).limit(1001))
+    streamed = search_query.streamed_matches(select(Meeting.id).where(PUBLIC), "ambon")
+    plan = _national_plan(streamed.limit(1001))
+    assert plan.startswith("SCAN meeting_search_fts VIRTUAL TABLE"), plan
     assert "SEARCH meeting USING INTEGER PRIMARY KEY" in plan, plan
-    assert "ix_meeting_visibility" not in plan, plan
+    assert "LIST SUBQUERY" not in plan and "ix_meeting_visibility" not in plan, plan
+    # Few matches are named by id instead, and PostgreSQL never streams.
+    monkeypatch.setattr(search_query, "FEW", 5)
+    assert search_query.streamed_matches(select(Meeting.id), "ambon") is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+@pytest.mark.parametrize("few", [0, 100])
+def test_search_counts_agree_on_every_path(client, make_meeting, region, monkeypatch, few):
+    """The capped count, streamed or not, counts public matches within the other filters."""
+    from tracker import search_query
+    from tracker.meetings import queries
+
+    monkeypatch.setattr(search_query, "FEW", few)
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 3)
+    for n in range(5):
+        make_meeting(title=f"Rakor Pemilu {n}")
+    make_meeting(title="Rakor Pemilu Samarinda", region_id=region("64.72").id)
+    make_meeting(title="Rakor Pemilu tertutup", visibility="internal")
+    db.session.commit()
+
+    def total(**args):
+        return client.get("/api/v1/meetings", query_string=args).get_json()["meta"]
+
+    assert (total(q="pemil")["total"], total(q="pemil")["total_capped"]) == (3, True)
+    assert total(q="pemilu samarinda")["total"] == 1
+    meta = total(q="pemilu", region="64.72")
+    assert (meta["total"], meta["total_capped"]) == (1, False)
+    assert total(q="tertutup")["total"] == 0

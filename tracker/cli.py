@@ -160,12 +160,14 @@ def seed_demo() -> None:
 @click.option("--seed", type=int, default=1, help="Random seed; the same seed gives the same data.")
 def synth(count: int, seed: int) -> None:
     """Insert deterministic synthetic meetings for benchmarks."""
+    from tracker import search
     from tracker.meetings.synth import synthesize
 
     _load_reference()
     started = time.perf_counter()
     with click.progressbar(length=count, label="meetings") as bar:
         done = synthesize(count, seed, progress=bar.update)
+    search.compact_index()
     db.session.commit()
     statistics.refresh()
     click.echo(f"{done} meetings synthesised in {time.perf_counter() - started:.1f} s")

@@ -30,7 +30,7 @@ from tracker.models import (
     Participation,
     Region,
 )
-from tracker.search import search_condition
+from tracker.search_query import search_condition
 
 FILTER_KEYS = (
     "q",
@@ -264,13 +264,8 @@ def region_ids(region: Region) -> list[int]:
     return [region.id, *sorted(child.id for child in region.children)]
 
 
-def filter_conditions(
-    filters: MeetingFilters, in_date_order: bool = True
-) -> list[ColumnElement[bool]]:
-    """SQL conditions for the filters (visibility is added by the caller).
-
-    A count passes ``in_date_order=False``: its text search may start from the matches.
-    """
+def filter_conditions(filters: MeetingFilters) -> list[ColumnElement[bool]]:
+    """SQL conditions for the filters (visibility is added by the caller)."""
     conditions: list[ColumnElement[bool]] = []
     if filters.date_from:
         conditions.append(local_day_bound(filters.date_from, "ge"))
@@ -291,7 +286,7 @@ def filter_conditions(
         conditions.append(Meeting.kind == filters.kind)
     if filters.status:
         conditions.append(Meeting.status == filters.status)
-    if (matched := search_condition(filters.q, in_date_order)) is not None:
+    if (matched := search_condition(filters.q)) is not None:
         conditions.append(matched)
     conditions.extend(participation_conditions(filters))
     return conditions

@@ -92,6 +92,7 @@ def history(meeting_id: int) -> str:
 def reindex_command() -> None:
     """Rebuild the search documents and the ranking tallies of every meeting."""
     count = search.reindex_all()
+    search.compact_index()
     tally.rebuild_all()
     db.session.commit()
     click.echo(f"{count} meetings indexed, ranking tallies rebuilt")
