@@ -32,6 +32,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from tracker.extensions import db
 from tracker.models import Meeting
 from tracker.search import FTS_TABLE, SIMPLE, MeetingSearch, query_terms
+from tracker.search_terms import SearchTerm
 
 FTS_ROWID: ColumnClause[Any] = literal_column(f"{FTS_TABLE}.rowid")
 
@@ -43,15 +44,34 @@ FEW = 2000
 _MEMO = "tracker.search_query"
 
 
-def few_matches(matches: Select[Any], key: str) -> list[int] | None:
+def few_matches(matches: Select[Any], key: str, terms: list[str]) -> list[int] | None:
     """The ids ``matches`` selects when there are at most ``FEW``, else None."""
     memo: dict[str, list[int] | None] = (
         request.environ.setdefault(_MEMO, {}) if has_request_context() else {}
     )
     if key not in memo:
-        ids = list(db.session.execute(matches.limit(FEW + 1)).scalars())
-        memo[key] = ids if len(ids) <= FEW else None
+        memo[key] = None if _known_common(terms) else _at_most_few(matches)
     return memo[key]
+
+
+def _at_most_few(matches: Select[Any]) -> list[int] | None:
+    ids = list(db.session.execute(matches.limit(FEW + 1)).scalars())
+    return ids if len(ids) <= FEW else None
+
+
+def _known_common(terms: list[str]) -> bool:
+    """Whether the vocabulary already counts more than FEW public meetings for the word.
+
+    Only a one-word search can tell: it matches at least the meetings that have the
+    word itself. One key lookup instead of fetching 2,001 matches (10 ms for "kpu" on
+    PostgreSQL at 100,000 meetings).
+    """
+    if len(terms) != 1:
+        return False
+    documents = db.session.execute(
+        select(SearchTerm.documents).where(SearchTerm.word == terms[0])
+    ).scalar()
+    return documents is not None and documents > FEW
 
 
 def among(ids: list[int]) -> ColumnElement[bool]:
@@ -90,11 +110,11 @@ def search_condition(q: str | None) -> ColumnElement[bool] | None:
         matches = select(MeetingSearch.meeting_id).where(
             MeetingSearch.tsv.op("@@")(func.to_tsquery(SIMPLE, tsquery))
         )
-        few = few_matches(matches, tsquery)
+        few = few_matches(matches, tsquery, terms)
         return Meeting.id.in_(matches) if few is None else among(few)
     match = _fts_match(terms)
     hits = _fts_hits(match)
-    few = few_matches(hits, match)
+    few = few_matches(hits, match, terms)
     if few is not None:
         return among(few)
     # "id + 0" keeps SQLite from driving the query from the matches: it walks the list's
@@ -116,7 +136,7 @@ def streamed_matches(stmt: Select[Any], q: str) -> Select[Any] | None:
     if not terms or db.session.get_bind().dialect.name != "sqlite":
         return None
     match = _fts_match(terms)
-    if few_matches(_fts_hits(match), match) is not None:
+    if few_matches(_fts_hits(match), match, terms) is not None:
         return None
     fts: ColumnClause[Any] = literal_column(FTS_TABLE)
     return stmt.join(table(FTS_TABLE), FTS_ROWID == Meeting.id).where(fts.op("MATCH")(match))
