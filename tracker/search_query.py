@@ -37,7 +37,8 @@ from tracker.search_terms import SearchTerm
 FTS_ROWID: ColumnClause[Any] = literal_column(f"{FTS_TABLE}.rowid")
 
 # At most this many matches are named by id. Fetching them costs about 5 microseconds
-# each, paid for common words too (10 ms for "kpu"); with more matches than this the
+# each on PostgreSQL, paid by common searches of two words or more too (a one-word
+# search the vocabulary knows is common skips it); with more matches than this the
 # walk fills a page within a few hundred meetings.
 FEW = 2000
 # The request's fetched matches by query, so a page's count and list fetch them once.
