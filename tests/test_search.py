@@ -6,7 +6,8 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
+from sql_helpers import statements
+from sqlalchemy import select, text
 
 from tracker.agencies.operations import add_alias
 from tracker.extensions import db
@@ -128,9 +129,29 @@ def test_reindex_all_rebuilds_missing_documents(client, make_meeting):
 
 def test_reindex_command(runner, make_meeting):
     make_meeting(title="Rakor Sangatta")
-    result = runner.invoke(args=["meetings", "reindex"])
+    with statements() as seen:
+        result = runner.invoke(args=["meetings", "reindex"])
     assert result.exit_code == 0, result.output
     assert "1 meetings indexed, ranking tallies rebuilt" in result.output
+    # Every search row was rewritten: PostgreSQL vacuums away the old copies.
+    refresh = "VACUUM (ANALYZE)" if db.engine.dialect.name == "postgresql" else "PRAGMA optimize"
+    assert refresh in seen
+
+
+def test_a_search_row_is_written_once_with_its_tsvector(client, make_meeting):
+    """A later UPDATE of tsv would leave a dead copy of every row on PostgreSQL."""
+    meeting = make_meeting(title="Rakor Sangatta")
+    with statements() as seen:
+        assert reindex_all() == 1
+        db.session.commit()
+    writes = [s for s in seen if "meeting_search " in s and s.lstrip().startswith("UPDATE")]
+    assert writes == []
+    assert _found(client, "sangatta") == ["Rakor Sangatta"]
+    if db.engine.dialect.name == "postgresql":
+        tsv = db.session.execute(
+            select(MeetingSearch.tsv).where(MeetingSearch.meeting_id == meeting.id)
+        ).scalar_one()
+        assert "sangatta" in tsv
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

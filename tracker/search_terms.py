@@ -127,12 +127,10 @@ def forget_meetings(meeting_ids: Sequence[int]) -> None:
 
 
 def clear() -> None:
-    """Forget the whole vocabulary (before every document is rebuilt)."""
+    """Forget the whole vocabulary, with the documents it counted (all are rebuilt next)."""
     from tracker.search import MeetingSearch
 
     db.session.execute(delete(SearchTerm.__table__))
-    db.session.execute(
-        update(MeetingSearch.__table__)
-        .where(MeetingSearch.in_vocabulary)
-        .values(in_vocabulary=False)
-    )
+    # Deleted rather than marked uncounted: an UPDATE of every row would leave a dead
+    # copy of each on PostgreSQL, only for the rebuild to delete it again.
+    db.session.execute(delete(MeetingSearch.__table__))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from tracker import page_cache, search, search_suggest
+from tracker import page_cache, search, search_suggest, statistics
 from tracker.extensions import db
 from tracker.meetings import public_history, queries
 from tracker.meetings.jsonld import meeting_event, script_json
@@ -95,4 +95,7 @@ def reindex_command() -> None:
     search.compact_index()
     tally.rebuild_all()
     db.session.commit()
+    # Every search row was rewritten: PostgreSQL's GIN index still points at the old
+    # copies until a vacuum, and each search would visit them.
+    statistics.refresh()
     click.echo(f"{count} meetings indexed, ranking tallies rebuilt")
