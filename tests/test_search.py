@@ -348,7 +348,7 @@ def test_sqlite_counts_a_common_search_by_reading_its_matches_to_the_cap(
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-@pytest.mark.parametrize("few", [0, 100])
+@pytest.mark.parametrize("few", [0, 4, 100])
 def test_search_counts_agree_on_every_path(client, make_meeting, region, monkeypatch, few):
     """The capped count, streamed or not, counts public matches within the other filters."""
     from tracker import search_query
@@ -370,3 +370,26 @@ def test_search_counts_agree_on_every_path(client, make_meeting, region, monkeyp
     meta = total(q="pemilu", region="64.72")
     assert (meta["total"], meta["total_capped"]) == (1, False)
     assert total(q="tertutup")["total"] == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_common_searchs_count_stops_at_the_matches_already_fetched(
+    client, make_meeting, monkeypatch
+):
+    """Past FEW, the fetched matches that pass the filters prove the count is over the cap."""
+    from tracker import search_query
+    from tracker.meetings import queries
+
+    monkeypatch.setattr(search_query, "FEW", 4)
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 3)
+    for n in range(7):
+        make_meeting(title=f"Rakor Pemilu {n}")
+    db.session.commit()
+    # A filter every meeting passes: SQLite streams a search with no other filter.
+    args = {"q": "rakor pemilu", "date_from": "2000-01-01"}
+    with statements() as seen:
+        meta = client.get("/api/v1/meetings", query_string=args).get_json()
+    assert (meta["meta"]["total"], meta["meta"]["total_capped"]) == (3, True)
+    index = "to_tsquery" if db.engine.dialect.name == "postgresql" else "MATCH"
+    # The fetch of the first FEW + 1 matches and the page: the count reads no index.
+    assert len([s for s in seen if index in s]) == 2, seen

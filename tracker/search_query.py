@@ -47,17 +47,48 @@ _MEMO = "tracker.search_query"
 
 def few_matches(matches: Select[Any], key: str, terms: list[str]) -> list[int] | None:
     """The ids ``matches`` selects when there are at most ``FEW``, else None."""
+    fetched = _fetched(matches, key, terms)
+    return fetched if fetched is not None and len(fetched) <= FEW else None
+
+
+def _fetched(matches: Select[Any], key: str, terms: list[str]) -> list[int] | None:
+    """The first FEW + 1 ids ``matches`` selects, once per request; None when not fetched."""
     memo: dict[str, list[int] | None] = (
         request.environ.setdefault(_MEMO, {}) if has_request_context() else {}
     )
     if key not in memo:
-        memo[key] = None if _known_common(terms) else _at_most_few(matches)
+        memo[key] = (
+            None
+            if _known_common(terms)
+            else list(db.session.execute(matches.limit(FEW + 1)).scalars())
+        )
     return memo[key]
 
 
-def _at_most_few(matches: Select[Any]) -> list[int] | None:
-    ids = list(db.session.execute(matches.limit(FEW + 1)).scalars())
-    return ids if len(ids) <= FEW else None
+def some_matches(q: str | None) -> list[int] | None:
+    """FEW + 1 of a common search's matches, when this request fetched them; else None.
+
+    A capped count can often stop there: when enough of them pass the other filters,
+    the search has more matches than the cap without reading the rest.
+    """
+    terms = query_terms(q)
+    if not terms:
+        return None
+    key = _tsquery(terms) if _postgres() else _fts_match(terms)
+    memo: dict[str, list[int] | None] = (
+        request.environ.get(_MEMO, {}) if has_request_context() else {}
+    )
+    fetched = memo.get(key)
+    return fetched if fetched is not None and len(fetched) > FEW else None
+
+
+def _postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _tsquery(terms: list[str]) -> str:
+    # The tsquery text is built from [a-z0-9] words only, so it cannot be malformed.
+    return " & ".join(f"{t}:*" for t in terms)
 
 
 def _known_common(terms: list[str]) -> bool:
@@ -77,7 +108,7 @@ def _known_common(terms: list[str]) -> bool:
 
 def among(ids: list[int]) -> ColumnElement[bool]:
     """Meeting.id among ids: PostgreSQL binds them as one array, SQLite as a list."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if _postgres():
         return Meeting.id == any_(bindparam(None, ids, type_=ARRAY(Integer), unique=True))
     # At most FEW parameters, far below SQLite's limit of 32,766.
     return Meeting.id.in_(ids)
@@ -103,11 +134,10 @@ def search_condition(q: str | None) -> ColumnElement[bool] | None:
     terms = query_terms(q)
     if not terms:
         return None
-    if db.session.get_bind().dialect.name == "postgresql":
+    if _postgres():
         # 'simple' keeps words as written: PostgreSQL ships no Indonesian stemmer,
-        # and English or other stemmers would mangle Indonesian affixes. The
-        # tsquery text is built from [a-z0-9] words only, so it cannot be malformed.
-        tsquery = " & ".join(f"{t}:*" for t in terms)
+        # and English or other stemmers would mangle Indonesian affixes.
+        tsquery = _tsquery(terms)
         matches = select(MeetingSearch.meeting_id).where(
             MeetingSearch.tsv.op("@@")(func.to_tsquery(SIMPLE, tsquery))
         )
@@ -134,7 +164,7 @@ def streamed_matches(stmt: Select[Any], q: str) -> Select[Any] | None:
     matches are few (``search_condition`` names those by id).
     """
     terms = query_terms(q)
-    if not terms or db.session.get_bind().dialect.name != "sqlite":
+    if not terms or _postgres():
         return None
     match = _fts_match(terms)
     if few_matches(_fts_hits(match), match, terms) is not None:
