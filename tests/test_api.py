@@ -8,6 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sql_helpers import statements
 
 from tracker.api.export import neutralise
 from tracker.extensions import db
@@ -177,6 +178,31 @@ def test_agency_endpoints_and_redirect(client, make_meeting, agency):
     moved = client.get(f"/api/v1/agencies/{old}/attendance")
     assert moved.status_code == 301
     assert moved.headers["Location"].endswith("/api/v1/agencies/polda-kaltim/attendance")
+
+
+def test_attendance_pages_follow_the_kept_history_order(client, make_meeting, agency):
+    """Pages read their own rows in the history's order, which is kept between writes."""
+    polda = agency("polda-kaltim").id
+    for day, title in ((3, "Rakor Selasa"), (9, "Rakor Senin"), (5, "Rakor Kamis")):
+        start = datetime(2024, 1, day, 9, 0, tzinfo=WITA)
+        meeting = make_meeting(title=title, starts_at=start, ends_at=None)
+        add_participation(meeting, {"agency_id": polda, "roles": {"attendee"}})
+    internal = make_meeting(title="Rakor Tertutup", visibility="internal")
+    add_participation(internal, {"agency_id": polda, "roles": {"attendee"}})
+    db.session.commit()
+    url = "/api/v1/agencies/polda-kaltim/attendance"
+
+    def titles(page: int) -> list[str]:
+        body = client.get(url, query_string={"per_page": 2, "page": page}).get_json()
+        assert body["meta"]["total"] == 3 and body["meta"]["pages"] == 2
+        return [line["meeting"]["title"] for line in body["data"]]
+
+    assert titles(1) + titles(2) == ["Rakor Senin", "Rakor Kamis", "Rakor Selasa"]
+    with statements() as seen:
+        assert titles(2) == ["Rakor Selasa"]
+    # Neither counted nor sorted again: the agency, the change counter, the page's rows.
+    assert not [s for s in seen if "count(" in s], seen
+    assert len(seen) == 3, seen
 
 
 def test_elections_regions_and_press(client, make_meeting, agency):

@@ -40,13 +40,20 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+def page_args() -> dict[str, int]:
+    """?page and ?per_page as a paginator's keyword arguments, within the API's bounds."""
+    return {
+        "page": int_arg("page", 1, 1, MAX_PAGE),
+        "per_page": int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        "max_per_page": MAX_PER_PAGE,
+    }
+
+
 def paginate(stmt: Any, total: int | None = None) -> Pagination:
     """The page of ``stmt`` that ?page and ?per_page ask for (counted unless ``total`` is given)."""
     page = db.paginate(
         stmt,
-        page=int_arg("page", 1, 1, MAX_PAGE),
-        per_page=int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
-        max_per_page=MAX_PER_PAGE,
+        **page_args(),
         error_out=False,
         count=total is None,
     )
