@@ -13,6 +13,12 @@ from tracker.extensions import db
 from tracker.search import is_fts_name
 
 
+def _other_dialects(obj, _name, type_, _reflected, _compare_to) -> bool:
+    """Leave out an index the models declare for another database only."""
+    only = getattr(obj, "_ddl_if", None) if type_ == "index" else None
+    return only is None or only.dialect in (None, db.engine.dialect.name)
+
+
 def _drift() -> list:
     with db.engine.connect() as conn:
         context = MigrationContext.configure(
@@ -21,6 +27,7 @@ def _drift() -> list:
                 "compare_type": True,
                 # The FTS5 index is SQLite DDL the models cannot describe.
                 "include_name": lambda name, type_, parents: not is_fts_name(name),
+                "include_object": _other_dialects,
             },
         )
         return compare_metadata(context, db.metadata)
@@ -192,3 +199,30 @@ def test_the_fts_prefix_migration_builds_what_create_all_builds(tmp_path):
         db.create_all()
         assert _fts_sql() == migrated
         db.engine.dispose()
+
+
+def _release_index_sql() -> str | None:
+    if db.engine.dialect.name == "postgresql":
+        found = text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_press_release_newest'")
+    else:
+        found = text("SELECT sql FROM sqlite_master WHERE name = 'ix_press_release_newest'")
+    return db.session.execute(found).scalar()
+
+
+def test_the_press_release_order_index_is_what_the_models_make(app, backend, tmp_path):
+    """b8c4e1a7d230 builds the newest-first index the models declare, per dialect."""
+    if backend == "postgres":
+        # The session's schema came from the migrations (see conftest).
+        migrated = _release_index_sql() or ""
+        order = "(published_date DESC NULLS LAST, published_at DESC NULLS LAST, id DESC)"
+        assert migrated.endswith(order), migrated
+        return
+    path = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    with make_app("sqlite", tmp_path, DATABASE_URL=path).app_context():
+        upgrade()
+        migrated = _release_index_sql()
+        downgrade(revision="d5f1b8e3a620")
+        assert _release_index_sql() is None
+        db.engine.dispose()
+    assert migrated == _release_index_sql()  # the app fixture's schema: create_all
+    assert migrated.endswith("(published_date DESC, published_at DESC, id DESC)")

@@ -7,8 +7,9 @@ a reading of the counter is therefore never served stale, whichever process wrot
 next request reads the new generation and computes afresh. Reading the counter costs
 one tiny statement.
 
-Keep only plain data (never ORM objects, which belong to one session), and nothing
-that depends on other tables: press releases and coverage do not move the counter.
+Keep only plain data (never ORM objects, which belong to one session). Press releases
+and coverage do not move the counter: a result that reads them is kept with
+``pages=True``, under the page counter as well.
 """
 
 from __future__ import annotations
@@ -29,14 +30,18 @@ T = TypeVar("T")
 # Distinct keys kept at once (filter combinations are many); least recently used go first.
 MAX_ENTRIES = 512
 
-_entries: OrderedDict[tuple[str, Hashable], tuple[tuple[str, int], Any]] = OrderedDict()
+_entries: OrderedDict[tuple[str, Hashable], tuple[tuple[str, int, int], Any]] = OrderedDict()
 _lock = Lock()
 
 
-def kept(key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()``'s result for ``key``, reused until a committed write moves the counter."""
+def kept(key: Hashable, compute: Callable[[], T], *, pages: bool = False) -> T:
+    """``compute()``'s result for ``key``, reused until a committed write moves the counter.
+
+    ``pages``: the result also reads the tables a meeting page shows besides the feeds'
+    (press releases, coverage, evidence), so it is kept under ``page_generation`` too.
+    """
     reading = state.read()
-    version = (reading.epoch, reading.generation)
+    version = (reading.epoch, reading.generation, reading.page_generation if pages else 0)
     slot = (str(db.engine.url), key)
     with _lock:
         entry = _entries.get(slot)

@@ -30,7 +30,7 @@ def press_releases(csv: bool = False) -> Response:
             csv_rows.PRESS_RELEASE_CSV_HEADER,
             (csv_rows.press_release_csv_row(r, links) for r, links in rows),
         )
-    page = paging.paginate(press_queries.public_releases())
+    page = paging.paginate(press_queries.public_releases(), press_queries.public_release_total())
     items = [serializers.press_release_item(r, r.coverages) for r in page.items]
     return paging.json_response(
         bodies.PressReleaseList(data=items, **paging.envelope(page, "api.press_releases"))

@@ -75,6 +75,24 @@ class PressRelease(Model):
         return f"<PressRelease {self.id} {self.title!r}>"
 
 
+# Newest first, as the public lists order releases: a page walks it and stops once full
+# (250 ms a page at 133,000 releases on SQLite without it, sorting them all). SQLite
+# accepts no NULLS LAST in an index, and its DESC already puts NULLs last.
+NEWEST_FIRST_INDEX = "ix_press_release_newest"
+Index(
+    NEWEST_FIRST_INDEX,
+    PressRelease.published_date.desc().nulls_last(),
+    PressRelease.published_at.desc().nulls_last(),
+    PressRelease.id.desc(),
+).ddl_if(dialect="postgresql")
+Index(
+    NEWEST_FIRST_INDEX,
+    PressRelease.published_date.desc(),
+    PressRelease.published_at.desc(),
+    PressRelease.id.desc(),
+).ddl_if(dialect="sqlite")
+
+
 class ReleaseSnapshot(Model):
     """The page as fetched when a release was taken in by URL: its archived copy.
 

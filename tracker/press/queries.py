@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from tracker.extensions import db
+from tracker.kept import kept
 from tracker.meetings.queries import PUBLIC
 from tracker.models import Coverage, Evidence, Meeting, Participation, PressRelease
 
@@ -37,6 +38,18 @@ def public_releases() -> Select[PressRelease]:
     )
 
 
+def public_release_total() -> int:
+    """How many public press releases there are, kept until a write they show.
+
+    Counting means checking every release for a public meeting (55 ms at 133,000
+    releases on PostgreSQL); a page itself walks the newest-first index and stops.
+    """
+    stmt = select(func.count()).select_from(PressRelease).where(_COVERS_PUBLIC)
+    return kept(
+        "public_release_total", lambda: int(db.session.execute(stmt).scalar_one()), pages=True
+    )
+
+
 def public_coverage_options() -> list[ExecutableOption]:
     """Load a release's coverages of public meetings only (never internal ones).
 
@@ -44,7 +57,9 @@ def public_coverage_options() -> list[ExecutableOption]:
     Coverage it also entered the list's own EXISTS, where SQLite rebuilt its IN list
     for each release (4 s for a page at 10,000 meetings).
     """
-    public = Coverage.meeting_id.in_(select(Meeting.id).where(Meeting.visibility == "public"))
+    # Correlated, so each coverage row looks up its own meeting: as an IN list SQLite
+    # built the ids of every public meeting first (39 ms a page at 100,000 meetings).
+    public = Coverage.meeting.has(Meeting.visibility == "public")
     return [selectinload(PressRelease.coverages.and_(public)).selectinload(Coverage.meeting)]
 
 

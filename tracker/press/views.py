@@ -39,7 +39,9 @@ def index() -> str:
         per_page=current_app.config["PAGE_SIZE"],
         max_per_page=100,
         error_out=False,
+        count=False,
     )
+    page.total = queries.public_release_total()
     return render_template("press/index.html", page=page)
 
 
