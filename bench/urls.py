@@ -41,6 +41,8 @@ def latency_cases(slug: str) -> list[tuple[str, str, float]]:
             )
         ),
         ("agency index", "/agencies/", 0.050),
+        ("press release list", "/press/", 0.050),
+        ("API press releases", "/api/v1/press-releases", 0.050),
         ("province page (Jawa Timur, 38 regencies and cities)", "/regions/35", 0.050),
         # Kept between writes (tracker/kept.py): the warm-ups compute it, these read it.
         ("national ranking of bodies", "/meetings/rankings", 0.100),
@@ -79,6 +81,8 @@ def after_write_cases(slug: str, meeting_id: int) -> list[tuple[str, str, float]
             0.100,
         ),
         ("month view, whole country", "/meetings/month?month=2024-02", 0.100),
+        # Its total is kept under the page counter too (press writes move that one).
+        ("press release list", "/press/", 0.100),
     ]
 
 
