@@ -6,6 +6,7 @@ from flask import current_app
 
 from alembic import context
 from tracker.calendar.state import MIGRATING
+from tracker.extensions import declared_for
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -45,6 +46,11 @@ def include_name(name, type_, parent_names):
     if type_ == "table" and name and name.startswith("meeting_search_fts"):
         return False
     return True
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """Compare an index the models declare for one database only on that database."""
+    return type_ != "index" or declared_for(obj, get_engine().dialect.name)
 
 
 def get_engine_url():
@@ -113,6 +119,7 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("include_name", include_name)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -9,14 +9,13 @@ from conftest import make_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
-from tracker.extensions import db
+from tracker.extensions import db, declared_for
 from tracker.search import is_fts_name
 
 
 def _other_dialects(obj, _name, type_, _reflected, _compare_to) -> bool:
     """Leave out an index the models declare for another database only."""
-    only = getattr(obj, "_ddl_if", None) if type_ == "index" else None
-    return only is None or only.dialect in (None, db.engine.dialect.name)
+    return type_ != "index" or declared_for(obj, db.engine.dialect.name)
 
 
 def _drift() -> list:

@@ -72,3 +72,13 @@ def _install_text_guard() -> None:
 
 
 _install_text_guard()
+
+
+def declared_for(item: Any, dialect: str) -> bool:
+    """Whether a schema item the models declare applies to this database.
+
+    An index may be declared once per database with ``ddl_if`` (SQLite takes no NULLS
+    LAST in an index); Alembic's comparison ignores that and would see both.
+    """
+    only = getattr(item, "_ddl_if", None)
+    return only is None or only.dialect in (None, dialect)
