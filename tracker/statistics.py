@@ -12,15 +12,23 @@ every row (agency and province pages at 100,000 meetings, first request after a 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import text
 
 from tracker.extensions import db
 
 
-def refresh() -> str:
-    """Update the planner's statistics after a commit; the statement used, for a log line."""
+def refresh(tables: Sequence[str] = ()) -> str:
+    """Update the planner's statistics after a commit; the statement used, for a log line.
+
+    ``tables``: only these were rewritten, so PostgreSQL vacuums only them (all when empty).
+    """
     postgres = db.engine.dialect.name == "postgresql"
-    statement = "VACUUM (ANALYZE)" if postgres else "PRAGMA optimize"
+    statement = "PRAGMA optimize"
+    if postgres:
+        # Table names from the models, never from input.
+        statement = " ".join(["VACUUM (ANALYZE)", ", ".join(f'"{t}"' for t in tables)]).strip()
     # VACUUM cannot run inside a transaction block.
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text(statement))

@@ -10,9 +10,11 @@ from tracker.extensions import db
 from tracker.meetings import public_history, queries
 from tracker.meetings.jsonld import meeting_event, script_json
 from tracker.meetings.sharing import share_for
+from tracker.models.tally import BodyPairTotal, BodyTally, BodyTotal
 from tracker.rankings import tally
 from tracker.regions import queries as region_queries
 from tracker.routing import page_number
+from tracker.search_terms import SearchTerm
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 bp.add_app_template_filter(queries.countdown_label, "countdown")
@@ -88,6 +90,13 @@ def history(meeting_id: int) -> str:
     return render_template("meetings/history.html", meeting=meeting, page=page)
 
 
+# What `meetings reindex` rewrites: the search rows, their vocabulary, the tallies.
+REINDEXED_TABLES = tuple(
+    model.__tablename__
+    for model in (search.MeetingSearch, SearchTerm, BodyTally, BodyTotal, BodyPairTotal)
+)
+
+
 @bp.cli.command("reindex")
 def reindex_command() -> None:
     """Rebuild the search documents and the ranking tallies of every meeting."""
@@ -97,5 +106,5 @@ def reindex_command() -> None:
     db.session.commit()
     # Every search row was rewritten: PostgreSQL's GIN index still points at the old
     # copies until a vacuum, and each search would visit them.
-    statistics.refresh()
+    statistics.refresh(REINDEXED_TABLES)
     click.echo(f"{count} meetings indexed, ranking tallies rebuilt")
