@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    ColumnElement,
     Date,
     ForeignKey,
     Index,
@@ -79,18 +80,14 @@ class PressRelease(Model):
 # (250 ms a page at 133,000 releases on SQLite without it, sorting them all). SQLite
 # accepts no NULLS LAST in an index, and its DESC already puts NULLs last.
 NEWEST_FIRST_INDEX = "ix_press_release_newest"
-Index(
-    NEWEST_FIRST_INDEX,
-    PressRelease.published_date.desc().nulls_last(),
-    PressRelease.published_at.desc().nulls_last(),
-    PressRelease.id.desc(),
-).ddl_if(dialect="postgresql")
-Index(
-    NEWEST_FIRST_INDEX,
-    PressRelease.published_date.desc(),
-    PressRelease.published_at.desc(),
-    PressRelease.id.desc(),
-).ddl_if(dialect="sqlite")
+for _dialect in ("postgresql", "sqlite"):
+    _dated: list[ColumnElement[Any]] = [
+        PressRelease.published_date.desc(),
+        PressRelease.published_at.desc(),
+    ]
+    if _dialect == "postgresql":
+        _dated = [column.nulls_last() for column in _dated]
+    Index(NEWEST_FIRST_INDEX, *_dated, PressRelease.id.desc()).ddl_if(dialect=_dialect)
 
 
 class ReleaseSnapshot(Model):
