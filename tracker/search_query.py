@@ -53,9 +53,7 @@ def few_matches(matches: Select[Any], key: str, terms: list[str]) -> list[int] |
 
 def _fetched(matches: Select[Any], key: str, terms: list[str]) -> list[int] | None:
     """The first FEW + 1 ids ``matches`` selects, once per request; None when not fetched."""
-    memo: dict[str, list[int] | None] = (
-        request.environ.setdefault(_MEMO, {}) if has_request_context() else {}
-    )
+    memo = _memo()
     if key not in memo:
         memo[key] = (
             None
@@ -74,12 +72,13 @@ def some_matches(q: str | None) -> list[int] | None:
     terms = query_terms(q)
     if not terms:
         return None
-    key = _tsquery(terms) if _postgres() else _fts_match(terms)
-    memo: dict[str, list[int] | None] = (
-        request.environ.get(_MEMO, {}) if has_request_context() else {}
-    )
-    fetched = memo.get(key)
+    fetched = _memo().get(_tsquery(terms) if _postgres() else _fts_match(terms))
     return fetched if fetched is not None and len(fetched) > FEW else None
+
+
+def _memo() -> dict[str, list[int] | None]:
+    """This request's fetched matches by query (a fresh dict outside a request)."""
+    return request.environ.setdefault(_MEMO, {}) if has_request_context() else {}
 
 
 def _postgres() -> bool:
