@@ -149,3 +149,72 @@ def test_migrations_bump_only_the_columns_they_have(app, meeting):
         during.generation,
         during.page_generation + 1,
     )
+
+
+def test_a_repeated_api_answer_costs_one_statement(client, meeting):
+    for path in ("/api/v1/meetings?q=kaltim", f"/api/v1/meetings/{meeting.id}"):
+        first, body = _statements(client, path)
+        again, kept = _statements(client, path)
+        assert first > 2 and again == 1  # the counter reading
+        assert kept == body and "Rakor Forkopimda Kaltim" in kept
+
+
+def test_an_api_answer_shows_the_next_write(client, meeting):
+    listed, detail = "/api/v1/meetings?q=kaltim", f"/api/v1/meetings/{meeting.id}"
+    assert client.get(listed).get_json()["meta"]["total"] == 1
+    assert client.get(detail).get_json()["data"]["title"] == "Rakor Forkopimda Kaltim"
+    update_meeting(meeting, {"title": "Rakor Forkopimda Kaltim (diubah)"})
+    db.session.commit()
+    assert client.get(detail).get_json()["data"]["title"] == "Rakor Forkopimda Kaltim (diubah)"
+    update_meeting(meeting, {"visibility": "internal"})
+    db.session.commit()
+    assert client.get(listed).get_json()["meta"]["total"] == 0
+    assert client.get(f"/api/v1/meetings/{meeting.id}").status_code == 404
+
+
+def test_only_whole_json_answers_to_anonymous_readers_are_kept(app, client, meeting, agency):
+    from tracker.agencies.operations import create_agency, merge_agencies
+
+    dup = create_agency({"short_name": "Polda Kaltim B", "full_name": "B", "kind": "police"})
+    merge_agencies(agency("polda-kaltim"), dup)
+    db.session.commit()
+    make_user()
+    staff = app.test_client()
+    login(staff, "editor@kaltim.example")
+    page_cache.forget()
+    asked = (
+        (client, "/api/v1/meetings?format=csv", 200),  # CSV
+        (client, "/api/v1/meetings/999999", 404),  # an error
+        (client, f"/api/v1/agencies/{dup.slug}", 301),  # a merged slug's redirect
+        (staff, "/api/v1/meetings", 200),  # a signed-in reader
+    )
+    for reader, path, status in asked:
+        response = reader.get(path)
+        assert response.status_code == status, path
+        response.get_data()  # the CSV streams
+    assert page_cache.kept_bytes() == 0
+    assert client.get("/api/v1/meetings").status_code == 200
+    assert page_cache.kept_bytes() > 0
+
+
+def test_an_alias_edit_shows_in_the_kept_agency_search(client, meeting, agency):
+    from tracker.agencies.operations import set_aliases
+
+    polda = agency("polda-kaltim")
+    path = "/api/v1/agencies?q=bhayangkara+benua+etam"
+    assert client.get(path).get_json()["data"] == []
+    set_aliases(polda, ["Bhayangkara Benua Etam"])  # writes aliases, not the agency row
+    db.session.commit()
+    assert [a["slug"] for a in client.get(path).get_json()["data"]] == ["polda-kaltim"]
+
+
+def test_a_rebuilt_search_index_moves_the_page_counter(meeting):
+    from tracker.calendar import state
+
+    before = state.read()
+    # What `meetings reindex` writes, and nothing a feed shows.
+    db.session.execute(text("DELETE FROM search_term"))
+    db.session.commit()
+    after = state.read()
+    assert after.page_generation == before.page_generation + 1
+    assert after.generation == before.generation

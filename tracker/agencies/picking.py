@@ -93,7 +93,7 @@ def _compute_row_index() -> _RowIndex:
 def _row_index() -> _RowIndex:
     # In memory until the next write: a substring LIKE over tens of thousands of aliases
     # costs PostgreSQL tens of milliseconds without a trigram index; this costs a few.
-    return kept("agency_picker_names", _compute_row_index)
+    return kept("agency_picker_names", _compute_row_index, pages=True)  # aliases too
 
 
 def _existed_then(dates: tuple[date | None, date | None], on: date | None) -> bool:

@@ -141,9 +141,11 @@ def agency_page(
     """One page of matching agencies, busiest first; out-of-range pages are empty."""
     # Kept until the next write (and per day: "formed by today" moves at midnight), so
     # paging through thousands of bodies does not rank them all again per page.
+    # Under the page counter too: a search also matches aliases, which move only that one.
     ranked = kept(
         ("agency_ranked_ids", q, kind, on, today()),
         lambda: tuple(ranked_agency_ids(q, kind, on)),
+        pages=True,
     )
     return paginate_ids(
         select(Agency).options(selectinload(Agency.region), selectinload(Agency.aliases)),

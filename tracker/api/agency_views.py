@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from tracker.agencies import queries as agency_queries
 from tracker.api import bodies, csv_rows, paging, params, serializers
-from tracker.api.blueprint import bp
+from tracker.api.blueprint import bp, kept_answer
 from tracker.api.errors import ApiError
 from tracker.api.export import csv_response
 from tracker.extensions import db
@@ -35,6 +35,7 @@ def _agency_args() -> tuple[str, str, date | None]:
 
 
 @bp.get("/v1/agencies")
+@kept_answer
 def agencies(csv: bool = False) -> Response:
     """Agencies by name or alias, with their public meeting counts."""
     q, kind, on = _agency_args()
@@ -74,6 +75,7 @@ def _agency(slug: str, endpoint: str, **extra: Any) -> Agency | Response:
 
 
 @bp.get("/v1/agencies/<slug>")
+@kept_answer
 def agency(slug: str) -> Response:
     """One agency with its attendance counts."""
     found = _agency(slug, "api.agency")
@@ -84,6 +86,7 @@ def agency(slug: str) -> Response:
 
 
 @bp.get("/v1/agencies/<slug>/attendance")
+@kept_answer
 def agency_attendance(slug: str, csv: bool = False) -> Response:
     """An agency's attendance history in public meetings, newest first."""
     found = _agency(slug, "api.agency_attendance_csv" if csv else "api.agency_attendance")

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from tracker import search_suggest
 from tracker.api import bodies, csv_rows, paging, serializers
-from tracker.api.blueprint import bp
+from tracker.api.blueprint import bp, kept_answer
 from tracker.api.errors import ApiError
 from tracker.api.export import csv_response
 from tracker.i18n import gettext as _
@@ -26,6 +26,7 @@ def _meeting_filters() -> meeting_queries.MeetingFilters:
 
 
 @bp.get("/v1/meetings")
+@kept_answer
 def meetings(csv: bool = False) -> Response:
     """Public meetings with the list's filters (q, dates, region, agency, ...)."""
     filters = _meeting_filters()
@@ -50,6 +51,7 @@ def meetings(csv: bool = False) -> Response:
 
 
 @bp.get("/v1/meetings/<int:meeting_id>")
+@kept_answer
 def meeting(meeting_id: int) -> Response:
     """One public meeting in full."""
     found = meeting_queries.meeting_detail(meeting_id)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from tracker.api import bodies, csv_rows, paging, serializers
-from tracker.api.blueprint import bp
+from tracker.api.blueprint import bp, kept_answer
 from tracker.api.errors import ApiError
 from tracker.api.export import csv_response
 from tracker.elections import queries as election_queries
@@ -21,6 +21,7 @@ from tracker.regions import queries as region_queries
 
 
 @bp.get("/v1/press-releases")
+@kept_answer
 def press_releases(csv: bool = False) -> Response:
     """Press releases about public meetings, newest first."""
     if paging.wants_csv(csv):
@@ -38,6 +39,7 @@ def press_releases(csv: bool = False) -> Response:
 
 
 @bp.get("/v1/press-releases/<int:release_id>")
+@kept_answer
 def press_release(release_id: int) -> Response:
     """One press release with its text and the public meetings it covers."""
     release = press_queries.public_release(release_id)
@@ -57,6 +59,7 @@ def _elections() -> list[Election]:
 
 
 @bp.get("/v1/elections")
+@kept_answer
 def elections(csv: bool = False) -> Response:
     """Elections with polling days and public meeting counts."""
     wants_csv = paging.wants_csv(csv)
@@ -74,6 +77,7 @@ def elections(csv: bool = False) -> Response:
 
 
 @bp.get("/v1/elections/<slug>")
+@kept_answer
 def election(slug: str) -> Response:
     """One election with its public meetings up to polling day, oldest first."""
     found = db.session.execute(select(Election).filter_by(slug=slug)).scalar_one_or_none()
@@ -102,6 +106,7 @@ def _region_filter(name: str, province: bool = False) -> Region | None:
 
 
 @bp.get("/v1/regions")
+@kept_answer
 def regions(csv: bool = False) -> Response:
     """Provinces, regencies and cities with codes, zones and public meeting counts."""
     wants_csv = paging.wants_csv(csv)

@@ -20,9 +20,10 @@ moves it at least one second on, so a date served before a change is always olde
 the date after it, even within the same second.
 
 ``page_generation`` moves instead when a transaction wrote only to the other tables a
-public meeting page shows (press releases, their quotes and snapshots, corrections, the
-change log): pages kept between writes (``tracker/page_cache.py``) key on both counters,
-while feeds, which show none of these, keep their ETag.
+public page shows (press releases, their quotes and snapshots, corrections, the change
+log, agency aliases, region names, the search and ranking tables): pages and API
+answers kept between writes (``tracker/page_cache.py``) key on both counters, while
+feeds, which show none of these, keep their ETag.
 """
 
 from __future__ import annotations
@@ -52,9 +53,26 @@ STATE_ID = 1
 FEED_TABLES = frozenset(
     {"meeting", "participation", "venue", "agency", "person", "region", "election"}
 )
-# Tables a public meeting page shows besides the feed tables: writes move page_generation.
+# Tables public pages and API answers show besides the feed tables: writes move
+# page_generation. The search and tally tables are derived from meetings, but
+# ``meetings reindex`` rebuilds them alone, and searches and rankings read them.
 PAGE_TABLES = frozenset(
-    {"press_release", "coverage", "evidence", "release_snapshot", "correction", "change_log"}
+    {
+        "press_release",
+        "coverage",
+        "evidence",
+        "release_snapshot",
+        "correction",
+        "change_log",
+        "agency_alias",
+        "agency_slug_redirect",
+        "region_name",
+        "meeting_search",
+        "search_term",
+        "body_tally",
+        "body_total",
+        "body_pair_total",
+    }
 )
 # Execution option marking writes that change no feed (the VEVENT store itself).
 SILENT = "calendar_silent"

@@ -6,6 +6,7 @@ import click
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from tracker import page_cache, search, search_suggest, statistics
+from tracker.calendar import state
 from tracker.extensions import db
 from tracker.meetings import public_history, queries
 from tracker.meetings.jsonld import meeting_event, script_json
@@ -103,6 +104,8 @@ def reindex_command() -> None:
     count = search.reindex_all()
     search.compact_index()
     tally.rebuild_all()
+    # Rankings and agency figures kept between writes read the rebuilt tallies.
+    state.mark_changed()
     db.session.commit()
     # Every search row was rewritten: PostgreSQL's GIN index still points at the old
     # copies until a vacuum, and each search would visit them.
