@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -10,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 
 from tracker import safefiles
@@ -83,11 +85,23 @@ def restore(source: Path) -> None:
     with handle:
         if url.get_backend_name() == "sqlite":
             _restore_sqlite(handle, url, source)
-            return
-        if url.get_backend_name() == "postgresql":
+        elif url.get_backend_name() == "postgresql":
             _restore_postgres(handle, url)
-            return
-    raise BackupError(f"no restore method for {url.get_backend_name()}")
+        else:
+            raise BackupError(f"no restore method for {url.get_backend_name()}")
+    _draw_new_epoch()
+
+
+def _draw_new_epoch() -> None:
+    """Give the restored change counter a new epoch.
+
+    The backup's counter would count again through numbers that running processes keep
+    pages, answers and ETags under; a new epoch makes all of those unlike any after it.
+    """
+    with db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE calendar_state SET epoch = :epoch"), {"epoch": secrets.token_hex(16)}
+        )
 
 
 def _restore_postgres(handle: BinaryIO, url: URL) -> None:
