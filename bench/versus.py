@@ -402,7 +402,7 @@ def run(args: argparse.Namespace) -> None:
     instance = args.instance.resolve()
     env = environment(VERSUS_URL, instance)
     plan = pairs(args.meeting, args.category)
-    args.indico_version = _indico_version(args.indico)
+    args.indico_version = args.indico_version or _indico_version(args.indico)
     info = machine(_pg_version(), args.wrk)
     with gunicorn(env, instance, workers=2) as ours:
         before = [_peaks(ours), _peaks(args.indico)]
@@ -440,6 +440,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     side.add_argument("--instance", type=Path, required=True)
     side.add_argument("--indico", required=True, help="Indico's base URL on 127.0.0.1")
     side.add_argument("--category", type=int, required=True)
+    side.add_argument("--indico-version", help="as `pip show indico` says, for the table")
     side.add_argument("--meeting", type=int, default=1, help="the id both systems show")
     side.add_argument("--records", default="synth --meetings 10000 --seed 1, public ones")
     side.add_argument("--rounds", type=int, default=2)
