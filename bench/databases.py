@@ -122,7 +122,7 @@ def _db_size(url: str) -> str:
         return f"{total / 1e6:.0f} MB"
     import psycopg
 
-    with psycopg.connect(PG_BENCH_URL, connect_timeout=5) as conn:
+    with psycopg.connect(url, connect_timeout=5) as conn:
         row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
     return f"{(row[0] if row else 0) / 1e6:.0f} MB"
 

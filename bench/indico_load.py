@@ -18,12 +18,20 @@ import json
 import sys
 from datetime import datetime
 
+from indico.core.db import db
+from indico.modules.categories import Category
+from indico.modules.events import Event
+from indico.modules.events.models.events import EventType
+from indico.modules.events.models.persons import EventPerson, EventPersonLink
+from indico.modules.users import User
+from indico.web.flask.app import make_app
+
 BATCH = 500
 
 
-def _event(record, category, creator, models):
+def _event(record, category, creator):
     """One Indico event from one exported meeting."""
-    event = models.Event(
+    event = Event(
         id=record["id"],
         category=category,
         creator=creator,
@@ -32,52 +40,27 @@ def _event(record, category, creator, models):
         start_dt=datetime.fromisoformat(record["start"]),
         end_dt=datetime.fromisoformat(record["end"]),
         timezone=record["timezone"],
-        type_=models.EventType.meeting,
+        type_=EventType.meeting,
         keywords=record["keywords"],
     )
     event.own_venue_name = record["venue"]
     event.own_address = record["address"]
     for number, person in enumerate(record["people"]):
-        link = models.EventPersonLink(
-            person=models.EventPerson(event=event, **person), display_order=number
-        )
+        link = EventPersonLink(person=EventPerson(event=event, **person), display_order=number)
         event.person_links.append(link)
     return event
 
 
-def _models():
-    """Indico's model classes, imported inside its application context."""
-    from types import SimpleNamespace
-
-    from indico.modules.categories import Category
-    from indico.modules.events import Event
-    from indico.modules.events.models.events import EventType
-    from indico.modules.events.models.persons import EventPerson, EventPersonLink
-    from indico.modules.users import User
-
-    return SimpleNamespace(
-        Category=Category,
-        Event=Event,
-        EventType=EventType,
-        EventPerson=EventPerson,
-        EventPersonLink=EventPersonLink,
-        User=User,
-    )
-
-
 def load(path: str) -> int:
     """Create the category and its events; returns the category id."""
-    from indico.core.db import db
-
-    models = _models()
     records = json.loads(open(path, encoding="utf-8").read())
-    root = models.Category.get_root()
-    category = models.Category(parent=root, title="Rakor Forkopimda", timezone="Asia/Jakarta")
+    root = Category.get_root()
+    category = Category(parent=root, title="Rakor Forkopimda", timezone="Asia/Jakarta")
     db.session.add(category)
-    creator = models.User.get_system_user()
+    creator = User.get_system_user()
     for start in range(0, len(records), BATCH):
         for record in records[start : start + BATCH]:
-            db.session.add(_event(record, category, creator, models))
+            db.session.add(_event(record, category, creator))
         db.session.commit()
         print(f"{min(start + BATCH, len(records))} events", file=sys.stderr, flush=True)
     # Events were given their ids; the sequence must move past them.
@@ -89,8 +72,6 @@ def load(path: str) -> int:
 
 
 def main() -> int:
-    from indico.web.flask.app import make_app
-
     with make_app().app_context():
         print(load(sys.argv[1]))
     return 0

@@ -31,7 +31,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from databases import _flask, _pg_admin, _write_config, environment  # noqa: E402
+from databases import (  # noqa: E402
+    _pg_admin,
+    _write_config,
+    environment,
+    fill,
+    postgres_version,
+)
 from machine import machine  # noqa: E402
 from results import log, ms  # noqa: E402
 from servers import WrkResult, fetch, gunicorn, run_wrk  # noqa: E402
@@ -57,10 +63,7 @@ def _fill(instance: Path, size: int) -> None:
     _pg_admin(f"CREATE DATABASE {VERSUS_DB}")
     instance.mkdir(parents=True, exist_ok=True)
     _write_config(instance, VERSUS_URL)
-    env = environment(VERSUS_URL, instance)
-    for args in (["init"], ["synth", "--meetings", str(size), "--seed", "1"]):
-        log(f"flask {' '.join(args)}: {_flask(args, env):.0f} s")
-    log(f"flask meetings reindex: {_flask(['meetings', 'reindex'], env):.0f} s")
+    log(fill(VERSUS_URL, environment(VERSUS_URL, instance), size))
 
 
 def _person(part: Participation) -> dict[str, str]:
@@ -422,8 +425,6 @@ def run(args: argparse.Namespace) -> None:
 
 
 def _pg_version() -> str:
-    from databases import postgres_version
-
     version, reason = postgres_version()
     return version or reason
 
