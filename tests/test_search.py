@@ -10,6 +10,7 @@ from sql_helpers import statements
 from sqlalchemy import select, text
 
 from tracker.agencies.operations import add_alias
+from tracker.calendar import state
 from tracker.extensions import db
 from tracker.meetings.operations import add_participation, update_meeting
 from tracker.press.operations import attach_press_release, create_press_release
@@ -129,10 +130,13 @@ def test_reindex_all_rebuilds_missing_documents(client, make_meeting):
 
 def test_reindex_command(runner, make_meeting):
     make_meeting(title="Rakor Sangatta")
+    before = state.read().generation
     with statements() as seen:
         result = runner.invoke(args=["meetings", "reindex"])
     assert result.exit_code == 0, result.output
     assert "1 meetings indexed, ranking tallies rebuilt" in result.output
+    # Rankings and agency figures kept between writes read the rebuilt tallies.
+    assert state.read().generation > before
     # Every search row was rewritten: PostgreSQL vacuums away the old copies, in the
     # rewritten tables only.
     if db.engine.dialect.name == "postgresql":
